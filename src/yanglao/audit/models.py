@@ -1,0 +1,69 @@
+"""The append-only audit log of every view, search, export and change of personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出"
+    VIEW = "view", "查看"
+    SEARCH = "search", "查询"
+    REVEAL = "reveal", "查看完整信息"
+    EXPORT = "export", "导出"
+    CHANGE = "change", "修改"
+    CREATE = "create", "新增"
+    IMPORT = "import", "导入"
+    RESOLVE = "resolve", "处理冲突"
+    DENIED = "denied", "越权访问被拒绝"
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("审计日志只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        # PROTECT: the log is append-only, so a user who has acted is deactivated, never deleted.
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=32, blank=True)
+    address = models.CharField("来源地址", max_length=64, blank=True)
+    action = models.CharField("操作", max_length=16, choices=Action.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=32, blank=True)
+    object_id = models.CharField("对象", max_length=64, blank=True, db_index=True)
+    summary = models.CharField("摘要", max_length=300, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()} {self.summary}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计日志只能追加，不能删除")

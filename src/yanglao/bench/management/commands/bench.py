@@ -1,0 +1,44 @@
+"""``yanglao bench import [--rows N] [--databases sqlite,postgresql] [--pg-url URL] [--json]``
+``yanglao bench entitle [--persons N] [--data-dir DIR] [--json]``"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from yanglao.bench import importbench
+
+
+class Command(BaseCommand):
+    help = "性能基准：导入与查询（输出实测数字）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=["import", "entitle"])
+        parser.add_argument("--persons", type=int, default=20_000_000, help="entitle: the large population")
+        parser.add_argument("--data-dir", default=None, help="entitle: where generated files are kept")
+        parser.add_argument("--rows", type=int, default=1_000_000)
+        parser.add_argument("--databases", default="sqlite,postgresql")
+        parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "entitle":
+            from pathlib import Path
+
+            from yanglao.core.engine import bench
+
+            data_dir = Path(options["data_dir"]) if options["data_dir"] else None
+            results = bench.main(options["persons"], data_dir, self.stdout.write)
+            if options["json"]:
+                self.stdout.write(json.dumps(results, ensure_ascii=False))
+            return
+        results = importbench.main(
+            options["rows"],
+            [d.strip() for d in options["databases"].split(",") if d.strip()],
+            options["pg_url"],
+            self.stdout.write,
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(results, ensure_ascii=False))

@@ -1,0 +1,67 @@
+"""The ``yanglao`` console command.
+
+Commands that need no database (``catalog``, ``assess``) run in the pure-Python core without starting
+Django; every other command is a Django management command run with ``yanglao.settings``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from importlib import import_module
+
+PURE_COMMANDS: dict[str, str] = {
+    "catalog": "yanglao.core.catalog.cli",
+    "assess": "yanglao.core.assessment.cli",
+    "entitle": "yanglao.core.engine.cli",
+}
+
+USAGE = """用法: yanglao <命令> [参数]
+
+  demo [--region CODE] [--no-serve]     生成演示旗县（合成数据）并启动服务
+  serve [--host H] [--port P]           启动网站服务
+  migrate                               创建或升级数据库
+  createadmin                           创建系统管理员
+  import persons FILE [--source NAME] [--as-of D] [--json] [--all-or-nothing]
+                                        导入部门人员数据（CSV/XLSX/JSONL/Parquet）
+  import enrolments FILE --source NAME  导入待遇享受（发放）数据
+  catalog list|show|check|diff|test     基本养老服务清单
+  assess FILE.json                      老年人能力评估计分（GB/T 42195-2022）
+  import_mzt039 FILE.csv                导入 MZ/T 039-2013 旧评估结果
+  expire_assessments                    清除已过有效期的能力等级（每日运行）
+  entitle --catalog C --date D --input F --output F [--engine embedded|spark] [--explain]
+                                        批量计算待遇
+  discover --date D [--region CODE]     服务找人：漏保、错保、即将变化
+  payroll prepare --month M --region R --catalog C
+                                        编制月度发放名册
+  visits targets|simulate …             探访关爱对象与模拟
+  stats --region CODE [--date D] [--json]
+                                        统计指标
+  apitoken USER --name N                为接口调用生成令牌
+  bench import|entitle                  性能基准（输出实测数字）
+  help                                  全部命令（Django 管理命令）
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        sys.stdout.write(USAGE)
+        return 0
+    if args[0] in PURE_COMMANDS:
+        module = import_module(PURE_COMMANDS[args[0]])
+        entry: Callable[[list[str]], int] = module.main
+        return entry(args[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings")
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["yanglao", *args])
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The pure-Python rules core. Nothing under this package may import Django."""

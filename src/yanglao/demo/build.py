@@ -1,0 +1,274 @@
+"""Building a demo jurisdiction: department files imported through the real importer, facilities, users.
+
+The demo writes the files a bureau would receive (civil affairs' base register, the disabled persons'
+federation's certificates, public security's deaths, a health-commission feed that disagrees on a few
+people) under ``YANGLAO_HOME/demo/<code>/`` and imports them with :func:`do_import_persons`, so the demo
+shows every field with its source and history, and a few conflicts to resolve.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from yanglao.accounts.models import Role, User
+from yanglao.core.person import FIELD_NAMES, format_value
+from yanglao.demo.models import DemoBuild
+from yanglao.demo.population import Baseline, PopulationBuilder, Village
+from yanglao.facilities.models import Facility, FacilityKind
+from yanglao.regions.models import Level, Region
+from yanglao.registry.imports import do_import_persons
+
+DEMO_PASSWORD = "Yanglao#2026"
+Step = Callable[[str, float], None]
+
+# Published baselines. 152223 from seed 003 (截至2023年4月末). The others have no figure in the seeds:
+# estimates from the 2020 census bulletins (60+ share × resident population), 80+ at the national
+# 13.6% of 60+, marked as estimates in docs/demo.md.
+BASELINES: dict[str, Baseline] = {
+    "152223": Baseline(
+        "152223", 64_511, 4_088, 4_890, "扎政办发〔2023〕16号 一、基本情况（截至2023年4月末）"
+    ),
+    "411700": Baseline("411700", 1_417_000, 192_700, None, "估算：第七次人口普查驻马店市公报"),
+    "410400": Baseline("410400", 963_000, 131_000, None, "估算：第七次人口普查平顶山市公报"),
+    "411303": Baseline("411303", 163_000, 22_200, None, "估算：第七次人口普查南阳市公报"),
+    "410721": Baseline("410721", 67_000, 9_100, None, "估算：第七次人口普查新乡市公报"),
+}
+# 扎赉特旗 facilities (seed 003): 4 public 敬老院 428 beds, 9 private 469, 2 互助幸福院 370,
+# 3 community stations 40, 2 day-care centres 30.
+FACILITIES_152223: tuple[tuple[str, int, tuple[int, ...]], ...] = (
+    (FacilityKind.PUBLIC_HOME, 4, (132, 108, 96, 92)),
+    (FacilityKind.PRIVATE_HOME, 9, (88, 72, 60, 55, 50, 45, 40, 31, 28)),
+    (FacilityKind.MUTUAL_AID, 2, (200, 170)),
+    (FacilityKind.COMMUNITY_STATION, 3, (16, 12, 12)),
+    (FacilityKind.DAY_CARE, 2, (18, 12)),
+)
+EXCLUDED_TOWNSHIP_WORDS = ("戒毒", "监狱", "管理局")
+
+
+def villages_of(county: Region) -> list[Village]:
+    townships = {
+        t.code: t
+        for t in Region.objects.filter(code__startswith=county.prefix, level=Level.TOWNSHIP)
+        if not any(word in t.name for word in EXCLUDED_TOWNSHIP_WORDS)
+    }
+    seat = min(townships) if townships else ""
+    out: list[Village] = []
+    for village in Region.objects.filter(code__startswith=county.prefix, level=Level.VILLAGE).order_by(
+        "code"
+    ):
+        township = townships.get(village.code[:9] + "000")
+        if township is None:
+            continue
+        weight = 1.0
+        if township.code == seat:
+            weight = 2.5 if int(village.code[9:]) < 200 else 1.2
+        elif "场" in township.name:
+            weight = 0.4
+        out.append(Village(village.code, village.name, township.name, weight))
+    return out
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([format_value(row.get(c)) for c in columns])
+
+
+def write_department_files(
+    folder: Path, people: list[dict[str, Any]], on: dt.date
+) -> list[tuple[Path, str, dt.date]]:
+    """The files the bureau receives, each with its source and data date."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base_columns = [
+        c
+        for c in FIELD_NAMES
+        if c not in ("death_date", "disability_grade", "disability_category", "residence_permit")
+    ] + ["phone", "address", "spouse_id_number"]
+    files = [
+        (folder / "民政局_老年人基础信息.csv", "旗民政局", on - dt.timedelta(days=30), base_columns, people),
+        (
+            folder / "残联_残疾人证.csv",
+            "旗残联",
+            on - dt.timedelta(days=20),
+            ["id_number", "disability_grade", "disability_category"],
+            [p for p in people if p.get("disability_grade")],
+        ),
+        (
+            folder / "公安局_死亡人员.csv",
+            "旗公安局",
+            on - dt.timedelta(days=5),
+            ["id_number", "death_date"],
+            [p for p in people if p.get("death_date")],
+        ),
+    ]
+    rng = random.Random(7)
+    living = [p for p in people if not p.get("death_date") and p.get("living_arrangement") == "empty_nest"]
+    disagree = [
+        {"id_number": p["id_number"], "living_arrangement": "with_family"}
+        for p in rng.sample(living, min(5, len(living)))
+    ]
+    files.append(
+        (
+            folder / "卫健委_家庭医生签约.csv",
+            "旗卫健委",
+            on - dt.timedelta(days=40),
+            ["id_number", "living_arrangement"],
+            disagree,
+        )
+    )
+    out = []
+    for path, source, as_of, columns, rows in files:
+        _write_csv(path, columns, rows)
+        out.append((path, source, as_of))
+    return out
+
+
+def build_facilities(county: Region) -> int:
+    townships = [
+        t
+        for t in Region.objects.filter(code__startswith=county.prefix, level=Level.TOWNSHIP).order_by("code")
+        if not any(word in t.name for word in EXCLUDED_TOWNSHIP_WORDS) and "场" not in t.name
+    ]
+    if not townships:
+        townships = [county]
+    rows: list[Facility] = []
+    if county.code == "152223":
+        plan = FACILITIES_152223
+    else:
+        plan = tuple((kind, count, beds) for kind, count, beds in FACILITIES_152223)
+    labels = {
+        FacilityKind.PUBLIC_HOME: "敬老院",
+        FacilityKind.PRIVATE_HOME: "颐养院",
+        FacilityKind.MUTUAL_AID: "农村互助幸福院",
+        FacilityKind.COMMUNITY_STATION: "社区养老服务站",
+        FacilityKind.DAY_CARE: "社区日间照料中心",
+    }
+    for kind, count, beds in plan:
+        for i in range(count):
+            township = townships[(i * 3 + len(rows)) % len(townships)]
+            name = f"{township.name}{labels[FacilityKind(kind)]}" + (
+                f"（{i + 1}）" if kind == FacilityKind.PRIVATE_HOME else ""
+            )
+            nursing = round(
+                beds[i] * (0.55 if kind in (FacilityKind.PUBLIC_HOME, FacilityKind.PRIVATE_HOME) else 0)
+            )
+            rows.append(
+                Facility(
+                    name=name,
+                    kind=kind,
+                    region=township,
+                    beds=beds[i],
+                    nursing_beds=nursing,
+                    occupied_beds=round(beds[i] * 0.85)
+                    if kind == FacilityKind.PUBLIC_HOME
+                    else round(beds[i] * 0.6),
+                    synthetic=True,
+                )
+            )
+    Facility.objects.bulk_create(rows)
+    return len(rows)
+
+
+def build_users(county: Region) -> list[tuple[str, str, str]]:
+    """One demo login per role. Returns (role label, username, region name)."""
+    township = (
+        Region.objects.filter(code__startswith=county.prefix, level=Level.TOWNSHIP).order_by("code").first()
+    )
+    village = (
+        Region.objects.filter(code__startswith=township.prefix, level=Level.VILLAGE).order_by("code").first()
+        if township
+        else None
+    )
+    plan = [
+        (Role.ADMIN, "admin", None, "系统管理员"),
+        (Role.COUNTY, f"county{county.code}", county, "县级经办"),
+        (Role.TOWNSHIP, f"township{county.code}", township or county, "乡镇经办"),
+        (Role.VISITOR, f"visitor{county.code}", village or township or county, "网格员"),
+        (Role.CAREHOME, f"carehome{county.code}", county, "机构人员"),
+        (Role.AUDITOR, f"auditor{county.code}", county, "审计员"),
+    ]
+    out = []
+    for role, username, region, display in plan:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=role, region=region, display_name=f"演示{display}")
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = role == Role.ADMIN
+            user.save()
+        out.append((Role(role).label, username, region.name if region else "全部"))
+    return out
+
+
+def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
+    """Build (or reuse) the demo for one seed jurisdiction."""
+    existing = DemoBuild.objects.filter(region_code=code).first()
+    if existing is not None:
+        step("已有演示数据，直接使用", 1.0)
+        return existing
+    county = Region.objects.get(code=code)
+    baseline = BASELINES[code]
+    if scale is None:
+        scale = min(1.0, 80_000 / baseline.aged_60_plus)
+    if scale < 1.0:
+        baseline = Baseline(
+            code,
+            round(baseline.aged_60_plus * scale),
+            round(baseline.aged_80_plus * scale),
+            None,
+            baseline.source + f"（按 {scale:.3f} 抽样）",
+        )
+    on = timezone.localdate()
+    step("生成人口", 0.02)
+    villages = villages_of(county)
+    people = PopulationBuilder(baseline, villages, on).build()
+    folder = Path(settings.HOME) / "demo" / code
+    files = write_department_files(folder, people, on)
+    weights = {0: 0.70, 1: 0.08, 2: 0.08, 3: 0.14}
+    done = 0.05
+    for index, (path, source, as_of) in enumerate(files):
+        share = weights.get(index, 0.0)
+        total = max(sum(1 for _ in path.open(encoding="utf-8")) - 1, 1)
+        start = done
+
+        def progress(
+            rows: int, start: float = start, share: float = share, total: int = total, name: str = path.name
+        ) -> None:
+            step(f"导入 {name}", start + share * min(rows / total, 1.0))
+
+        do_import_persons(
+            path, source=source, actor="演示数据", as_of=as_of, synthetic=True, progress=progress
+        )
+        done += share
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_person SET spouse_id = (SELECT s.id FROM registry_person s "
+            "WHERE s.id_number = registry_person.spouse_id_number) WHERE spouse_id_number <> ''"
+        )
+    step("养老机构与设施", 0.97)
+    with transaction.atomic():
+        facilities = build_facilities(county)
+        build_users(county)
+        demo = DemoBuild.objects.create(
+            region_code=code,
+            reference_date=on,
+            persons=len(people),
+            facilities=facilities,
+            source=baseline.source,
+        )
+    step("待遇享受记录与发放账户", 0.99)
+    from yanglao.entitlements.demo import build_enrolments
+
+    build_enrolments(county, on, folder, movers=[p["id_number"] for p in people if p.get("_emigrant")])
+    step("完成", 1.0)
+    return demo

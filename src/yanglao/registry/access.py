@@ -1,0 +1,108 @@
+"""The only ways to reach people's records: every function scopes by the user's region and audits.
+
+A user sees a person when the person's 常住地 or 户籍地 lies inside the user's region. A record outside
+the scope is answered exactly like a record that does not exist (404), and the attempt is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from yanglao.accounts.models import Role
+from yanglao.audit.log import audit
+from yanglao.audit.models import Action
+from yanglao.core.idnumber import IdNumberError, mask_id_number, parse_id_number
+from yanglao.registry.models import Person
+
+SEARCH_LIMIT = 50
+
+
+def scope_filter(user: Any) -> Q:
+    """The records ``user`` may see. No region (and not a system administrator) means nothing."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.role == Role.ADMIN and user.region_id is None:
+        return Q()
+    if user.region_id is None:
+        return Q(pk__in=[])
+    prefix = user.region.prefix
+    in_residence = Q(residence_region__startswith=prefix)
+    in_hukou = Q(hukou_region__startswith=prefix)
+    return in_residence | in_hukou
+
+
+def scoped_persons(user: Any) -> QuerySet[Person]:
+    return Person.objects.filter(scope_filter(user))
+
+
+def _deny(request: HttpRequest, person: Person | None, what: str) -> Http404:
+    if person is not None:
+        audit(
+            request.user,
+            Action.DENIED,
+            request=request,
+            object_type="person",
+            object_id=mask_id_number(person.id_number),
+            summary=f"越权访问被拒绝：{what}",
+        )
+    return Http404("未找到该老年人")
+
+
+def access_person_by_pk(request: HttpRequest, pk: int, *, purpose: str = "查看详情") -> Person:
+    person = Person.objects.filter(pk=pk).first()
+    if person is None or not scoped_persons(request.user).filter(pk=pk).exists():
+        raise _deny(request, person, purpose)
+    audit(
+        request.user,
+        Action.VIEW,
+        request=request,
+        object_type="person",
+        object_id=mask_id_number(person.id_number),
+        summary=f"{purpose}：{mask_id_number(person.id_number)}",
+        detail={"person": person.pk},
+    )
+    return person
+
+
+def access_person_by_id_number(request: HttpRequest, id_number: str, *, purpose: str = "查看详情") -> Person:
+    try:
+        value = parse_id_number(id_number).value
+    except IdNumberError:
+        raise Http404("未找到该老年人") from None
+    person = Person.objects.filter(id_number=value).first()
+    if person is None:
+        raise Http404("未找到该老年人")
+    return access_person_by_pk(request, person.pk, purpose=purpose)
+
+
+def access_persons_by_search(request: HttpRequest, query: str) -> list[Person]:
+    """Search by full ID number (18 or 15 digits) or by name (prefix). Audited with the query masked."""
+    text = query.strip()
+    if not text:
+        return []
+    qs = scoped_persons(request.user)
+    try:
+        qs = qs.filter(id_number=parse_id_number(text).value)
+        shown = mask_id_number(text)
+    except IdNumberError:
+        if text[:1].isdigit():
+            return _audited_search(request, text[:4] + "…", [])
+        qs = qs.filter(name__startswith=text)
+        shown = text
+    results = list(qs.order_by("name", "id_number")[:SEARCH_LIMIT])
+    return _audited_search(request, shown, results)
+
+
+def _audited_search(request: HttpRequest, shown: str, results: list[Person]) -> list[Person]:
+    audit(
+        request.user,
+        Action.SEARCH,
+        request=request,
+        object_type="person",
+        summary=f"查询“{shown}”，{len(results)} 条结果",
+        detail={"results": len(results)},
+    )
+    return results

@@ -1,0 +1,253 @@
+"""The registry of older people: one record per ID number, every field's history and source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from yanglao.core import person as spec
+
+# The person-record fields the registry stores as columns (id_number is the key, declared below).
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in spec.FIELDS if f.kind != "id")
+# Further fields the registry keeps beyond the interchange record.
+EXTRA_FIELDS: tuple[str, ...] = (
+    "phone",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relation",
+    "spouse_id_number",
+)
+EXTRA_LABELS: dict[str, str] = {
+    "phone": "联系电话",
+    "address": "居住地址",
+    "emergency_contact_name": "紧急联系人",
+    "emergency_contact_phone": "紧急联系人电话",
+    "emergency_contact_relation": "与本人关系",
+    "spouse_id_number": "配偶公民身份号码",
+}
+TRACKED_FIELDS: tuple[str, ...] = RECORD_FIELDS + EXTRA_FIELDS
+
+
+def field_label(name: str) -> str:
+    fld = spec.FIELD_BY_NAME.get(name)
+    return fld.label if fld else EXTRA_LABELS.get(name, name)
+
+
+class Person(models.Model):
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    name = models.CharField("姓名", max_length=64, blank=True, default="", db_index=True)
+    sex = models.CharField("性别", max_length=24, null=True, blank=True, choices=spec.SEX)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    hukou_region = models.CharField("户籍地区划代码", max_length=12, null=True, blank=True, db_index=True)
+    residence_region = models.CharField("常住地区划代码", max_length=12, null=True, blank=True, db_index=True)
+    residence_permit = models.BooleanField("持常住地居住证", null=True, blank=True)
+    death_date = models.DateField("死亡日期", null=True, blank=True)
+    living_arrangement = models.CharField(
+        "居住状况", max_length=24, null=True, blank=True, choices=spec.LIVING
+    )
+    no_supporter = models.BooleanField("无法定赡养人扶养人或其无赡养扶养能力", null=True, blank=True)
+    dibao = models.BooleanField("最低生活保障对象", null=True, blank=True)
+    dibao_edge = models.BooleanField("低保边缘家庭成员", null=True, blank=True)
+    spending_hardship = models.BooleanField("支出型困难家庭成员", null=True, blank=True)
+    tekun = models.CharField("特困人员供养方式", max_length=24, null=True, blank=True, choices=spec.TEKUN)
+    tekun_care = models.CharField(
+        "特困人员照料护理类型", max_length=24, null=True, blank=True, choices=spec.TEKUN_CARE
+    )
+    poverty_relapse = models.BooleanField("返贫致贫人口", null=True, blank=True)
+    poverty_relapse_risk = models.BooleanField("农村易返贫致贫人口", null=True, blank=True)
+    vagrant = models.BooleanField("生活无着的流浪乞讨人员", null=True, blank=True)
+    ability_level = models.SmallIntegerField("老年人能力等级", null=True, blank=True)
+    ability_assessed_on = models.DateField("能力评估日期", null=True, blank=True)
+    self_care_unable = models.BooleanField("经认定生活不能自理", null=True, blank=True)
+    disability_grade = models.SmallIntegerField("残疾等级", null=True, blank=True)
+    disability_category = models.CharField(
+        "残疾类别", max_length=24, null=True, blank=True, choices=spec.DISABILITY_CATEGORY
+    )
+    long_term_care_need = models.BooleanField("需要长期照护", null=True, blank=True)
+    fp_special = models.CharField(
+        "计划生育特殊家庭", max_length=24, null=True, blank=True, choices=spec.FP_SPECIAL
+    )
+    special_contribution = models.CharField(
+        "对国家和社会作出特殊贡献的老年人类别",
+        max_length=24,
+        null=True,
+        blank=True,
+        choices=spec.SPECIAL_CONTRIBUTION,
+    )
+    periodic_pension = models.BooleanField("享受国家定期抚恤补助", null=True, blank=True)
+    military_family = models.BooleanField("现役军人家属", null=True, blank=True)
+    pension_scheme = models.CharField(
+        "基本养老保险类别", max_length=24, null=True, blank=True, choices=spec.PENSION
+    )
+    ltc_insured = models.BooleanField("参加长期护理保险", null=True, blank=True)
+    disabled_months = models.SmallIntegerField("失能持续月数", null=True, blank=True)
+    synthetic = models.BooleanField("合成数据", default=False)
+    phone = models.CharField("联系电话", max_length=20, blank=True, default="")
+    address = models.CharField("居住地址", max_length=200, blank=True, default="")
+    emergency_contact_name = models.CharField("紧急联系人", max_length=64, blank=True, default="")
+    emergency_contact_phone = models.CharField("紧急联系人电话", max_length=20, blank=True, default="")
+    emergency_contact_relation = models.CharField("与本人关系", max_length=16, blank=True, default="")
+    spouse_id_number = models.CharField("配偶公民身份号码", max_length=18, blank=True, default="")
+    spouse = models.ForeignKey(
+        "self", verbose_name="配偶", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "老年人"
+        verbose_name_plural = "老年人信息库"
+        indexes = [models.Index(fields=["birth_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_number[:6]}…{self.id_number[-4:]}）"
+
+    def record(self) -> spec.Record:
+        """The person-record view of this person (for the rules core)."""
+        out: spec.Record = {"id_number": self.id_number}
+        for name in RECORD_FIELDS:
+            out[name] = getattr(self, name)
+        return out
+
+    @property
+    def scope_codes(self) -> tuple[str, ...]:
+        return tuple(c for c in (self.residence_region, self.hukou_region) if c)
+
+
+class ChangeKind(models.TextChoices):
+    CREATE = "create", "建档"
+    FEED = "feed", "部门数据"
+    EDIT = "edit", "人工修改"
+    RESOLVE = "resolve", "冲突处理"
+    ASSESSMENT = "assessment", "能力评估"
+
+
+class PersonChange(models.Model):
+    """One change event of one person: every field changed with old and new value and its source."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="changes", verbose_name="老年人"
+    )
+    kind = models.CharField("类型", max_length=16, choices=ChangeKind.choices)
+    source = models.CharField("来源", max_length=100)
+    batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="导入批次",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    as_of = models.DateField("数据日期")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    changes = models.JSONField("变更", default=dict)  # {field: [old, new]} as interchange text
+
+    class Meta:
+        verbose_name = "信息变更"
+        verbose_name_plural = "信息变更"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.source}"
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    KEPT = "kept", "保留现值"
+    ACCEPTED = "accepted", "采用新值"
+
+
+class Conflict(models.Model):
+    """A feed contradicting a value another source set more recently: both are kept until resolved."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="conflicts", verbose_name="老年人"
+    )
+    field = models.CharField("字段", max_length=40)
+    current_value = models.CharField("现值", max_length=200, blank=True)
+    current_source = models.CharField("现值来源", max_length=100, blank=True)
+    current_as_of = models.DateField("现值数据日期", null=True)
+    proposed_value = models.CharField("新值", max_length=200, blank=True)
+    proposed_source = models.CharField("新值来源", max_length=100)
+    proposed_as_of = models.DateField("新值数据日期")
+    batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="导入批次",
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.OPEN
+    )
+    note = models.CharField("处理说明", max_length=300, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    created_at = models.DateTimeField("发现时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "数据冲突"
+        verbose_name_plural = "数据冲突"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.field}: {self.current_value} ↔ {self.proposed_value}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id_number": self.person.id_number,
+            "field": self.field,
+            "current": {
+                "value": self.current_value,
+                "source": self.current_source,
+                "as_of": self.current_as_of.isoformat() if self.current_as_of else None,
+            },
+            "proposed": {
+                "value": self.proposed_value,
+                "source": self.proposed_source,
+                "as_of": self.proposed_as_of.isoformat(),
+            },
+        }
+
+
+class BatchStatus(models.TextChoices):
+    DONE = "done", "已完成"
+    REJECTED = "rejected", "全部未导入（有错误）"
+
+
+class ImportBatch(models.Model):
+    """One department file imported. Written in the same transaction as its rows: a killed import leaves none."""
+
+    source = models.CharField("数据来源", max_length=100)
+    filename = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("文件摘要", max_length=64)
+    as_of = models.DateField("数据日期")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("完成时间", null=True)
+    status = models.CharField("状态", max_length=16, choices=BatchStatus.choices, default=BatchStatus.DONE)
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("无变化", default=0)
+    errors = models.JSONField("错误", default=list)
+    conflicts = models.PositiveIntegerField("冲突", default=0)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.source}）"

@@ -1,0 +1,221 @@
+"""Search, a person's page (masked values, sources, history, conflicts), reveal, edit, resolve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yanglao.accounts.current import current_user
+from yanglao.core import person as spec
+from yanglao.core.idnumber import mask_id_number, mask_name, mask_phone
+from yanglao.regions.models import Region
+from yanglao.regions.tree import name_of
+from yanglao.registry.access import access_person_by_pk, access_persons_by_search
+from yanglao.registry.actions import EditError, do_edit_person, do_resolve_conflict, do_reveal
+from yanglao.registry.history import field_histories, text
+from yanglao.registry.models import EXTRA_FIELDS, Conflict, ConflictStatus, Person, field_label
+
+PHONE_FIELDS = ("phone", "emergency_contact_phone")
+# The person page in sections, in the order a caseworker reads them.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("基本信息", ("id_number", "name", "sex", "birth_date", "death_date")),
+    ("户籍与居住", ("hukou_region", "residence_region", "residence_permit", "living_arrangement", "address")),
+    (
+        "困难情况",
+        (
+            "no_supporter",
+            "dibao",
+            "dibao_edge",
+            "spending_hardship",
+            "tekun",
+            "tekun_care",
+            "poverty_relapse",
+            "poverty_relapse_risk",
+            "vagrant",
+        ),
+    ),
+    (
+        "能力与健康",
+        (
+            "ability_level",
+            "ability_assessed_on",
+            "self_care_unable",
+            "disabled_months",
+            "long_term_care_need",
+            "disability_grade",
+            "disability_category",
+        ),
+    ),
+    (
+        "家庭、优抚与保险",
+        (
+            "fp_special",
+            "special_contribution",
+            "periodic_pension",
+            "military_family",
+            "pension_scheme",
+            "ltc_insured",
+            "spouse_id_number",
+        ),
+    ),
+    (
+        "联系方式",
+        ("phone", "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relation"),
+    ),
+)
+
+
+def shown_value(user: Any, person: Person, name: str) -> str:
+    """What this user sees of one field: masked where the full value is not needed."""
+    value = getattr(person, name) if name != "id_number" else person.id_number
+    if value is None or value == "":
+        return "未知"
+    if name in ("id_number", "spouse_id_number"):
+        return mask_id_number(str(value))
+    if name in PHONE_FIELDS:
+        return mask_phone(str(value))
+    if name == "name" and not user.sees_sensitive:
+        return mask_name(str(value))
+    fld = spec.FIELD_BY_NAME.get(name)
+    if fld is not None and fld.sensitive and not user.sees_sensitive:
+        return "已隐藏（敏感个人信息）"
+    if fld is not None and fld.kind == "code":
+        return fld.code_label(str(value))
+    if fld is not None and fld.name == "ability_level":
+        return dict(spec.ABILITY_LEVELS).get(str(value), str(value))
+    if fld is not None and fld.kind == "region":
+        return f"{name_of(str(value))}（{value}）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return text(value)
+
+
+def region_names(codes: set[str]) -> dict[str, str]:
+    """``name_of`` for many codes in one query (a 12-digit code unknown here falls back to its county)."""
+    found = dict(Region.objects.filter(code__in=codes | {c[:6] for c in codes}).values_list("code", "name"))
+    return {c: found.get(c) or (found.get(c[:6]) if len(c) == 12 else None) or c for c in codes if c}
+
+
+def person_label(user: Any, person: Person) -> str:
+    return person.name if user.sees_sensitive else mask_name(person.name)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    results = access_persons_by_search(request, query) if query else []
+    names = region_names({p.residence_region or p.hukou_region or "" for p in results})
+    rows = [
+        {
+            "pk": p.pk,
+            "name": person_label(request.user, p),
+            "id_number": mask_id_number(p.id_number),
+            "synthetic": p.synthetic,
+            "sex": "男" if p.sex == "1" else "女" if p.sex == "2" else "",
+            "birth_date": p.birth_date,
+            "region": names.get(p.residence_region or p.hukou_region or "", ""),
+            "dead": p.death_date is not None,
+        }
+        for p in results
+    ]
+    return render(request, "web/search.html", {"query": query, "rows": rows})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person_by_pk(request, pk)
+    histories = field_histories(person.changes.order_by("at", "id"))
+    names = ["id_number", *(f.name for f in spec.FIELDS if f.name != "id_number"), *EXTRA_FIELDS]
+    rows = []
+    for name in names:
+        versions = histories.get(name, [])
+        rows.append(
+            {
+                "name": name,
+                "label": field_label(name),
+                "value": shown_value(request.user, person, name),
+                "source": versions[-1].source
+                if versions
+                else ("公民身份号码" if name in ("sex", "birth_date") else ""),
+                "as_of": versions[-1].as_of if versions else None,
+                "history": [
+                    {
+                        "value": "（已隐藏）"
+                        if name in ("phone", "emergency_contact_phone", "spouse_id_number")
+                        else v.value,
+                        "source": v.source,
+                        "as_of": v.as_of,
+                        "at": v.at,
+                        "by": v.by,
+                    }
+                    for v in reversed(versions)
+                ]
+                if current_user(request).sees_sensitive
+                or not spec.FIELD_BY_NAME.get(name, spec.FIELDS[1]).sensitive
+                else [],
+            }
+        )
+    conflicts = person.conflicts.filter(status=ConflictStatus.OPEN)
+    by_name = {row["name"]: row for row in rows}
+    sections = [
+        {"title": title, "rows": [by_name[n] for n in names_ if n in by_name]} for title, names_ in SECTIONS
+    ]
+    today = timezone.localdate()
+    context = {
+        "person": person,
+        "label": person_label(request.user, person),
+        "age": spec.age_on(person.birth_date, person.death_date or today) if person.birth_date else None,
+        "place": name_of(person.residence_region or person.hukou_region),
+        "rows": rows,
+        "sections": sections,
+        "conflicts": [{"obj": c, "label": field_label(c.field)} for c in conflicts],
+        "editable": current_user(request).can_write,
+        "codes": {f.name: f.codes for f in spec.FIELDS if f.kind == "code"},
+    }
+    return render(request, "web/person.html", context)
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person_by_pk(request, pk, purpose="查看完整信息")
+    try:
+        value = do_reveal(request, person, request.POST.get("field", ""))
+    except PermissionError as exc:
+        return JsonResponse({"error": str(exc)}, status=403)
+    return JsonResponse({"value": value})
+
+
+@login_required
+@require_POST
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person_by_pk(request, pk, purpose="修改信息")
+    if not current_user(request).can_write:
+        raise Http404
+    name = request.POST.get("field", "")
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        return JsonResponse({"errors": {"reason": "请填写修改原因"}}, status=400)
+    try:
+        do_edit_person(request, person, {name: request.POST.get("value", "")}, reason)
+    except EditError as exc:
+        return JsonResponse({"errors": exc.errors}, status=400)
+    return redirect("person", pk=pk)
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResponse:
+    person = access_person_by_pk(request, pk, purpose="处理数据冲突")
+    if not current_user(request).can_write:
+        raise Http404
+    conflict = get_object_or_404(Conflict, pk=conflict_pk, person=person)
+    do_resolve_conflict(
+        request, conflict, accept=request.POST.get("decision") == "accept", note=request.POST.get("note", "")
+    )
+    return redirect("person", pk=pk)

@@ -1,0 +1,245 @@
+"""Fixtures shared by the whole suite.
+
+- ``YANGLAO_HOME`` is a temporary directory for the session: tests never touch ``~/.local``.
+- The database is SQLite (in memory) by default; with ``DATABASE_URL=postgresql://…`` pytest-django
+  creates its own test database on that server.
+- Five fixed users, like Healthchecks' owner/colleague/outsider: a county caseworker of 扎赉特旗, a
+  township caseworker of 音德尔镇, an outsider township caseworker of 新林镇 (same county, other
+  township), an auditor of the county and a visitor (网格员) of a 音德尔镇 community.
+- Under ``CI=true`` a missing PostgreSQL or Chromium fails the run; elsewhere those tests skip. A
+  PostgreSQL-only test skips on SQLite under CI too when the PostgreSQL pass is configured
+  (``YANGLAO_TEST_DATABASE_URL``, see scripts/test).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+
+# When pyproject.toml names DJANGO_SETTINGS_MODULE, pytest-django reads the settings before this
+# file is imported (and yanglao.settings creates YANGLAO_HOME); without it, Django is set up after
+# this file runs, with the environment below. Either way the settings that hold paths are pointed
+# at the temporary home in pytest_configure.
+HOME = Path(tempfile.mkdtemp(prefix="yanglao-tests-"))
+os.environ["YANGLAO_HOME"] = str(HOME)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings")
+
+# Property-based tests: no per-example deadline (CI machines are shared and timings vary; speed is
+# measured by the benchmarks, never by tests).
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile(
+    "yanglao", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False
+)
+hypothesis_settings.load_profile("yanglao")
+
+PASSWORD = "Yl-tests-2024!"
+
+COUNTY = "152223"  # 扎赉特旗
+TOWNSHIP = "152223100000"  # 音德尔镇
+VILLAGE = "152223100001"  # 龙腾社区, a community of 音德尔镇
+OTHER_TOWNSHIP = "152223101000"  # 新林镇
+OTHER_VILLAGE = "152223101001"  # 解放社区, a community of 新林镇
+
+CHROMIUM = os.environ.get("YANGLAO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    settings.HOME = HOME
+    settings.MEDIA_ROOT = HOME / "media"
+    settings.STATIC_ROOT = HOME / "static"
+    settings.STATIC_ROOT.mkdir(exist_ok=True)
+    # A fast hash: the suite creates many users; the password rules are tested through the validators.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(HOME, ignore_errors=True)
+
+
+# --- components a test may need -------------------------------------------------------------------
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip the test, or fail it under CI, where every component must be present."""
+    if in_ci():
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_postgres() -> None:
+    """On SQLite, skip; under CI fail, unless a PostgreSQL pass of the suite is configured as well
+    (``YANGLAO_TEST_DATABASE_URL``, which scripts/test runs the database suites against)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("YANGLAO_TEST_DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("runs in the PostgreSQL pass (YANGLAO_TEST_DATABASE_URL)")
+    missing("this test needs PostgreSQL: set DATABASE_URL=postgresql://…")
+
+
+def require_chromium() -> None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing("this test needs Playwright: pip install playwright")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        missing(f"this test needs Chromium at {CHROMIUM}")
+
+
+@pytest.fixture
+def postgres(db: None) -> None:
+    """Use in a test that only means something on PostgreSQL (mark it ``postgres`` too)."""
+    require_postgres()
+
+
+def browser_environment() -> dict[str, str | float | bool]:
+    """Chromium keeps its crash reports and caches under the temporary home, not the user's."""
+    home = HOME / "chromium"
+    home.mkdir(exist_ok=True)
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one per test module (mark the tests ``browser``).
+
+    Playwright's sync API keeps an event loop running on the test's thread, so Django's guard
+    against the ORM inside an event loop is lifted while the browser is open."""
+    require_chromium()
+    from playwright.sync_api import Error, sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            try:
+                chromium = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=browser_environment()
+                )
+            except Error as exc:
+                missing(f"Chromium at {CHROMIUM} does not start: {exc.message.splitlines()[0]}")
+            yield chromium
+            chromium.close()
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+def _user(username: str, role: str, region: str | None, display_name: str) -> Any:
+    from yanglao.accounts.models import User
+
+    return User.objects.create_user(
+        username=username, password=PASSWORD, role=role, region_id=region, display_name=display_name
+    )
+
+
+@pytest.fixture
+def county_user(db: None) -> Any:
+    """A caseworker of 扎赉特旗 civil affairs: sees every person of the county."""
+    return _user("county", "county_caseworker", COUNTY, "旗民政局经办人")
+
+
+@pytest.fixture
+def township_user(db: None) -> Any:
+    """A caseworker of 音德尔镇."""
+    return _user("township", "township_caseworker", TOWNSHIP, "音德尔镇经办人")
+
+
+@pytest.fixture
+def outsider(db: None) -> Any:
+    """A caseworker of 新林镇, another township of the same county."""
+    return _user("outsider", "township_caseworker", OTHER_TOWNSHIP, "新林镇经办人")
+
+
+@pytest.fixture
+def auditor(db: None) -> Any:
+    return _user("auditor", "auditor", COUNTY, "旗审计员")
+
+
+@pytest.fixture
+def visitor(db: None) -> Any:
+    """A 网格员 of a 音德尔镇 community."""
+    return _user("visitor", "visitor", VILLAGE, "龙腾社区网格员")
+
+
+@pytest.fixture
+def login(client: Any) -> Callable[[Any], Any]:
+    """``login(user)`` logs the test client in as ``user`` and returns the client."""
+
+    def do(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return do
+
+
+# --- persons -------------------------------------------------------------------------------------
+
+_sequence = itertools.count(11)
+
+
+def new_id_number(birth: dt.date = dt.date(1950, 3, 1), *, sex: str = "2", address: str = COUNTY) -> str:
+    """A fresh valid ID number; odd sequences are men (sex "1"), even ones women (sex "2")."""
+    from yanglao.core.idnumber import make_id_number
+
+    while True:
+        sequence = next(_sequence) % 1000
+        if (sequence % 2 == 1) == (sex == "1"):
+            return make_id_number(address, birth, sequence)
+
+
+@pytest.fixture
+def make_person(db: None) -> Callable[..., Any]:
+    """``make_person(name, region=VILLAGE, birth=…, sex=…, **fields)``: a Person with a valid ID number."""
+    from yanglao.registry.models import Person
+
+    def make(
+        name: str = "王秀英",
+        *,
+        region: str = VILLAGE,
+        birth: dt.date = dt.date(1950, 3, 1),
+        sex: str = "2",
+        **fields: Any,
+    ) -> Person:
+        fields.setdefault("phone", "13912345678")
+        return Person.objects.create(
+            id_number=fields.pop("id_number", None) or new_id_number(birth, sex=sex),
+            name=name,
+            sex=sex,
+            birth_date=birth,
+            hukou_region=fields.pop("hukou_region", region),
+            residence_region=fields.pop("residence_region", region),
+            **fields,
+        )
+
+    return make
