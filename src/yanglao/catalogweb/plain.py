@@ -1,0 +1,414 @@
+"""Rules, reasons and amounts in plain words for the public pages (pure Python, no Django).
+
+The core describes a rule for staff ("年龄 ≥ 80周岁", "户籍地区划代码在 150000 辖区内"). An older person's
+family reads: "年满80周岁", "户籍在内蒙古自治区". This module walks the same rule trees (and, for a
+decision, the evaluator's :class:`~yanglao.core.catalog.decision.Trace` beside them) and says the same
+thing in everyday words, naming places by name and the person's own values ("本人85周岁").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from yanglao.core.catalog.decision import Trace
+from yanglao.core.catalog.describe import code_label, field_label, number_text
+from yanglao.core.catalog.model import Catalog
+from yanglao.core.catalog.rules import (
+    Age,
+    All,
+    AnyOf,
+    Arith,
+    Bracket,
+    Compare,
+    Cond,
+    Const,
+    Expr,
+    FieldRef,
+    In,
+    IsKnown,
+    Not,
+    OptionOn,
+    Param,
+    Within,
+)
+from yanglao.core.person import Value, age_on
+
+NOT_GIVEN = "未填写"
+# Yes / no phrases of the boolean fields, as a family would say them.
+BOOL_PHRASES: dict[str, tuple[str, str]] = {
+    "residence_permit": ("持有常住地居住证", "没有常住地居住证"),
+    "no_supporter": ("无法定赡养人、扶养人，或其无赡养、扶养能力", "有赡养人或扶养人"),
+    "dibao": ("是低保对象", "不是低保对象"),
+    "dibao_edge": ("是低保边缘家庭成员", "不是低保边缘家庭成员"),
+    "spending_hardship": ("是支出型困难家庭成员", "不是支出型困难家庭成员"),
+    "poverty_relapse": ("是返贫致贫人口", "不是返贫致贫人口"),
+    "poverty_relapse_risk": ("是农村易返贫致贫人口", "不是农村易返贫致贫人口"),
+    "vagrant": ("是生活无着的流浪乞讨人员", "不是生活无着的流浪乞讨人员"),
+    "self_care_unable": ("经认定生活不能自理", "未经认定生活不能自理"),
+    "long_term_care_need": ("需要长期照护", "不需要长期照护"),
+    "periodic_pension": ("享受国家定期抚恤补助", "不享受国家定期抚恤补助"),
+    "military_family": ("是现役军人家属", "不是现役军人家属"),
+    "ltc_insured": ("参加了长期护理保险", "没有参加长期护理保险"),
+}
+KNOWN_PHRASES: dict[str, str] = {
+    "disability_grade": "持有残疾人证",
+    "disability_category": "持有残疾人证",
+    "ability_level": "做过老年人能力评估",
+    "age": "出生日期已知",
+    "ability_assessed_on": "做过老年人能力评估",
+}
+EMPTY_WORDS: dict[str, str] = {
+    "disability_grade": "无残疾人证",
+    "disability_category": "无残疾人证",
+    "ability_level": "未评估",
+    "ability_assessed_on": "未评估",
+}
+NUMBER_OP_WORDS = {"=": "等于", "!=": "不等于", "<": "低于", "<=": "不超过", ">": "高于", ">=": "不低于"}
+GRADE_WORDS = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+
+
+# --- places ----------------------------------------------------------------------------------------
+
+_PROVINCE_RE = re.compile(r"^(.+?(?:自治区|省|市))(.*)$")
+_CITY_RE = re.compile(r"^(.+?(?:自治州|地区|市|盟|州))(.*)$")
+
+
+@dataclass(frozen=True)
+class Places:
+    """The names of a list's jurisdiction and of the jurisdictions above it, from ``catalog.jurisdiction``."""
+
+    code: str
+    level: str  # "province" | "city" | "county"
+    province: str
+    city: str
+    county: str
+
+    @property
+    def short(self) -> str:
+        return self.county or self.city or self.province
+
+    @property
+    def own_word(self) -> str:
+        """本旗 / 本县 / 本区 / 本市 / 本省 / 本自治区."""
+        if self.level == "province":
+            return "本自治区" if self.province.endswith("自治区") else "本省"
+        last = self.short[-1:] or "地"
+        return f"本{last}"
+
+    def name_of(self, code6: str) -> str:
+        """A jurisdiction above or equal to this list's, by name; another one by its code."""
+        if code6 == self.code:
+            return self.short
+        if code6 == self.code[:2] + "0000" and self.province:
+            return self.province
+        if code6 == self.code[:4] + "00" and self.city:
+            return self.city
+        return f"区划代码 {code6} 所辖地区"
+
+    def place_of(self, region: str) -> str:
+        """Where a person's 6- or 12-digit region code lies, seen from this list's jurisdiction."""
+        prefix = _prefix(self.code)
+        if region.startswith(prefix):
+            return self.short
+        if self.level == "county" and region.startswith(self.code[:4]) and self.city:
+            return f"{self.city}的其他{_county_word(self)}"
+        if self.level != "province" and region.startswith(self.code[:2]) and self.province:
+            return f"{self.province}的其他地方"
+        return "其他省份"
+
+
+def _prefix(code: str) -> str:
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def _county_word(places: Places) -> str:
+    return "旗县（市、区）" if places.county.endswith("旗") else "县（市、区）"
+
+
+def places(catalog: Catalog) -> Places:
+    code = catalog.code
+    level = "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
+    province, city, county = catalog.jurisdiction, "", ""
+    match = _PROVINCE_RE.match(catalog.jurisdiction)
+    if match and level != "province":
+        province, rest = match.group(1), match.group(2)
+        if level == "city":
+            city = rest or catalog.name.removesuffix("基本养老服务清单")
+        else:
+            sub = _CITY_RE.match(rest)
+            city, county = (sub.group(1), sub.group(2)) if sub and sub.group(2) else ("", rest)
+    if level == "county" and not county:
+        county = catalog.name.removesuffix("基本养老服务清单")
+    return Places(code, level, province, city, county)
+
+
+def region_choices(catalog: Catalog) -> list[tuple[str, str, str]]:
+    """The places a self-checking person chooses from: ``(key, label, a region code standing for it)``.
+
+    The codes are stand-ins (``152299`` = "兴安盟的其他旗县"): rules test regions by prefix only."""
+    p = places(catalog)
+    code = catalog.code
+    out = [("local", f"{p.own_word}（{p.short}）", code)]
+    if p.level == "county" and p.city:
+        out.append(("city", f"{p.city}的其他{_county_word(p)}", code[:4] + "99"))
+    if p.level != "province":
+        out.append(("province", f"{p.province}的其他地方", code[:2] + "9900"))
+    out.append(("elsewhere", "其他省份", "990000"))
+    return out
+
+
+# --- one condition, without and with a person's values ---------------------------------------------
+
+
+def _or_join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return "、".join(words[:-1]) + "或" + words[-1]
+
+
+def _code_words(field: str, values: tuple[str, ...] | tuple[int, ...]) -> list[str]:
+    if field == "disability_grade":
+        return [GRADE_WORDS.get(int(v), f"{v}级") for v in values]
+    if field == "ability_level":
+        return [code_label(field, v).split("（")[-1].rstrip("）") for v in values]
+    return [code_label(field, v) for v in values]
+
+
+def _age_phrase(op: str, years: str) -> str:
+    return {
+        ">=": f"年满{years}周岁",
+        ">": f"年龄超过{years}周岁",
+        "<=": f"年龄不超过{years}周岁",
+        "<": f"未满{years}周岁",
+        "=": f"年龄为{years}周岁",
+        "!=": f"年龄不是{years}周岁",
+    }[op]
+
+
+_FLIP = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "=", "!=": "!="}
+
+
+def leaf_words(cond: Cond, catalog: Catalog) -> str:
+    """One condition (not a group) in plain words."""
+    if isinstance(cond, Compare):
+        left, right = cond.left, cond.right
+        op: str = cond.op
+        if isinstance(right, Age) and not isinstance(left, Age):
+            left, right, op = right, left, _FLIP[op]
+        if isinstance(left, Age) and isinstance(right, Const) and isinstance(right.value, Decimal):
+            return _age_phrase(op, number_text(right.value))
+        if (
+            isinstance(left, FieldRef)
+            and isinstance(right, Const)
+            and isinstance(right.value, bool)
+            and op in ("=", "!=")
+        ):
+            truth = right.value if op == "=" else not right.value
+            yes, no = BOOL_PHRASES.get(
+                left.name, (f"{field_label(left.name)}：是", f"{field_label(left.name)}：否")
+            )
+            return yes if truth else no
+        return f"{expr_words(left, catalog)}{NUMBER_OP_WORDS[op]}{expr_words(right, catalog)}"
+    if isinstance(cond, In):
+        label = "残疾等级" if cond.field == "disability_grade" else field_label(cond.field)
+        return f"{label}为{_or_join(_code_words(cond.field, cond.values))}"
+    if isinstance(cond, Within):
+        where = "户籍" if cond.field == "hukou_region" else "常住地"
+        return f"{where}在{places(catalog).name_of(cond.prefix.ljust(6, '0'))}"
+    if isinstance(cond, IsKnown):
+        return KNOWN_PHRASES.get(cond.field, f"{field_label(cond.field)}已填写")
+    if isinstance(cond, OptionOn):
+        option = catalog.options.get(cond.name)
+        return f"本地政策“{option.label if option else cond.name}”已开启"
+    return cond_words(cond, catalog)
+
+
+def cond_words(cond: Cond, catalog: Catalog) -> str:
+    """A whole rule in plain words (the list page's "谁能享受")."""
+    if isinstance(cond, All):
+        return "；".join(_nested(c, catalog) for c in cond.items)
+    if isinstance(cond, AnyOf):
+        return "以下任一：" + " / ".join(_nested(c, catalog) for c in cond.items)
+    if isinstance(cond, Not):
+        return f"不属于“{cond_words(cond.item, catalog)}”"
+    return leaf_words(cond, catalog)
+
+
+def _nested(cond: Cond, catalog: Catalog) -> str:
+    text = cond_words(cond, catalog)
+    return f"〔{text}〕" if isinstance(cond, All | AnyOf) else text
+
+
+def _value_of(field: str, record: Mapping[str, Value], on: dt.date, catalog: Catalog) -> str:
+    if field == "age":
+        birth = record.get("birth_date")
+        return f"本人{age_on(birth, on)}周岁" if isinstance(birth, dt.date) else f"本人年龄{NOT_GIVEN}"
+    value = record.get(field)
+    if value is None:
+        return f"本人：{EMPTY_WORDS.get(field, NOT_GIVEN)}"
+    if isinstance(value, bool):
+        return f"本人：{'是' if value else '否'}"
+    if field in ("hukou_region", "residence_region") and isinstance(value, str):
+        return f"本人：{places(catalog).place_of(value)}"
+    if field in ("disability_grade", "ability_level") and isinstance(value, int):
+        return f"本人：{_code_words(field, (value,))[0]}"
+    if isinstance(value, str):
+        try:
+            return f"本人：{code_label(field, value)}"
+        except KeyError:
+            return f"本人：{value}"
+    return f"本人：{value}"
+
+
+def _fields_read(cond: Cond) -> list[str]:
+    names: list[str] = []
+
+    def expr(e: Expr) -> None:
+        if isinstance(e, Age):
+            names.append("age")
+        elif isinstance(e, FieldRef):
+            names.append(e.name)
+        elif isinstance(e, Arith):
+            for arg in e.args:
+                expr(arg)
+
+    if isinstance(cond, Compare):
+        expr(cond.left)
+        expr(cond.right)
+    elif isinstance(cond, (In | Within, IsKnown)):
+        names.append(cond.field)
+    return list(dict.fromkeys(names))
+
+
+def _leaf_with_value(
+    cond: Cond, trace: Trace, record: Mapping[str, Value], on: dt.date, catalog: Catalog
+) -> str:
+    words = leaf_words(cond, catalog)
+    if isinstance(cond, OptionOn):
+        return f"{words}（本地{'已' if trace.result else '未'}开启）"
+    values = [_value_of(f, record, on, catalog) for f in _fields_read(cond)]
+    return f"{words}（{'；'.join(values)}）" if values else words
+
+
+class Mismatch(ValueError):
+    """The trace does not have the shape of the rule (should not happen; the caller falls back)."""
+
+
+def _children(cond: Cond, trace: Trace) -> list[tuple[Cond, Trace]]:
+    items: tuple[Cond, ...] = ()
+    if isinstance(cond, All | AnyOf):
+        items = cond.items
+    elif isinstance(cond, Not):
+        items = (cond.item,)
+    if len(items) != len(trace.children):
+        raise Mismatch(trace.text)
+    return list(zip(items, trace.children, strict=True))
+
+
+def why_not(cond: Cond, trace: Trace, record: Mapping[str, Value], on: dt.date, catalog: Catalog) -> str:
+    """What the person lacks, in plain words with their own values."""
+    if isinstance(cond, All) and trace.kind == "all":
+        return "；".join(
+            why_not(c, t, record, on, catalog) for c, t in _children(cond, trace) if not t.result
+        )
+    if isinstance(cond, AnyOf) and trace.kind == "any":
+        parts = [why_not(c, t, record, on, catalog) for c, t in _children(cond, trace)]
+        return "以下都不符合：" + " / ".join(parts)
+    if isinstance(cond, Not) and trace.kind == "not":
+        ((inner, inner_trace),) = _children(cond, trace)
+        return f"本项不适用于：{why_yes(inner, inner_trace, record, on, catalog)}"
+    if trace.kind != "leaf":
+        raise Mismatch(trace.text)
+    return _leaf_with_value(cond, trace, record, on, catalog)
+
+
+def why_yes(cond: Cond, trace: Trace, record: Mapping[str, Value], on: dt.date, catalog: Catalog) -> str:
+    """Which conditions the person meets, in plain words with their own values."""
+    if isinstance(cond, All) and trace.kind == "all":
+        return "；".join(why_yes(c, t, record, on, catalog) for c, t in _children(cond, trace))
+    if isinstance(cond, AnyOf) and trace.kind == "any":
+        return next(why_yes(c, t, record, on, catalog) for c, t in _children(cond, trace) if t.result)
+    if isinstance(cond, Not) and trace.kind == "not":
+        ((inner, inner_trace),) = _children(cond, trace)
+        return f"不属于“{cond_words(inner, catalog)}”（{why_not(inner, inner_trace, record, on, catalog)}）"
+    if trace.kind != "leaf":
+        raise Mismatch(trace.text)
+    return _leaf_with_value(cond, trace, record, on, catalog)
+
+
+# --- amounts ---------------------------------------------------------------------------------------
+
+
+def _param_value(catalog: Catalog, name: str, on: dt.date) -> str:
+    param = catalog.parameters[name]
+    value = param.value_on(on)
+    if value is None:
+        return "（该日无值）"
+    flag = "〔示例值〕" if value.example else ""
+    return f"{number_text(value.value)}{flag}"
+
+
+def expr_words(expr: Expr, catalog: Catalog, on: dt.date | None = None, *, bare: bool = False) -> str:
+    """An amount or a compared value in words; with ``on``, parameters show their value on that date."""
+    if isinstance(expr, Const):
+        value = expr.value
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return number_text(value) if isinstance(value, Decimal) else value.isoformat()
+    if isinstance(expr, Age):
+        return "年龄"
+    if isinstance(expr, FieldRef):
+        return field_label(expr.name)
+    if isinstance(expr, Param):
+        param = catalog.parameters.get(expr.name)
+        label = param.label if param else expr.name
+        if on is None or param is None:
+            return label
+        shown = _param_value(catalog, expr.name, on)
+        return shown if bare else f"{label} {shown}"
+    if isinstance(expr, Arith):
+        joiner = {"+": " + ", "-": " − ", "*": " × ", "/": " ÷ "}[expr.op]
+        parts = [expr_words(a, catalog, on) for a in expr.args]
+        return joiner.join(
+            f"（{p}）" if isinstance(a, Arith) else p for p, a in zip(parts, expr.args, strict=True)
+        )
+    if isinstance(expr, Bracket):
+        unit = "周岁" if isinstance(expr.of, Age) else ""
+        rows = []
+        for row in expr.rows:
+            if row.low is not None and row.high is not None:
+                span = f"{number_text(row.low)}–{number_text(row.high)}{unit}"
+            elif row.low is not None:
+                span = f"{number_text(row.low)}{unit}及以上"
+            else:
+                span = f"{number_text(row.high or Decimal(0))}{unit}及以下"
+            rows.append(f"{span}：{expr_words(row.value, catalog, on, bare=True)}")
+        if expr.otherwise is not None:
+            rows.append(f"其他：{expr_words(expr.otherwise, catalog, on, bare=True)}")
+        return f"按{expr_words(expr.of, catalog)}分档（" + "；".join(rows) + "）"
+    # Choose
+    cases = [
+        f"{cond_words(c.when, catalog)}时 {expr_words(c.value, catalog, on, bare=True)}" for c in expr.cases
+    ]
+    if expr.otherwise is not None:
+        cases.append(f"其他 {expr_words(expr.otherwise, catalog, on, bare=True)}")
+    return "；".join(cases)
+
+
+PERIOD_WORDS = {"month": "每月", "year": "每年", "once": "一次性"}
+COMPARISON_WORDS = {"floor": "不低于", "ceiling": "不高于", "exact": ""}
+
+
+def money_words(amount: Decimal, period: str | None, comparison: str | None) -> str:
+    """``每月 100 元`` / ``每月不低于 75 元`` / ``一次性 3000 元``."""
+    per = PERIOD_WORDS.get(period or "", "")
+    word = COMPARISON_WORDS.get(comparison or "exact", "")
+    return f"{per}{word} {number_text(amount)} 元".strip()

@@ -1,0 +1,492 @@
+"""The one-person evaluator: every item of a catalogue for one person on one date, with the reasons.
+
+A visitor (``functools.singledispatch``) over the rule nodes of :mod:`yanglao.core.catalog.rules`. The
+bulk engines (Polars, PySpark) are further visitors over the same nodes and must agree with this one,
+including on missing values (see the module docstring of ``rules``) and on these global rules:
+
+1. A person who died on or before the evaluation date is entitled to nothing (alive the day before).
+2. Age is in completed years on the evaluation date (``yanglao.core.person.age_on``).
+3. Amounts are computed exactly (Decimal) and rounded once, at the end, to 0.01 yuan half-up.
+4. 择高 (exclusive groups): of the members a person qualifies for, only the highest amount, compared per
+   year (month × 12), is granted; an unknown amount ranks below every known one; ties go to the lower
+   printed number (then to the earlier part of the same item).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
+from functools import singledispatch
+
+from yanglao.core.catalog.decision import (
+    STATUS_WORDS,
+    UNKNOWN,
+    Decision,
+    ItemDecision,
+    ParamRead,
+    Status,
+    Trace,
+)
+from yanglao.core.catalog.describe import (
+    code_label,
+    describe_cond,
+    describe_expr,
+    literal_text,
+    money_text,
+)
+from yanglao.core.catalog.model import (
+    COMPARISONS,
+    PERIOD_FACTOR,
+    PERIODS,
+    Benefit,
+    Catalog,
+    Item,
+    no_sort_key,
+)
+from yanglao.core.catalog.rules import (
+    Age,
+    All,
+    AnyOf,
+    Arith,
+    Bracket,
+    Choose,
+    Compare,
+    Cond,
+    Const,
+    Expr,
+    FieldRef,
+    In,
+    IsKnown,
+    Not,
+    OptionOn,
+    Param,
+    Within,
+)
+from yanglao.core.person import FIELDS, Value, age_on
+
+Scalar = Decimal | bool | dt.date | None
+CENT = Decimal("0.01")
+CODED = frozenset({"disability_grade", "ability_level"} | {f.name for f in FIELDS if f.kind == "code"})
+
+
+def is_deceased(record: Mapping[str, Value], on: dt.date) -> bool:
+    """Died on or before ``on`` (a person dying on D is still alive for an evaluation on D-1)."""
+    death = record.get("death_date")
+    return isinstance(death, dt.date) and death <= on
+
+
+def round_amount(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Context:
+    catalog: Catalog
+    record: Mapping[str, Value]
+    on: dt.date
+    options: Mapping[str, bool]
+    reads: dict[str, ParamRead] = field(default_factory=dict)
+    # False: only the truth of each condition is wanted (the catalogue check over tens of thousands of
+    # probe persons); the words of the explanation are then left empty. The truth is the same.
+    explain: bool = True
+
+
+def resolve_options(catalog: Catalog, options: Mapping[str, bool] | None) -> dict[str, bool]:
+    """The catalogue's defaults overridden by ``options``; an unknown name is an error."""
+    out = {name: option.default for name, option in catalog.options.items()}
+    for name, on in (options or {}).items():
+        if name not in out:
+            known = "、".join(out) or "（无）"
+            raise ValueError(f"清单 {catalog.code} 没有地方选项“{name}”，可用：{known}")
+        out[name] = bool(on)
+    return out
+
+
+# --- expressions -----------------------------------------------------------------------------------
+
+
+@singledispatch
+def eval_expr(expr: Expr, ctx: Context) -> Scalar:
+    raise TypeError(f"unknown expression node {type(expr).__name__}")
+
+
+@eval_expr.register
+def _(expr: Const, ctx: Context) -> Scalar:
+    return expr.value
+
+
+@eval_expr.register
+def _(expr: FieldRef, ctx: Context) -> Scalar:
+    value = ctx.record.get(expr.name)
+    if isinstance(value, bool | dt.date) or value is None:
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    raise TypeError(f"field {expr.name} holds {type(value).__name__}, not a number, boolean or date")
+
+
+@eval_expr.register
+def _(expr: Age, ctx: Context) -> Scalar:
+    birth = ctx.record.get("birth_date")
+    if not isinstance(birth, dt.date):
+        return None
+    return Decimal(age_on(birth, ctx.on))
+
+
+@eval_expr.register
+def _(expr: Param, ctx: Context) -> Scalar:
+    param = ctx.catalog.parameters[expr.name]
+    value = param.value_on(ctx.on)
+    ctx.reads.setdefault(
+        expr.name,
+        ParamRead(
+            expr.name,
+            param.label,
+            param.unit,
+            value.value if value else None,
+            value.valid_from if value else None,
+            value.reference if value else "",
+            value.example if value else False,
+        ),
+    )
+    return value.value if value else None
+
+
+@eval_expr.register
+def _(expr: Arith, ctx: Context) -> Scalar:
+    values = [eval_expr(arg, ctx) for arg in expr.args]
+    numbers = [v for v in values if isinstance(v, Decimal) and not isinstance(v, bool)]
+    if len(numbers) != len(values):
+        return None
+    result = numbers[0]
+    for number in numbers[1:]:
+        if expr.op == "+":
+            result += number
+        elif expr.op == "-":
+            result -= number
+        elif expr.op == "*":
+            result *= number
+        else:
+            try:
+                result /= number
+            except (DivisionByZero, InvalidOperation):
+                return None
+    return result
+
+
+@eval_expr.register
+def _(expr: Bracket, ctx: Context) -> Scalar:
+    of = eval_expr(expr.of, ctx)
+    if not isinstance(of, Decimal):
+        return None
+    for row in expr.rows:
+        if (row.low is None or of >= row.low) and (row.high is None or of <= row.high):
+            return eval_expr(row.value, ctx)
+    return eval_expr(expr.otherwise, ctx) if expr.otherwise is not None else None
+
+
+@eval_expr.register
+def _(expr: Choose, ctx: Context) -> Scalar:
+    for case in expr.cases:
+        if eval_cond(case.when, ctx).result:
+            return eval_expr(case.value, ctx)
+    return eval_expr(expr.otherwise, ctx) if expr.otherwise is not None else None
+
+
+# --- conditions ------------------------------------------------------------------------------------
+
+
+def _shown(expr: Expr, value: Scalar) -> str:
+    if value is None:
+        return UNKNOWN
+    if isinstance(expr, Age):
+        return f"{literal_text(value)}周岁"
+    return literal_text(value)
+
+
+def _describe(cond: Cond, ctx: Context) -> str:
+    return describe_cond(cond, ctx.catalog) if ctx.explain else ""
+
+
+def _value_text(ctx: Context, pairs: list[tuple[Expr, Scalar]]) -> str:
+    """``本人：85周岁`` for one value read; ``年龄：85周岁；…`` when several are."""
+    if not ctx.explain:
+        return ""
+    read = [(e, v) for e, v in pairs if not isinstance(e, Const)]
+    if len(read) == 1 and isinstance(read[0][0], Age | FieldRef):
+        return f"本人：{_shown(*read[0])}"
+    return "；".join(f"{describe_expr(e, ctx.catalog)}：{_shown(e, v)}" for e, v in read)
+
+
+@singledispatch
+def eval_cond(cond: Cond, ctx: Context) -> Trace:
+    raise TypeError(f"unknown condition node {type(cond).__name__}")
+
+
+@eval_cond.register
+def _(cond: All, ctx: Context) -> Trace:
+    children = tuple(eval_cond(c, ctx) for c in cond.items)
+    return Trace("同时满足", all(c.result for c in children), "", children, "all")
+
+
+@eval_cond.register
+def _(cond: AnyOf, ctx: Context) -> Trace:
+    children = tuple(eval_cond(c, ctx) for c in cond.items)
+    return Trace("满足其一", any(c.result for c in children), "", children, "any")
+
+
+@eval_cond.register
+def _(cond: Not, ctx: Context) -> Trace:
+    inner = eval_cond(cond.item, ctx)
+    return Trace(_describe(cond, ctx), not inner.result, "", (inner,), "not")
+
+
+@eval_cond.register
+def _(cond: Compare, ctx: Context) -> Trace:
+    left, right = eval_expr(cond.left, ctx), eval_expr(cond.right, ctx)
+    value = _value_text(ctx, [(cond.left, left), (cond.right, right)])
+    if left is None or right is None:
+        result = False
+    elif cond.op == "=":
+        result = left == right
+    elif cond.op == "!=":
+        result = left != right
+    else:
+        result = _ordered(cond.op, left, right)
+    return Trace(_describe(cond, ctx), result, value)
+
+
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def _ordered(op: str, left: Scalar, right: Scalar) -> bool:
+    """``<``, ``<=``, ``>``, ``>=`` between two numbers or two dates; anything else is False."""
+    if isinstance(left, Decimal) and isinstance(right, Decimal):
+        return bool(_ORDER[op](left, right))
+    if isinstance(left, dt.date) and isinstance(right, dt.date):
+        return bool(_ORDER[op](left, right))
+    return False
+
+
+@eval_cond.register
+def _(cond: In, ctx: Context) -> Trace:
+    value = ctx.record.get(cond.field)
+    result = value is not None and value in cond.values
+    if not ctx.explain:
+        return Trace("", result, "")
+    shown = (
+        UNKNOWN
+        if value is None
+        else code_label(cond.field, value if isinstance(value, str | int) else str(value))
+    )
+    return Trace(_describe(cond, ctx), result, f"本人：{shown}")
+
+
+@eval_cond.register
+def _(cond: Within, ctx: Context) -> Trace:
+    value = ctx.record.get(cond.field)
+    result = isinstance(value, str) and value.startswith(cond.prefix)
+    shown = UNKNOWN if value is None else str(value)
+    return Trace(_describe(cond, ctx), result, f"本人：{shown}")
+
+
+@eval_cond.register
+def _(cond: IsKnown, ctx: Context) -> Trace:
+    name = "birth_date" if cond.field == "age" else cond.field
+    value = ctx.record.get(name)
+    if value is None:
+        shown = UNKNOWN
+    elif isinstance(value, str | int) and not isinstance(value, bool) and name in CODED:
+        shown = code_label(name, value)
+    else:
+        shown = literal_text(value)
+    return Trace(_describe(cond, ctx), value is not None, f"本人：{shown}")
+
+
+@eval_cond.register
+def _(cond: OptionOn, ctx: Context) -> Trace:
+    on = bool(ctx.options.get(cond.name, False))
+    return Trace(_describe(cond, ctx), on, f"本地{'已' if on else '未'}开启")
+
+
+# --- reasons ---------------------------------------------------------------------------------------
+
+
+def failure_reason(trace: Trace) -> str:
+    """Why a condition does not hold, in plain words, naming the person's values."""
+    if trace.kind == "leaf":
+        return f"{trace.text}（{trace.value}）" if trace.value else trace.text
+    if trace.kind == "all":
+        return "；".join(failure_reason(c) for c in trace.children if not c.result)
+    if trace.kind == "any":
+        return "以下条件均不满足：" + " / ".join(failure_reason(c) for c in trace.children)
+    inner = trace.children[0]
+    return f"{trace.text}不成立，因为{success_reason(inner)}"
+
+
+def success_reason(trace: Trace) -> str:
+    if trace.kind == "leaf":
+        return f"{trace.text}（{trace.value}）" if trace.value else trace.text
+    if trace.kind == "all":
+        return "；".join(success_reason(c) for c in trace.children)
+    if trace.kind == "any":
+        return next(success_reason(c) for c in trace.children if c.result)
+    inner = trace.children[0]
+    return f"{trace.text}（{failure_reason(inner)}）"
+
+
+# --- items -----------------------------------------------------------------------------------------
+
+
+def _per_text(period: str | None) -> str:
+    return f"/{PERIODS[period]}" if period else ""
+
+
+def _benefit(item: Item, benefit: Benefit, ctx: Context) -> ItemDecision:
+    base = ItemDecision(
+        item.no,
+        benefit.code,
+        benefit.name,
+        "not_granted",
+        "",
+        period=benefit.period,
+        comparison=benefit.comparison,
+    )
+    if benefit.rule is None:
+        return replace(base, status="not_evaluable", reason=f"无法机器判断：{benefit.rule_note}")
+    ctx.reads = {}
+    trace = eval_cond(benefit.rule, ctx)
+    if not trace.result:
+        return replace(
+            base, reason="不符合：" + failure_reason(trace), trace=trace, params=tuple(ctx.reads.values())
+        )
+    amount: Decimal | None = None
+    amount_text = ""
+    if benefit.amount is not None:
+        raw = eval_expr(benefit.amount, ctx)
+        if isinstance(raw, Decimal):
+            amount = round_amount(raw)
+            word = COMPARISONS[benefit.comparison or "exact"]
+            shown = describe_expr(benefit.amount, ctx.catalog)
+            amount_text = f"{shown} = {money_text(amount)} 元{_per_text(benefit.period)}"
+            amount_text += f"（标准：{word}该数额）" if benefit.comparison != "exact" else ""
+        else:
+            amount_text = f"{describe_expr(benefit.amount, ctx.catalog)}：无法计算（所需数值未知）"
+    reason = "符合：" + success_reason(trace)
+    return replace(
+        base,
+        status="granted",
+        reason=reason,
+        trace=trace,
+        amount=amount,
+        amount_text=amount_text,
+        params=tuple(ctx.reads.values()),
+    )
+
+
+def _yearly(decision: ItemDecision) -> Decimal | None:
+    if decision.amount is None:
+        return None
+    return decision.amount * PERIOD_FACTOR.get(decision.period or "once", 1)
+
+
+def _exclusion_reason(group_name: str, winner: ItemDecision, loser: ItemDecision) -> str:
+    win, lose = _yearly(winner), _yearly(loser)
+    head = f"第{winner.no}项 {winner.name}"
+    if win is not None and (lose is None or lose < win):
+        own = (
+            "本项金额未定"
+            if lose is None
+            else f"本项 {money_text(loser.amount or Decimal(0))} 元{_per_text(loser.period)}"
+        )
+        return f"择高：已享受更高的 {head}（{group_name}，只能择一；{own}）"
+    why = "金额相同" if lose is not None else "金额未定"
+    return f"择高：已享受 {head}（{group_name}，只能择一；{why}，按序号在前者享受）"
+
+
+def _apply_groups(catalog: Catalog, decisions: dict[str, ItemDecision], order: dict[str, int]) -> None:
+    for group in catalog.exclusive_groups:
+        qualifying = [decisions[c] for c in group.members if c in decisions and decisions[c].granted]
+        if len(qualifying) < 2:
+            continue
+
+        def rank(d: ItemDecision) -> tuple[int, Decimal, int]:
+            yearly = _yearly(d)
+            return (0 if yearly is not None else 1, -(yearly or Decimal(0)), order[d.code])
+
+        winner, *losers = sorted(qualifying, key=rank)
+        for loser in losers:
+            reason = _exclusion_reason(group.name, winner, loser)
+            decisions[loser.code] = replace(
+                loser, status="excluded", reason=reason, amount=None, amount_text=""
+            )
+
+
+def _item_decision(item: Item, parts: list[ItemDecision]) -> ItemDecision:
+    """An item with parts is granted when any part is; its amount is the sum when every granted part
+    has an amount and all share one period."""
+    if not item.has_parts:
+        return parts[0]
+    statuses = {p.status for p in parts}
+    granted = [p for p in parts if p.granted]
+    status: Status
+    if granted:
+        status = "granted"
+    elif statuses == {"not_evaluable"}:
+        status = "not_evaluable"
+    elif "excluded" in statuses:
+        status = "excluded"
+    else:
+        status = "not_granted"
+    reason = "；".join(f"{p.name}（{STATUS_WORDS[p.status]}）：{p.reason}" for p in parts)
+    periods = {p.period for p in granted}
+    amount = None
+    if granted and len(periods) == 1 and all(p.amount is not None for p in granted):
+        amount = sum((p.amount or Decimal(0) for p in granted), Decimal(0))
+    period = periods.pop() if len(periods) == 1 else None
+    return ItemDecision(
+        item.no, item.code, item.name, status, reason, amount=amount, period=period, parts=tuple(parts)
+    )
+
+
+def evaluate(
+    catalog: Catalog,
+    record: Mapping[str, Value],
+    on: dt.date,
+    options: Mapping[str, bool] | None = None,
+) -> Decision:
+    """Every item of ``catalog`` in force on ``on``, for the person ``record`` (as produced by
+    ``parse_record``/``derive_defaults``), with the reasons; ``options`` switch local options."""
+    if isinstance(on, dt.datetime):
+        on = on.date()
+    chosen = resolve_options(catalog, options)
+    items = sorted(catalog.items_on(on), key=lambda i: no_sort_key(i.no))
+    if is_deceased(record, on):
+        reason = f"不符合：已于 {record['death_date']} 去世，{on} 不再享受任何待遇"
+        dead = tuple(
+            ItemDecision(
+                i.no,
+                i.code,
+                i.name,
+                "not_granted",
+                reason,
+                parts=tuple(ItemDecision(i.no, b.code, b.name, "not_granted", reason) for b in i.benefits)
+                if i.has_parts
+                else (),
+            )
+            for i in items
+        )
+        return Decision(catalog.code, on, chosen, True, dead)
+    ctx = Context(catalog, record, on, chosen)
+    decisions: dict[str, ItemDecision] = {}
+    order: dict[str, int] = {}
+    for item in items:
+        for benefit in item.benefits:
+            order[benefit.code] = len(order)
+            decisions[benefit.code] = _benefit(item, benefit, ctx)
+    _apply_groups(catalog, decisions, order)
+    result = tuple(_item_decision(item, [decisions[b.code] for b in item.benefits]) for item in items)
+    return Decision(catalog.code, on, chosen, False, result)

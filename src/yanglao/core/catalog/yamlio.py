@@ -1,0 +1,243 @@
+"""Strict YAML reading for catalogue files, and errors that name the file, the path and the reason.
+
+- A duplicate key anywhere is an error (PyYAML silently keeps the last one).
+- Only ``true``/``false`` are booleans: YAML 1.1's ``yes``/``no``/``on``/``off`` stay strings, so that the
+  item key ``no`` is the string ``"no"`` and not ``False``.
+- Decimal numbers are read as :class:`~decimal.Decimal` from their text (``1.3`` is exactly 1.3).
+- Mappings and lists remember their line numbers so that later checks can point at the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Hashable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class CatalogError(ValueError):
+    """A catalogue file is wrong. ``str(error)`` is ``"<file>:<line>: <path>: <reason>"``."""
+
+    def __init__(self, file: str, path: str, reason: str, line: int | None = None) -> None:
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {path}: {reason}" if path else f"{where}: {reason}")
+        self.file = file
+        self.path = path
+        self.reason = reason
+        self.line = line
+
+
+class MarkedDict(dict[Any, Any]):
+    line: int | None = None
+    key_lines: dict[Any, int]
+
+
+class MarkedList(list[Any]):
+    line: int | None = None
+    item_lines: list[int]
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader without duplicate keys, without YAML 1.1 yes/no booleans, with Decimal floats."""
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> MarkedDict:
+    loader.flatten_mapping(node)
+    out = MarkedDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(None, None, "键必须是简单值", key_node.start_mark)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                "在此映射中",
+                node.start_mark,
+                f"重复的键“{key}”（第一次出现在第 {out.key_lines[key]} 行）",
+                key_node.start_mark,
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: StrictLoader, node: yaml.SequenceNode) -> MarkedList:
+    out = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+def _construct_float(loader: StrictLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"不是有限的数：“{text}”", node.start_mark
+        ) from None
+    if not value.is_finite():
+        raise yaml.constructor.ConstructorError(None, None, f"不是有限的数：“{text}”", node.start_mark)
+    return value
+
+
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
+def _construct_timestamp(loader: StrictLoader, node: yaml.ScalarNode) -> object:
+    """A date that does not exist (1946-02-29) is a marked error, not a bare ValueError."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"“{node.value}”不是有效日期", node.start_mark
+        ) from None
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def read_yaml(path: Path) -> object:
+    """Parse one file strictly; any YAML problem becomes a :class:`CatalogError` with the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(str(path), "", f"无法读取文件：{exc.strerror or exc}") from None
+    try:
+        return yaml.load(text, Loader=StrictLoader)  # StrictLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise CatalogError(str(path), "", f"YAML 格式错误：{reason}", line) from None
+    except yaml.YAMLError as exc:
+        raise CatalogError(str(path), "", f"YAML 格式错误：{exc}") from None
+
+
+class At:
+    """A position inside a file: the path (``items[3].rule.all[1]``) and the nearest line."""
+
+    def __init__(self, file: str, path: str = "", line: int | None = None) -> None:
+        self.file = file
+        self.path = path
+        self.line = line
+
+    def key(self, name: str, container: object = None) -> At:
+        line = self.line
+        if isinstance(container, MarkedDict):
+            line = container.key_lines.get(name, container.line)
+        path = f"{self.path}.{name}" if self.path else name
+        return At(self.file, path, line)
+
+    def index(self, i: int, container: object = None) -> At:
+        line = self.line
+        if isinstance(container, MarkedList) and i < len(container.item_lines):
+            line = container.item_lines[i]
+        return At(self.file, f"{self.path}[{i}]", line)
+
+    def error(self, reason: str) -> CatalogError:
+        return CatalogError(self.file, self.path, reason, self.line)
+
+
+def describe_value(value: object) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "布尔值"
+    if isinstance(value, int | Decimal):
+        return "数"
+    if isinstance(value, dt.date):
+        return "日期"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射"
+    return type(value).__name__
+
+
+def mapping(
+    value: object, at: At, required: Iterable[str] = (), optional: Iterable[str] = (), *, free: bool = False
+) -> MarkedDict:
+    """``value`` must be a mapping with exactly the allowed keys (all ``required`` ones present); with
+    ``free=True`` any keys are allowed (the caller checks them)."""
+    if not isinstance(value, dict):
+        raise at.error(f"应为映射（键: 值），实际为{describe_value(value)}")
+    req = tuple(required)
+    allowed = (*req, *optional)
+    for key in value:
+        if not free and key not in allowed:
+            raise at.key(str(key), value).error(f"未知的键“{key}”，可用的键：{'、'.join(allowed)}")
+    for key in req:
+        if key not in value:
+            raise at.error(f"缺少必填的键“{key}”")
+    if isinstance(value, MarkedDict):
+        return value
+    out = MarkedDict(value)
+    out.key_lines = {}
+    return out
+
+
+def sequence(value: object, at: At, *, allow_empty: bool = True) -> list[Any]:
+    if not isinstance(value, list):
+        raise at.error(f"应为列表，实际为{describe_value(value)}")
+    if not value and not allow_empty:
+        raise at.error("列表不能为空")
+    return value
+
+
+def text(value: object, at: At, *, allow_none: bool = False) -> str:
+    if value is None and allow_none:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise at.error(f"应为文字，实际为{describe_value(value)}")
+    out = str(value).strip()
+    if not out and not allow_none:
+        raise at.error("不能为空")
+    return out
+
+
+def optional_text(data: Mapping[str, object], key: str, at: At) -> str | None:
+    if data.get(key) is None:
+        return None
+    return text(data[key], at.key(key, data)) or None
+
+
+def date_value(value: object, at: At) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+        raise at.error(f"应为日期 YYYY-MM-DD，实际为{describe_value(value)}")
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise at.error(f"“{value}”不是 YYYY-MM-DD 格式的有效日期") from None
+    return value
+
+
+def boolean(value: object, at: At) -> bool:
+    if not isinstance(value, bool):
+        raise at.error(f"应为 true 或 false，实际为{describe_value(value)}")
+    return value
+
+
+def number(value: object, at: At) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise at.error(f"应为数，实际为{describe_value(value)}")
+    return Decimal(value)

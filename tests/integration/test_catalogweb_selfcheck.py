@@ -1,0 +1,177 @@
+"""The public self-check "我能享受哪些服务？": every item answered with a plain reason, amounts, 择高, local
+options; nothing stored (no person, no audit event, no session); the reusable functions behind it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from yanglao.audit.models import AuditEvent
+from yanglao.catalogweb.selfcheck import build_record, explain, self_check
+from yanglao.core.catalog import evaluate, load_catalog
+from yanglao.registry.models import Person
+
+pytestmark = pytest.mark.django_db
+
+ON = dt.date(2024, 7, 1)
+BASE = {
+    "hukou": "local",
+    "residence": "local",
+    "tekun": "none",
+    "fp_special": "none",
+    "special_contribution": "none",
+}
+
+
+def text_of(response: Any) -> str:
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def answer(page: str, no: str) -> str:
+    """The text of one item's answer card."""
+    match = re.search(rf'<article class="answer [a-z_]+" id="answer-{no}">(.*?)</article>', page, re.S)
+    assert match, f"no answer for item {no}"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
+
+
+def post(client: Any, code: str = "152223", on: dt.date = ON, **fields: str) -> Any:
+    url = reverse("catalogweb:selfcheck", args=[code]) + f"?date={on}"
+    return client.post(url, {**BASE, **fields})
+
+
+def test_the_form_is_public_and_says_nothing_is_kept(client: Any) -> None:
+    response = client.get(reverse("catalogweb:selfcheck", args=["152223"]))
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "我能享受哪些服务？" in page
+    assert "不保存、不记录" in page
+    for label in ("年龄（周岁）", "户籍在哪里", "本旗（扎赉特旗）", "兴安盟的其他旗县（市、区）", "居住情况", "独居",
+                  "是低保对象", "特困人员", "老年人能力评估结果", "残疾人证", "计划生育特殊家庭", "优抚对象",
+                  "基本养老保险", "参加了长期护理保险", "本地政策（地方选项）"):  # fmt: skip
+        assert label in page, label
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_an_85_year_old_gets_the_gaoling_jintie_with_its_amount(client: Any) -> None:
+    response = post(client, age="85")
+    assert response.status_code == 200
+    html = response.content.decode()
+    gaoling = answer(html, "5")
+    assert "可享受" in gaoling
+    assert "每月 100 元" in gaoling
+    assert "符合：年满80周岁（本人85周岁）；户籍在内蒙古自治区（本人：扎赉特旗）" in gaoling
+    assert "高龄津贴标准（80–99周岁）：100 元/人/月，2023-06-15 起" in gaoling
+    assert "扎政办发〔2023〕16号 附件2 第5项" in gaoling
+    catalog = load_catalog("152223")
+    for item in catalog.items:  # every item is answered
+        answer(html, item.no)
+    assert "可以享受" in text_of(response)
+    assert "不符合条件" in text_of(response)
+
+
+def test_a_79_year_old_does_not_and_is_told_why(client: Any) -> None:
+    gaoling = answer(post(client, age="79").content.decode(), "5")
+    assert "不符合条件" in gaoling
+    assert "不符合：年满80周岁（本人79周岁）" in gaoling
+    assert "元" not in gaoling.split("不符合：")[0]  # no amount shown for an item not granted
+
+
+def test_the_80th_birthday_itself_counts(client: Any) -> None:
+    gaoling = answer(post(client, birth_date="1944-07-01").content.decode(), "5")
+    assert "年满80周岁（本人80周岁）" in gaoling
+    assert "每月 100 元" in gaoling
+    day_before = answer(post(client, birth_date="1944-07-02").content.decode(), "5")
+    assert "不符合：年满80周岁（本人79周岁）" in day_before
+
+
+def test_a_hukou_outside_the_region_is_named_in_the_reason(client: Any) -> None:
+    page = post(client, age="85", hukou="elsewhere", residence="local").content.decode()
+    assert "不符合：户籍在内蒙古自治区（本人：其他省份）" in answer(page, "5")
+    page = post(client, age="85", hukou="province").content.decode()
+    assert "户籍在内蒙古自治区（本人：内蒙古自治区的其他地方）" in answer(page, "5")
+
+
+def test_the_higher_of_two_care_subsidies_is_granted_zegao(client: Any) -> None:
+    """平顶山 item 11 (护理补贴, 60 yuan) and item 15's 重度残疾人护理补贴 (75 yuan): only the higher one."""
+    page = post(
+        client,
+        "410400",
+        age="75",
+        dibao="on",
+        self_care_unable="on",
+        disability_grade="1",
+        long_term_care_need="on",
+    ).content.decode()
+    eleven = answer(page, "11")
+    assert "择高未享受" in eleven
+    assert "择高：已享受更高的 第15项" in eleven
+    fifteen = answer(page, "15")
+    assert "重度残疾人护理补贴 可享受" in fifteen
+    assert "每月不低于 75 元" in fifteen
+    assert "择高：已享受同类更高的一项" in text_of_page(page)
+
+
+def text_of_page(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_local_option_switched_on_changes_the_answer(client: Any) -> None:
+    off = answer(post(client, age="85", dibao="on").content.decode(), "7")
+    assert "不符合" in off
+    assert "本地政策“适老化改造扩大到低保老年人家庭”已开启（本地未开启）" in off
+    on = answer(
+        post(client, age="85", dibao="on", opt_home_adaptation_extend_dibao="on").content.decode(), "7"
+    )
+    assert "可享受" in on
+    assert "（本地已开启）" in on
+
+
+def test_a_missing_age_is_asked_for(client: Any) -> None:
+    response = post(client)
+    assert response.status_code == 200
+    assert "请填写年龄或出生日期" in text_of(response)
+    assert 'class="results"' not in response.content.decode()
+
+
+def test_nothing_about_the_person_is_stored(client: Any) -> None:
+    persons, events, sessions = Person.objects.count(), AuditEvent.objects.count(), Session.objects.count()
+    assert post(client, age="85", dibao="on", disability_grade="1").status_code == 200
+    assert (Person.objects.count(), AuditEvent.objects.count(), Session.objects.count()) == (
+        persons,
+        events,
+        sessions,
+    )
+
+
+def test_the_functions_the_api_reuses() -> None:
+    catalog = load_catalog("152223")
+    record = build_record({"age": 85, "hukou": "local", "dibao": True}, catalog, ON)
+    assert record["birth_date"] == dt.date(1939, 7, 1)
+    assert record["hukou_region"] == record["residence_region"] == "152223"
+    assert record["self_care_unable"] is False  # an unticked question is "否"
+    assert self_check(catalog, {"age": 85}, ON).items[4].amount == Decimal("100.00")
+
+    # A registered person's record (12-digit region codes) goes straight to evaluate and explain.
+    person = {
+        "birth_date": dt.date(1940, 3, 1),
+        "hukou_region": "152223100001",
+        "residence_region": "152223100001",
+    }
+    views = explain(evaluate(catalog, person, ON), catalog, person)
+    gaoling = next(v for v in views if v.code == "gaoling_jintie")
+    assert gaoling.granted
+    assert gaoling.amount_words == "每月 100 元"
+    assert gaoling.reason == "符合：年满80周岁（本人84周岁）；户籍在内蒙古自治区（本人：扎赉特旗）"
+    assert [p.label for p in gaoling.params] == ["高龄津贴标准（80–99周岁）"]
+    assert gaoling.ask.startswith("清单未写牵头部门")
+    dibao = next(v for v in views if v.no == "10")
+    assert dibao.reason == "不符合：是低保对象（本人：未填写）"
+    with pytest.raises(ValueError, match="请填写年龄或出生日期"):
+        build_record({}, catalog, ON)
