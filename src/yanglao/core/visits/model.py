@@ -1,0 +1,78 @@
+"""The visits parameters as data: what a loaded parameter file (with its ancestors) holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from yanglao.core.visits import conditions as c
+from yanglao.core.visits.schedule import Interval
+
+DEFAULT = "default"
+SEED_GROUPS = ("alone", "empty_nest", "left_behind", "disabled", "severe_disability", "fp_special")
+
+
+class ParamsError(ValueError):
+    """A parameter file is wrong. ``str(error)`` is ``"<file>: <path>: <reason>"``."""
+
+    def __init__(self, file: str, path: str, reason: str) -> None:
+        super().__init__(f"{file}: {path}: {reason}" if path else f"{file}: {reason}")
+        self.file, self.path, self.reason = file, path, reason
+
+
+@dataclass(frozen=True)
+class Dated:
+    value: int
+    source: str
+    since: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    key: str
+    label: str
+    values: tuple[Dated, ...]  # oldest first
+
+    def on(self, day: dt.date) -> Dated:
+        current = self.values[0]
+        for dated in self.values:
+            if dated.since is None or dated.since <= day:
+                current = dated
+        return current
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    when: c.Cond
+    source: str
+    seed: bool = False
+
+
+@dataclass(frozen=True)
+class Tier:
+    key: str
+    label: str
+    interval: Interval
+    source: str
+    when: c.Cond | None = None
+    only_groups: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    code: str
+    name: str
+    files: tuple[str, ...]
+    parameters: Mapping[str, Parameter]
+    groups: tuple[Group, ...]
+    tiers: tuple[Tier, ...]
+    group_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def param(self, key: str, on: dt.date) -> int:
+        return self.parameters[key].on(on).value
+
+    def group(self, key: str) -> Group:
+        return next(g for g in self.groups if g.key == key)

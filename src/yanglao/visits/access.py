@@ -1,0 +1,138 @@
+"""Who may see and record visits, built on the registry's scoped access.
+
+- Caseworkers (county, township) and the system administrator: everyone in their region
+  (``scoped_persons``); the auditor: the same, read only.
+- A visitor (网格员) with the ``visitor`` role: only the people currently assigned to them (as the
+  primary visitor or as a 1+2 neighbour), and only inside their own region.
+- Care-home staff: nobody.
+
+A person, visit or follow-up outside these answers 404 like one that does not exist, and the attempt
+is audited, as in ``registry.access``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from yanglao.accounts.models import Role
+from yanglao.audit.log import audit
+from yanglao.audit.models import Action
+from yanglao.core.idnumber import mask_id_number
+from yanglao.registry.access import scoped_persons
+from yanglao.registry.models import Person
+from yanglao.visits.models import FollowUp, Target, Visit, Visitor
+
+READ_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.VISITOR, Role.AUDITOR})
+RECORD_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.VISITOR})
+MANAGE_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP})
+
+
+def _role(user: Any) -> str | None:
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def can_read(user: Any) -> bool:
+    return _role(user) in READ_ROLES
+
+
+def can_record(user: Any) -> bool:
+    return _role(user) in RECORD_ROLES
+
+
+def can_manage(user: Any) -> bool:
+    """Assign visitors, override assignments, make plans, close follow-ups."""
+    return _role(user) in MANAGE_ROLES
+
+
+def visit_persons(user: Any) -> QuerySet[Person]:
+    """The people whose visits ``user`` may see."""
+    role = _role(user)
+    if role not in READ_ROLES:
+        return Person.objects.none()
+    persons = scoped_persons(user)
+    if role == Role.VISITOR:
+        assigned = Q(visit_assignments__visitor__user=user, visit_assignments__ended_at__isnull=True)
+        persons = persons.filter(pk__in=Person.objects.filter(assigned).values("pk"))
+    return persons
+
+
+def visit_targets(user: Any) -> QuerySet[Target]:
+    return Target.objects.filter(active=True, person__in=visit_persons(user))
+
+
+def visit_records(user: Any) -> QuerySet[Visit]:
+    return Visit.objects.filter(person__in=visit_persons(user))
+
+
+def visit_followups(user: Any) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(person__in=visit_persons(user))
+
+
+def scoped_visitors(user: Any) -> QuerySet[Visitor]:
+    """Visitors of the user's region; a visitor sees only their own record."""
+    role = _role(user)
+    if role not in READ_ROLES:
+        return Visitor.objects.none()
+    if role == Role.VISITOR:
+        return Visitor.objects.filter(user=user)
+    if user.region_id is None:
+        return Visitor.objects.all() if role == Role.ADMIN else Visitor.objects.none()
+    return Visitor.objects.filter(village__code__startswith=user.region.prefix)
+
+
+def _deny(request: HttpRequest, person: Person | None, what: str) -> Http404:
+    if person is not None:
+        audit(
+            request.user,
+            Action.DENIED,
+            request=request,
+            object_type="person",
+            object_id=mask_id_number(person.id_number),
+            summary=f"越权访问被拒绝：{what}",
+        )
+    return Http404("未找到该老年人")
+
+
+def access_visit_person(request: HttpRequest, pk: int, *, purpose: str = "查看探访记录") -> Person:
+    """One person for the visits pages: 404 (audited) outside the user's visit scope; the view audited."""
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        raise Http404("未找到该老年人")
+    if not visit_persons(request.user).filter(pk=pk).exists():
+        raise _deny(request, person, purpose)
+    audit(
+        request.user,
+        Action.VIEW,
+        request=request,
+        object_type="person",
+        object_id=mask_id_number(person.id_number),
+        summary=f"{purpose}：{mask_id_number(person.id_number)}",
+        detail={"person": person.pk},
+    )
+    return person
+
+
+def access_visit(request: HttpRequest, pk: int, *, purpose: str) -> Visit:
+    visit = Visit.objects.select_related("person").filter(pk=pk).first()
+    if visit is None:
+        raise Http404("未找到该探访记录")
+    access_visit_person(request, visit.person_id, purpose=purpose)
+    return visit
+
+
+def access_followup(request: HttpRequest, pk: int, *, purpose: str) -> FollowUp:
+    followup = FollowUp.objects.select_related("person").filter(pk=pk).first()
+    if followup is None:
+        raise Http404("未找到该事项")
+    access_visit_person(request, followup.person_id, purpose=purpose)
+    return followup
+
+
+def access_visitor(request: HttpRequest, pk: int) -> Visitor:
+    visitor = scoped_visitors(request.user).filter(pk=pk, active=True).first()
+    if visitor is None:
+        raise Http404("未找到该探访人员")
+    return visitor

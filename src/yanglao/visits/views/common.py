@@ -1,0 +1,89 @@
+"""Helpers of the visits views: who may open them, the month asked for, XLSX exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+
+from yanglao.audit.log import audit
+from yanglao.audit.models import Action
+from yanglao.core.visits.schedule import parse_month
+from yanglao.visits.access import can_read
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def require_read(request: HttpRequest) -> None:
+    if not can_read(request.user):
+        raise Http404
+
+
+def month_of(request: HttpRequest) -> tuple[int, int, str]:
+    """The ``?month=YYYY-MM`` asked for (default: this month)."""
+    today = timezone.localdate()
+    text = request.GET.get("month", "")
+    try:
+        year, month = parse_month(text) if text else (today.year, today.month)
+    except ValueError:
+        year, month = today.year, today.month
+    return year, month, f"{year:04d}-{month:02d}"
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "xlsx"
+
+
+def cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+    return value
+
+
+def xlsx_response(
+    request: HttpRequest,
+    *,
+    name: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    summary: str,
+) -> HttpResponse:
+    """An XLSX download of one list; audited as an export."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(headers))
+    for header_cell in sheet[1]:
+        header_cell.font = Font(bold=True)
+    count = 0
+    for row in rows:
+        sheet.append([cell(v) for v in row])
+        count += 1
+    for index, header in enumerate(headers):
+        sheet.column_dimensions[chr(ord("A") + index)].width = max(10, len(header) * 2 + 4)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    audit(
+        request.user,
+        Action.EXPORT,
+        request=request,
+        object_type="visits",
+        object_id=name,
+        summary=f"导出{title}：{summary}，{count} 行"[:300],
+        detail={"list": name, "rows": count, "query": dict(request.GET.items())},
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="visits-{name}-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
+    return response
