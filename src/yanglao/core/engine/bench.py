@@ -1,0 +1,314 @@
+"""``yanglao bench entitle``: the entitlement engine's speed and memory, in numbers.
+
+1. The full 410721 list over 1,000,000 generated persons, Parquet to Parquet, against a hand-written
+   Polars query of the same rules over the same file (:func:`hand_query`): both times and the ratio
+   (target ≤ 3×); the two outputs must be the same rows.
+2. 20,000,000 persons (``--persons``) from Parquet: wall time and the peak resident memory of the
+   process that evaluates them (targets ≤ 180 s, ≤ 8 GB).
+3. One person's explanation by the reference evaluator: median and 95th percentile (target ≤ 20 ms).
+
+Each run is a child process (``os.wait4`` gives its own peak RSS). Generated files are kept in
+``--data-dir`` and reused. Persons are synthetic: ID numbers of 新乡县 and neighbouring counties with
+valid check characters, ages 60-104, benefits drawn with plausible rates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+Print = Callable[[str], None]
+ON = dt.date(2024, 7, 1)
+CATALOG = "410721"
+COUNTIES = ("410721", "410724", "410702", "410102", "152223")
+DAYS = 45 * 365  # ages 60 to 104
+
+
+def _draw(seed: int, salt: int, modulo: int) -> pl.Expr:
+    return (pl.col("i").hash(seed + salt) % modulo).cast(pl.Int64)
+
+
+def _pick(seed: int, salt: int, values: list[Any], weights: list[int]) -> pl.Expr:
+    """A value drawn per row with the given integer weights."""
+    total = sum(weights)
+    draw = _draw(seed, salt, total)
+    chain: Any = None
+    upper = 0
+    for value, weight in zip(values, weights, strict=True):
+        upper += weight
+        chain = (pl.when(draw < upper) if chain is None else chain.when(draw < upper)).then(pl.lit(value))
+    return chain.otherwise(pl.lit(values[-1])) if chain is not None else pl.lit(None)
+
+
+def persons_query(n: int, seed: int = 7) -> pl.LazyFrame:
+    """``n`` synthetic persons in the person-record format (typed columns), unique ID numbers."""
+    modulus = DAYS * 1000 * len(COUNTIES)
+    if n > modulus:
+        raise ValueError(f"at most {modulus} distinct generated persons")
+    key = (pl.col("i") * 1_000_003 + seed) % modulus  # a permutation of 0..modulus-1 (coprime step)
+    days = (key // 1000) % DAYS
+    birth = pl.lit(ON) - pl.duration(days=days + 60 * 365)
+    county = (key // (1000 * DAYS)).replace_strict(dict(enumerate(COUNTIES)), return_dtype=pl.String)
+    body = county + birth.dt.strftime("%Y%m%d") + (key % 1000).cast(pl.String).str.zfill(3)
+    villages = [f"410721{t:03d}{v:03d}" for t in (100, 101, 102, 200, 201) for v in (200, 201, 202)]
+    died = _draw(seed, 20, 1000)
+    return (
+        pl.LazyFrame({"i": pl.int_range(n, eager=True, dtype=pl.Int64)})
+        .with_columns(body.alias("body"), birth.alias("birth"))
+        .select(
+            _full_id(pl.col("body")).alias("id_number"),
+            pl.col("birth").alias("birth_date"),
+            pl.when(pl.col("body").str.slice(16, 1).cast(pl.Int32) % 2 == 1)
+            .then(pl.lit("1"))
+            .otherwise(pl.lit("2"))
+            .alias("sex"),
+            _pick(seed, 18, [None, "410721", "410102"], [90, 6, 4]).alias("residence_region"),
+            pl.lit(None, pl.String).alias("name"),
+            _pick(seed, 1, [*villages, "410721", "410724", "410102"], [6] * len(villages) + [5, 3, 2]).alias(
+                "hukou_region"
+            ),
+            pl.when(died < 15).then(pl.lit(ON) - pl.duration(days=died * 30)).alias("death_date"),
+            _pick(seed, 2, ["with_family", "alone", "empty_nest", "left_behind"], [60, 15, 20, 5]).alias(
+                "living_arrangement"
+            ),
+            (_draw(seed, 3, 100) < 6).alias("dibao"),
+            (_draw(seed, 4, 100) < 3).alias("dibao_edge"),
+            _pick(seed, 5, ["none", "dispersed", "centralized"], [97, 2, 1]).alias("tekun"),
+            _pick(seed, 6, ["self", "half", "full", None], [40, 30, 20, 10]).alias("tekun_care"),
+            (_draw(seed, 7, 100) < 2).alias("poverty_relapse"),
+            (_draw(seed, 19, 100) < 2).alias("poverty_relapse_risk"),
+            _pick(seed, 8, [None, 0, 1, 2, 3, 4], [50, 30, 8, 6, 4, 2]).cast(pl.Int64).alias("ability_level"),
+            (_draw(seed, 9, 100) < 5).alias("self_care_unable"),
+            _pick(seed, 10, [None, 1, 2, 3, 4], [88, 2, 3, 4, 3]).cast(pl.Int64).alias("disability_grade"),
+            (_draw(seed, 11, 100) < 4).alias("long_term_care_need"),
+            _pick(seed, 12, ["none", "bereaved", "disabled_child"], [98, 1, 1]).alias("fp_special"),
+            _pick(seed, 13, ["none", "demobilized", "retired_soldier"], [96, 2, 2]).alias(
+                "special_contribution"
+            ),
+            (_draw(seed, 14, 100) < 2).alias("no_supporter"),
+            (_draw(seed, 15, 100) < 3).alias("periodic_pension"),
+            (_draw(seed, 16, 1000) < 2).alias("vagrant"),
+            _pick(seed, 17, ["none", "employee", "public_sector", "urban_rural"], [5, 25, 10, 60]).alias(
+                "pension_scheme"
+            ),
+        )
+    )
+
+
+def _full_id(body: pl.Expr) -> pl.Expr:
+    """The 17 digits and their check character (GB 11643-1999)."""
+    from yanglao.core.idnumber import CHECK_CHARS, WEIGHTS
+
+    total = pl.sum_horizontal([body.str.slice(i, 1).cast(pl.Int32) * w for i, w in enumerate(WEIGHTS)])
+    return body + (total % 11).replace_strict(dict(enumerate(CHECK_CHARS)), return_dtype=pl.String)
+
+
+def generate(path: Path, n: int, seed: int = 7) -> Path:
+    if not path.exists():
+        tmp = path.with_suffix(".partial")
+        persons_query(n, seed).sink_parquet(tmp, row_group_size=250_000)
+        tmp.rename(path)
+    return path
+
+
+# --- the hand-written reference query (410721, 2024-07-01, default options) ----------------------
+
+
+def hand_query(source: Path, target: Path) -> None:
+    """新乡县's list written by hand in Polars, as an engineer would without the engine: the same
+    rules, the figures in force on 2024-07-01, the same output rows."""
+    birth = pl.col("birth_date")
+    month_day = birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32)
+    age = ON.year - birth.dt.year().cast(pl.Int32) - (month_day > 701).cast(pl.Int32)
+    alive = pl.col("death_date").is_null() | (pl.col("death_date") > ON)
+
+    def yes(name: str) -> pl.Expr:
+        return pl.col(name).fill_null(False)
+
+    def one_of(name: str, *values: object) -> pl.Expr:
+        return pl.col(name).is_in(list(values)).fill_null(False)
+
+    a60, a65, a80 = (age >= 60).fill_null(False), (age >= 65).fill_null(False), (age >= 80).fill_null(False)
+    tekun_any = one_of("tekun", "dispersed", "centralized")
+    frail = (
+        a80
+        | one_of("ability_level", 1, 2, 3, 4)
+        | yes("self_care_unable")
+        | pl.col("disability_grade").is_not_null()
+    )
+    care = pl.col("tekun_care")
+    gaoling = pl.when(age >= 100).then(30000).when(age >= 90).then(10000).otherwise(5000)
+    care_subsidy = a60 & yes("self_care_unable") & yes("dibao")
+    severe = a60 & one_of("disability_grade", 1, 2) & yes("long_term_care_need")
+    living = a60 & pl.col("disability_grade").is_not_null() & yes("dibao")
+    dispersed = a60 & one_of("tekun", "dispersed")
+    care_fen = (
+        pl.when(care == "full").then(66667).when(care == "half").then(33333).when(care == "self").then(7500)
+    )
+    central_fen = (
+        pl.when(care == "full")
+        .then(170667)
+        .when(care == "half")
+        .then(137333)
+        .when(care == "self")
+        .then(111500)
+    )
+    items: list[tuple[int, str, str, pl.Expr, pl.Expr | None, str | None]] = [
+        (1, "employee_pension", "职工基本养老保险", one_of("pension_scheme", "employee", "public_sector"), None, "month"),
+        (2, "urban_rural_pension", "城乡居民基本养老保险", one_of("pension_scheme", "urban_rural") & a60, pl.lit(15000), "month"),
+        (3, "health_management", "老年人健康管理", a65 & pl.col("residence_region").str.starts_with("410721").fill_null(False), None, None),
+        (4, "ability_assessment", "老年人能力综合评估", a65, None, None),
+        (5, "gaoling_jintie", "高龄津贴", a80, gaoling, "month"),
+        (6, "dibao", "最低社会保障", a60 & yes("dibao"), None, "month"),
+        (7, "service_subsidy", "养老服务补贴", a60 & (yes("dibao") | (one_of("fp_special", "bereaved", "disabled_child") & frail) | tekun_any), pl.when(~tekun_any).then(6000), "month"),
+        (8, "home_adaptation", "家庭适老化改造", a60 & one_of("tekun", "dispersed") & frail, None, None),
+        (9, "tekun_dispersed", "特困老年人分散供养", dispersed, 104000 + care_fen, "month"),
+        (10, "tekun_centralized", "特困老年人集中供养", a60 & one_of("tekun", "centralized"), central_fen, "month"),
+        (11, "care_subsidy", "护理补贴", care_subsidy & ~severe, pl.lit(6000), "month"),
+        (12, "family_care_support", "家庭养老支持服务", a60 & yes("self_care_unable"), None, None),
+        (13, "special_contribution_care", "对国家和社会作出特殊贡献的老年人集中供养", a60 & one_of("special_contribution", "martyr_family", "duty_death_family", "illness_death_family", "disabled_veteran", "demobilized", "retired_soldier") & yes("no_supporter") & yes("periodic_pension"), None, None),
+        (14, "disability_subsidies", "困难残疾人生活补贴和重度残疾人护理补贴", living | severe, living.cast(pl.Int64) * 7500 + severe.cast(pl.Int64) * 7500, "month"),
+        (15, "assistive_devices", "康复辅具适配", a60 & pl.col("disability_grade").is_not_null(), None, None),
+        (16, "vagrant_assistance", "生活无着的流浪乞讨老年人社会救助", a60 & yes("vagrant"), None, None),
+        (17, "medical_assistance", "医疗救助", a60 & (tekun_any | yes("dibao") | yes("poverty_relapse") | yes("poverty_relapse_risk")), pl.when(tekun_any).then(40000).when(yes("dibao") | yes("poverty_relapse")).then(8000), "year"),
+        (18, "visits", "探访服务", a60 & (one_of("living_arrangement", "alone", "empty_nest", "left_behind") | one_of("ability_level", 1, 2, 3, 4) | yes("self_care_unable") | one_of("disability_grade", 1, 2) | one_of("fp_special", "bereaved", "disabled_child")), None, None),
+        (19, "priority_admission", "优先享受机构养老服务", a60 & one_of("fp_special", "bereaved", "disabled_child"), None, None),
+        (20, "culture_services", "免费享受公共文化服务", a65 & pl.col("hukou_region").str.starts_with("410721").fill_null(False), None, None),
+    ]  # fmt: skip
+    persons = (
+        pl.read_parquet(source)  # read once; each item below filters it
+        .with_row_index("row")
+        .with_columns(pl.coalesce("residence_region", "hukou_region").alias("residence_region"))
+        .lazy()
+    )
+    granted_items = [
+        persons.filter(alive & granted).select(
+            "row",
+            "id_number",
+            pl.lit(no, pl.Int64).alias("no"),
+            pl.lit(code).alias("code"),
+            pl.lit(name).alias("name"),
+            ((fen.cast(pl.Decimal(18, 2)) / 100).cast(pl.Decimal(18, 2)) if fen is not None else pl.lit(None, pl.Decimal(18, 2))).alias("amount"),
+            pl.lit(period, pl.String).alias("period"),
+        )
+        for no, code, name, granted, fen, period in items
+    ]  # fmt: skip
+    pl.concat(granted_items).sort("row", "no").drop("row").sink_parquet(target)
+
+
+# --- running and measuring -------------------------------------------------------------------------
+
+
+def child(code: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter; its printed JSON plus wall seconds and peak RSS (MiB)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark child failed ({proc.returncode}): {code}")
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    result["wall"] = time.perf_counter() - started
+    result["peak_mib"] = usage.ru_maxrss / 1024
+    return result
+
+
+def run_engine(source: Path, target: Path) -> dict[str, Any]:
+    return child(
+        "import json, time, datetime as dt\n"
+        "t = time.perf_counter()\n"
+        "from yanglao.core.engine.api import entitle_file\n"
+        f"s = entitle_file({CATALOG!r}, dt.date({ON.year}, {ON.month}, {ON.day}), {str(source)!r}, {str(target)!r})\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t, 'persons': s.persons, 'granted': s.granted,"
+        " 'errors': len(s.errors)}))\n"
+    )
+
+
+def run_hand(source: Path, target: Path) -> dict[str, Any]:
+    return child(
+        "import json, time\n"
+        "t = time.perf_counter()\n"
+        "from pathlib import Path\n"
+        "from yanglao.core.engine.bench import hand_query\n"
+        f"hand_query(Path({str(source)!r}), Path({str(target)!r}))\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t}))\n"
+    )
+
+
+def same_rows(a: Path, b: Path) -> bool:
+    order = ["id_number", "no"]
+    left, right = pl.read_parquet(a).sort(order), pl.read_parquet(b).sort(order)
+    return left.height == right.height and left.equals(right.select(left.columns))
+
+
+def explain_latency(source: Path, samples: int = 1000) -> dict[str, float]:
+    from yanglao.core.catalog import evaluate, load_catalog
+    from yanglao.core.engine.frames import read_persons
+
+    catalog = load_catalog(CATALOG)
+    persons, _ = read_persons(source)
+    rows = persons.drop("__line").sample(min(samples, persons.height), seed=1).to_dicts()
+    evaluate(catalog, rows[0], ON)
+    times = []
+    for record in rows:
+        started = time.perf_counter()
+        decision = evaluate(catalog, record, ON)
+        [(item.reason, [p.text() for p in item.params]) for item in decision.items]
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": times[int(len(times) * 0.95) - 1],
+        "max_ms": times[-1],
+    }
+
+
+def main(persons: int, data_dir: Path | None, out: Print) -> dict[str, Any]:
+    folder = data_dir or Path(tempfile.gettempdir()) / "yanglao-bench-entitle"
+    folder.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {"catalog": CATALOG, "date": ON.isoformat(), "cores": os.cpu_count()}
+    small = min(persons, 1_000_000)
+    source = generate(folder / f"persons-{small}.parquet", small)
+    out(f"(1) 清单 {CATALOG} 全部项目，{small:,} 人，Parquet → Parquet")
+    engine = run_engine(source, folder / "engine-small.parquet")
+    hand = run_hand(source, folder / "hand-small.parquet")
+    ratio = engine["seconds"] / hand["seconds"]
+    same = same_rows(folder / "engine-small.parquet", folder / "hand-small.parquet")
+    out(f"    引擎 {engine['seconds']:.2f} s（进程 {engine['wall']:.2f} s），手写 Polars 查询 {hand['seconds']:.2f} s"
+        f"（进程 {hand['wall']:.2f} s）；倍数 {ratio:.2f}×（目标 ≤ 3×）；输出{'相同' if same else '不同！'}"
+        f"（{engine['granted']:,} 项次）")  # fmt: skip
+    results["reference"] = {
+        "persons": small,
+        "engine": engine,
+        "hand": hand,
+        "ratio": ratio,
+        "same_rows": same,
+    }
+    if persons > small:
+        big = generate(folder / f"persons-{persons}.parquet", persons)
+        out(f"(2) {persons:,} 人，Parquet → Parquet")
+        run = run_engine(big, folder / "engine-big.parquet")
+        out(f"    {run['seconds']:.1f} s（进程 {run['wall']:.1f} s，目标 ≤ 180 s），峰值内存 {run['peak_mib'] / 1024:.2f} GiB"
+            f"（目标 ≤ 8 GB），{run['granted']:,} 项次")  # fmt: skip
+        results["population"] = {"persons": persons, **run}
+    latency = explain_latency(source)
+    out(f"(3) 单人解释（参考解释器，1000 人）：中位数 {latency['median_ms']:.2f} ms，P95 {latency['p95_ms']:.2f} ms，"
+        f"最长 {latency['max_ms']:.2f} ms（目标 ≤ 20 ms）")  # fmt: skip
+    results["explain"] = latency
+    return results
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000_000, None, print)

@@ -1,0 +1,103 @@
+"""The HTTP API (``/api/``): one person's entitlements with the explanation; the OpenAPI schema.
+
+Authentication: the browser's session, or ``Authorization: Bearer <token>`` for systems (tokens made
+with ``yanglao apitoken``). Scope: the person is reached through the registry's access function, so a
+person outside the user's region is a 404 and the attempt is audited; every answer is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from yanglao.accounts.models import Role
+from yanglao.core.idnumber import mask_id_number
+from yanglao.entitlements import catalogs
+from yanglao.entitlements.actions import token_digest
+from yanglao.entitlements.explain import decide, decision_json
+from yanglao.entitlements.models import ApiToken
+from yanglao.entitlements.openapi import schema
+from yanglao.registry.access import access_person_by_id_number
+
+View = Callable[..., HttpResponse]
+
+
+def error(message: str, status: int, **headers: str) -> JsonResponse:
+    response = JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    for key, value in headers.items():
+        response[key] = value
+    return response
+
+
+def api_auth(view: View) -> View:
+    """Session or bearer token; 401 (JSON, not a redirect to the login page) otherwise."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            token = (
+                ApiToken.objects.select_related("user", "user__region")
+                .filter(
+                    digest=token_digest(header.removeprefix("Bearer ").strip()),
+                    active=True,
+                    user__is_active=True,
+                )
+                .first()
+            )
+            if token is None:
+                return error("令牌无效", 401, **{"WWW-Authenticate": 'Bearer realm="yanglao"'})
+            now = timezone.now()
+            if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            request.user = token.user
+            request.api_via = f"令牌 {token.prefix}…"  # type: ignore[attr-defined]
+        elif not request.user.is_authenticated:
+            return error("未登录或令牌无效", 401, **{"WWW-Authenticate": 'Bearer realm="yanglao"'})
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+def openapi_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(schema(), json_dumps_params={"ensure_ascii": False})
+
+
+@never_cache
+@require_GET
+@api_auth
+def person_entitlements(request: HttpRequest, id_number: str) -> HttpResponse:
+    user: Any = request.user
+    if not (user.sees_sensitive or user.role == Role.ADMIN):
+        return error("当前角色不能查询待遇", 403)
+    raw_date = request.GET.get("date", "")
+    try:
+        on = dt.date.fromisoformat(raw_date) if raw_date else timezone.localdate()
+    except ValueError:
+        return error(f"日期应为 YYYY-MM-DD，实际为“{raw_date}”", 400)
+    code = request.GET.get("catalog", "")
+    if code and code not in catalogs.available():
+        return error(f"没有清单“{code}”", 400)
+    via = getattr(request, "api_via", "网页会话")
+    try:
+        person = access_person_by_id_number(request, id_number, purpose=f"接口查询应享待遇（{via}）")
+    except Http404:
+        return error("没有此人，或此人不在您的辖区内", 404)
+    own = catalogs.person_catalog(person.hukou_region, person.residence_region)
+    code = code or own or ""
+    if not code:
+        return error("此人户籍所在辖区没有清单：请用 catalog 参数指定", 400)
+    catalog = catalogs.catalog(code)
+    record, decision = decide(catalog, person, on)
+    body = {"person": {"id_number": mask_id_number(person.id_number), "jurisdiction_catalog": own}}
+    body |= decision_json(catalog, record, decision)
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,54 @@
+"""The service lists as discovery and the API use them: which list applies, items by code and number."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from yanglao.core.catalog.loader import list_codes, load_catalog
+from yanglao.core.catalog.model import Catalog, Item
+from yanglao.core.catalog.rules import fields_used
+from yanglao.core.discovery import catalog_for, jurisdiction_code, tracked_codes
+
+
+@lru_cache(maxsize=1)
+def available() -> frozenset[str]:
+    return frozenset(list_codes())
+
+
+def catalog(code: str) -> Catalog:
+    return load_catalog(code)
+
+
+def person_catalog(hukou_region: str | None, residence_region: str | None) -> str | None:
+    """The list of the person's jurisdiction (docs/discovery.md: 户籍 county, walking up the tree)."""
+    return catalog_for(jurisdiction_code(hukou_region, residence_region), available())
+
+
+def item_by_code(cat: Catalog, code: str) -> Item | None:
+    """The item whose code is ``code``, or that has a part (benefit) coded ``code``."""
+    for item in cat.items:
+        if item.code == code or any(b.code == code for b in item.benefits):
+            return item
+    return None
+
+
+def paid_codes(cat: Catalog, item: Item, service_code: str) -> list[str]:
+    """The benefit codes an enrolment pays: the named part, or the item and all its parts."""
+    if service_code != item.code and any(b.code == service_code for b in item.benefits):
+        return [service_code]
+    return list(dict.fromkeys([item.code, *(b.code for b in item.benefits)]))
+
+
+@lru_cache(maxsize=32)
+def tracked(code: str) -> frozenset[str]:
+    return frozenset(tracked_codes(load_catalog(code)))
+
+
+@lru_cache(maxsize=32)
+def evaluable(code: str) -> frozenset[str]:
+    """Items whose every benefit the machine can decide (an enrolment of another item is not checked)."""
+    return frozenset(i.code for i in load_catalog(code).items if all(b.rule is not None for b in i.benefits))
+
+
+def uses_ability_level(item: Item) -> bool:
+    return any(b.rule is not None and "ability_level" in fields_used(b.rule) for b in item.benefits)
