@@ -1,0 +1,166 @@
+"""Monthly payment rolls (补贴发放表) and their lines.
+
+A roll is one list (清单), one month and one region (a county or a township); its states run
+prepared → reviewed → approved → exported. Once approved it is locked: its lines can no longer be
+saved, deleted or replaced (the model refuses, whatever the caller), and preparing the month again is
+refused. Lines keep what was approved: the person's name and ID number and the payee account as they
+were when the roll was prepared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+LOCKED_MESSAGE = "发放表已审批，已锁定，不能修改"
+
+
+class RollState(models.TextChoices):
+    PREPARED = "prepared", "已生成"
+    REVIEWED = "reviewed", "已审核"
+    APPROVED = "approved", "已审批"
+    EXPORTED = "exported", "已导出"
+
+
+LOCKED_STATES = frozenset({RollState.APPROVED, RollState.EXPORTED})
+
+
+class LineKind(models.TextChoices):
+    REGULAR = "regular", "当月"
+    BACKPAY = "backpay", "补发"
+    RECOVERY = "recovery", "追回"
+
+
+class RollLocked(PermissionError):
+    """An attempt to change an approved roll."""
+
+
+class PaymentRoll(models.Model):
+    catalog = models.CharField("清单", max_length=12)
+    month = models.DateField("发放月份")  # the first day of the month
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="发放区划", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField("状态", max_length=12, choices=RollState.choices, default=RollState.PREPARED)
+    evaluation_day = models.DateField("计算日期")
+    backpay_months = models.PositiveSmallIntegerField("补发最多月数")
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_by_name = models.CharField("生成人", max_length=150)
+    prepared_at = models.DateTimeField("生成时间")
+    prepare_count = models.PositiveIntegerField("生成次数", default=1)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    exported_at = models.DateTimeField("首次导出银行文件时间", null=True, blank=True)
+    totals = models.JSONField("合计", default=dict)
+    skipped = models.JSONField(
+        "未列入发放", default=list
+    )  # [{person, name, id, item_no, code, month, reason}]
+    digest = models.CharField("校验码", max_length=64)
+
+    class Meta:
+        verbose_name = "补贴发放表"
+        verbose_name_plural = "补贴发放表"
+        ordering = ["-month", "region_id", "catalog"]
+        constraints = [
+            models.UniqueConstraint(fields=["catalog", "month", "region"], name="payments_one_roll_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_id} {self.catalog}"
+
+    @property
+    def locked(self) -> bool:
+        return self.state in LOCKED_STATES
+
+    @property
+    def month_text(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%Y年%m月}补贴发放表（{self.region.name}，清单 {self.catalog}）"
+
+
+class LineQuerySet(models.QuerySet["PaymentLine"]):
+    def _guard(self) -> None:
+        if self.filter(roll__state__in=LOCKED_STATES).exists():
+            raise RollLocked(LOCKED_MESSAGE)
+
+    def update(self, **kwargs: Any) -> int:
+        self._guard()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._guard()
+        return super().delete()
+
+
+class PaymentLine(models.Model):
+    roll = models.ForeignKey(
+        PaymentRoll, on_delete=models.PROTECT, related_name="lines", verbose_name="发放表"
+    )
+    seq = models.PositiveIntegerField("序号")
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="payment_lines", verbose_name="老年人"
+    )
+    name = models.CharField("姓名", max_length=64)
+    id_number = models.CharField("公民身份号码", max_length=18)
+    place = models.CharField("发放地区划代码", max_length=12, blank=True)
+    township = models.CharField("乡镇（街道）代码", max_length=12, blank=True, db_index=True)
+    item_no = models.CharField("清单序号", max_length=8)
+    service_code = models.CharField("服务代码", max_length=64, db_index=True)
+    item_name = models.CharField("项目", max_length=100)
+    kind = models.CharField("类别", max_length=12, choices=LineKind.choices)
+    service_month = models.DateField("所属月份")
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
+    funding = models.JSONField("分级承担", default=dict, blank=True)  # {level: "amount"}
+    funding_note = models.CharField("承担说明", max_length=300, blank=True)
+    note = models.CharField("备注", max_length=300, blank=True)
+    bank = models.CharField("开户银行", max_length=100, blank=True)
+    account_number = models.CharField("账号", max_length=32, blank=True)
+    holder_name = models.CharField("户名", max_length=64, blank=True)
+
+    objects = LineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "发放明细"
+        verbose_name_plural = "发放明细"
+        ordering = ["roll", "seq"]
+        constraints = [models.UniqueConstraint(fields=["roll", "seq"], name="payments_line_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.roll_id}#{self.seq} {self.item_name} {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+    def _guard(self) -> None:
+        if PaymentRoll.objects.filter(pk=self.roll_id, state__in=LOCKED_STATES).exists():
+            raise RollLocked(LOCKED_MESSAGE)
+
+    @property
+    def masked_account(self) -> str:
+        number = self.account_number
+        if not number:
+            return ""
+        return (
+            number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
+        )

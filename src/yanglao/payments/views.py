@@ -1,0 +1,242 @@
+"""The payment-roll pages: the list with the prepare form, a roll with its lines and actions, exports."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yanglao.accounts.current import current_user
+from yanglao.core.catalog import load_catalog
+from yanglao.core.catalog.loader import list_codes
+from yanglao.core.idnumber import mask_id_number
+from yanglao.core.payments import Month
+from yanglao.payments.access import (
+    access_roll,
+    can_approve,
+    can_read,
+    can_work,
+    preparable_regions,
+    scoped_rolls,
+    within,
+)
+from yanglao.payments.actions import (
+    RollError,
+    approve_roll,
+    export_bank,
+    export_xlsx,
+    file_stem,
+    prepare_roll,
+    review_roll,
+)
+from yanglao.payments.models import LineKind, PaymentRoll, RollLocked, RollState
+from yanglao.regions.tree import prefix_of
+
+PAGE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_read(request: HttpRequest) -> None:
+    if not can_read(request.user):
+        raise Http404
+
+
+def catalogs_for(code: str) -> list[tuple[str, str]]:
+    """The lists that apply to a region: its own and those of the regions above it."""
+    out = []
+    for catalog in list_codes():
+        if code.startswith(prefix_of(catalog)):
+            out.append((catalog, load_catalog(catalog).name))
+    return sorted(out, key=lambda c: -len(prefix_of(c[0])))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require_read(request)
+    user = current_user(request)
+    rolls = Paginator(scoped_rolls(user).order_by("-month", "region_id", "catalog"), 50).get_page(
+        request.GET.get("page")
+    )
+    regions = preparable_regions(user)
+    context: dict[str, Any] = {
+        "page": rolls,
+        "regions": regions,
+        "catalogs": catalogs_for(regions[0].code) if regions else [],
+        "month": f"{timezone.localdate():%Y-%m}",
+        "can_work": bool(regions),
+    }
+    return render(request, "payments/index.html", context)
+
+
+@login_required
+@require_POST
+def prepare(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    regions = {r.code: r for r in preparable_regions(user)}
+    region = regions.get(request.POST.get("region", ""))
+    catalog = request.POST.get("catalog", "")
+    if region is None:
+        raise Http404
+    try:
+        month = Month.parse(request.POST.get("month", ""))
+        if catalog not in dict(catalogs_for(region.code)):
+            raise RollError(f"清单 {catalog} 不适用于 {region.name}")
+        roll = prepare_roll(user, catalog, month, region, request=request)
+    except (RollError, RollLocked, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect("payments:index")
+    t = roll.totals
+    messages.success(
+        request,
+        f"已生成{roll.label}：{t['lines']} 行，{t['persons']} 人，合计 {t['amount']} 元"
+        + (
+            f"（第 {roll.prepare_count} 次生成，校验码 {roll.digest[:12]}）" if roll.prepare_count > 1 else ""
+        ),
+    )
+    return redirect("payments:roll", pk=roll.pk)
+
+
+def _filters(request: HttpRequest, roll: PaymentRoll) -> tuple[Any, dict[str, str]]:
+    lines = roll.lines.order_by("seq")
+    chosen: dict[str, str] = {}
+    township = request.GET.get("township", "")
+    if township:
+        lines = lines.filter(township=township)
+        chosen["township"] = township
+    code = request.GET.get("item", "")
+    if code:
+        lines = lines.filter(service_code=code)
+        chosen["item"] = code
+    kind = request.GET.get("kind", "")
+    if kind in LineKind.values:
+        lines = lines.filter(kind=kind)
+        chosen["kind"] = kind
+    q = request.GET.get("q", "").strip()
+    if q:
+        lines = lines.filter(name__startswith=q)
+        chosen["q"] = q
+    return lines, chosen
+
+
+@login_required
+def roll_page(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_read(request)
+    roll = access_roll(request, pk)
+    user = current_user(request)
+    lines, chosen = _filters(request, roll)
+    page = Paginator(lines, PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "seq": x.seq,
+            "name": x.name,
+            "id": mask_id_number(x.id_number),
+            "item": f"{x.item_no} {x.item_name}",
+            "kind": x.kind,
+            "kind_label": x.get_kind_display(),
+            "month": f"{x.service_month:%Y-%m}",
+            "amount": x.amount,
+            "funding": "；".join(f"{k} {v}" for k, v in x.funding.items()) or "未拆分",
+            "account": f"{x.bank} {x.masked_account}".strip() or "缺少发放账户",
+            "note": x.note,
+            "township": x.township,
+        }
+        for x in page.object_list
+    ]
+    own = roll.prepared_by_id is not None and roll.prepared_by_id == user.pk
+    works = can_work(user) and within(user, roll.region)
+    names = {t["code"]: t["name"] for t in roll.totals.get("townships", [])}
+    for row in rows:
+        row["township"] = names.get(row["township"], row["township"] or "乡镇不详")
+    context = {
+        "roll": roll,
+        "t": roll.totals,
+        "rows": rows,
+        "page": page,
+        "query": urlencode(chosen),
+        "chosen": chosen,
+        "kinds": LineKind.choices,
+        "skipped": roll.skipped[:100],
+        "skipped_count": len(roll.skipped),
+        "can_prepare": works and not roll.locked,
+        "can_review": works and roll.state == RollState.PREPARED and not own,
+        "can_approve": can_approve(user)
+        and within(user, roll.region)
+        and roll.state == RollState.REVIEWED
+        and not own,
+        "can_bank": works and roll.locked,
+        "own": own,
+    }
+    return render(request, "payments/roll.html", context)
+
+
+def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    _require_read(request)
+    roll = access_roll(request, pk, purpose=done)
+    try:
+        action(current_user(request), roll, request=request)
+    except (RollError, RollLocked) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{done}：{roll.label}")
+    return redirect("payments:roll", pk=roll.pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, review_roll, "审核通过")
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, approve_roll, "审批通过，发放表已锁定")
+
+
+@login_required
+@require_POST
+def again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Prepare the roll again (refused once approved)."""
+    _require_read(request)
+    roll = access_roll(request, pk, purpose="重新生成发放表")
+    try:
+        roll = prepare_roll(
+            current_user(request), roll.catalog, Month.of(roll.month), roll.region, request=request
+        )
+    except (RollError, RollLocked) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已重新生成：合计 {roll.totals['amount']} 元，校验码 {roll.digest[:12]}")
+    return redirect("payments:roll", pk=roll.pk)
+
+
+@login_required
+def xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_read(request)
+    roll = access_roll(request, pk, purpose="导出发放表")
+    data = export_xlsx(current_user(request), roll, request=request)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(roll)}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def bank(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_read(request)
+    roll = access_roll(request, pk, purpose="导出银行代发文件")
+    try:
+        data = export_bank(current_user(request), roll, request=request)
+    except RollError as exc:
+        messages.error(request, str(exc))
+        return redirect("payments:roll", pk=roll.pk)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(roll)}-bank.csv"'
+    return response
