@@ -1,0 +1,153 @@
+"""The person figures as SQL aggregates: one scan of the registry per question, whatever its size.
+
+Every indicator of :mod:`yanglao.core.stats.indicators` becomes a filtered ``COUNT`` of one
+``SELECT``; the breakdown by township (or village) is the same ``SELECT`` grouped by the leading digits
+of the 户籍 code. Ages are birth-date comparisons (:func:`yanglao.core.stats.ages.born_by`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from itertools import accumulate
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+from yanglao.core.stats.ages import band_range, born_by
+from yanglao.core.stats.indicators import (
+    PERSON_INDICATORS,
+    AgeAtLeast,
+    AgeBand,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Cond,
+    Eq,
+    In,
+    Known,
+)
+from yanglao.registry.models import Person
+
+
+def living_q(on: dt.date) -> Q:
+    return Q(death_date__isnull=True) | Q(death_date__gt=on)
+
+
+def aged_q(on: dt.date, years: int) -> Q:
+    return Q(birth_date__lte=born_by(on, years))
+
+
+def base_q(prefix: str, on: dt.date, *, by: str = "hukou_region") -> Q:
+    """Living on ``on``, 60+ on ``on``, ``by`` (户籍 or 常住地) inside the region."""
+    return living_q(on) & aged_q(on, 60) & Q(**{f"{by}__startswith": prefix})
+
+
+def cond_q(cond: Cond, on: dt.date) -> Q:
+    if cond is None:
+        return Q()
+    if isinstance(cond, AnyOf):
+        out = Q(pk__in=[])
+        for part in cond.parts:
+            out |= cond_q(part, on)
+        return out
+    if isinstance(cond, AllOf):
+        out = Q()
+        for part in cond.parts:
+            out &= cond_q(part, on)
+        return out
+    if isinstance(cond, AgeAtLeast):
+        return aged_q(on, cond.years)
+    if isinstance(cond, AgeBand):
+        earliest, latest = band_range(cond.band, on)
+        q = Q(birth_date__lte=latest)
+        return q if earliest is None else q & Q(birth_date__gt=earliest)
+    if isinstance(cond, Eq):
+        return Q(**{cond.field: cond.value})
+    if isinstance(cond, In):
+        return Q(**{f"{cond.field}__in": list(cond.values)})
+    if isinstance(cond, AtLeast):
+        return Q(**{f"{cond.field}__gte": cond.value})
+    if isinstance(cond, Known):
+        return Q(**{f"{cond.field}__isnull": False})
+    raise TypeError(cond)
+
+
+def _aggregates(on: dt.date) -> dict[str, Any]:
+    # Aliases are prefixed: an alias equal to a field name ("dibao") would shadow the field.
+    return {f"n_{ind.key}": Count("pk", filter=cond_q(ind.cond, on)) for ind in PERSON_INDICATORS}
+
+
+def _unprefixed(row: dict[str, Any]) -> dict[str, int]:
+    return {k[2:]: int(v or 0) for k, v in row.items() if k.startswith("n_")}
+
+
+def person_counts(prefix: str, on: dt.date, persons: QuerySet[Person] | None = None) -> dict[str, int]:
+    """Every person indicator for the region (one query)."""
+    qs = (persons if persons is not None else Person.objects.all()).filter(base_q(prefix, on))
+    return _unprefixed(qs.aggregate(**_aggregates(on)))
+
+
+def person_counts_by(
+    prefix: str, on: dt.date, digits: int, persons: QuerySet[Person] | None = None
+) -> dict[str, dict[str, int]]:
+    """Every person indicator per unit: the first ``digits`` digits of the 户籍 code (one query)."""
+    qs = (persons if persons is not None else Person.objects.all()).filter(base_q(prefix, on))
+    rows = qs.annotate(unit=Substr("hukou_region", 1, digits)).values("unit").annotate(**_aggregates(on))
+    out: dict[str, dict[str, int]] = {}
+    for row in rows.order_by("unit"):
+        values: dict[str, Any] = dict(row)
+        out[str(values["unit"] or "")] = _unprefixed(values)
+    return out
+
+
+def residence_counts(prefix: str, on: dt.date, persons: QuerySet[Person] | None = None) -> dict[str, int]:
+    """户籍 and 常住: people 60+ registered here, living here, and the two kinds of 人户分离."""
+    qs = (persons if persons is not None else Person.objects.all()).filter(living_q(on) & aged_q(on, 60))
+    here_h = Q(hukou_region__startswith=prefix)
+    here_r = Q(residence_region__startswith=prefix)
+    unknown_r = Q(residence_region__isnull=True) | Q(residence_region="")
+    row = qs.filter(here_h | here_r).aggregate(
+        hukou=Count("pk", filter=here_h),
+        resident=Count("pk", filter=here_r),
+        both=Count("pk", filter=here_h & here_r),
+        hukou_living_elsewhere=Count("pk", filter=here_h & ~here_r & ~unknown_r),
+        residence_unknown=Count("pk", filter=here_h & unknown_r),
+        resident_hukou_elsewhere=Count("pk", filter=here_r & ~here_h),
+    )
+    return {k: int(v or 0) for k, v in row.items()}
+
+
+def population_trend(
+    prefix: str, months: list[dt.date], persons: QuerySet[Person] | None = None
+) -> list[dict[str, Any]]:
+    """People 60+ and 80+ (户籍 here, living) at each month end, from birth and death dates.
+
+    One query grouped by (birth date, death date) — a few thousand groups, not one row a person —
+    then a cumulative count per month end."""
+    qs = (persons if persons is not None else Person.objects.all()).filter(
+        hukou_region__startswith=prefix, birth_date__lte=born_by(months[-1], 60)
+    )
+    groups: list[tuple[dt.date, dt.date | None, int]] = list(
+        qs.values_list("birth_date", "death_date").annotate(n=Count("pk")).order_by()
+    )
+    never_died = sorted((b, n) for b, d, n in groups if d is None)
+    births = [b for b, _ in never_died]
+    cumulative = list(accumulate(n for _, n in never_died))
+    died = [(b, d, n) for b, d, n in groups if d is not None]
+
+    def alive_aged(day: dt.date, years: int) -> int:
+        cut = born_by(day, years)
+        k = bisect_right(births, cut)
+        return (cumulative[k - 1] if k else 0) + sum(n for b, d, n in died if b <= cut and d > day)
+
+    return [
+        {
+            "month": f"{day:%Y-%m}",
+            "date": day.isoformat(),
+            "population_60_plus": alive_aged(day, 60),
+            "population_80_plus": alive_aged(day, 80),
+        }
+        for day in months
+    ]

@@ -1,0 +1,141 @@
+"""Chinese labels of the JSON keys, shared by the command's table, the pages, the bulletin and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yanglao.core.person import DISABILITY_CATEGORY, SPECIAL_CONTRIBUTION
+from yanglao.core.stats.indicators import ABILITY_NAMES
+
+SPECIAL = {
+    "living_alone": "独居老年人",
+    "living_empty_nest": "空巢老年人",
+    "living_left_behind": "留守老年人",
+    "dibao": "最低生活保障对象",
+    "dibao_edge": "低保边缘家庭成员",
+    "spending_hardship": "支出型困难家庭成员",
+    "tekun_dispersed": "特困人员（分散供养）",
+    "tekun_centralized": "特困人员（集中供养）",
+}
+HUKOU = {
+    "hukou": "户籍老年人口",
+    "resident": "常住老年人口",
+    "both": "户籍与常住均在本地",
+    "hukou_living_elsewhere": "户籍在本地、常住外地",
+    "resident_hukou_elsewhere": "常住本地、户籍在外地",
+    "residence_unknown": "常住地不详",
+}
+CONTRIBUTION = dict(SPECIAL_CONTRIBUTION)
+DISABILITY_CATEGORIES = dict(DISABILITY_CATEGORY)
+SEX = {"male": "男", "female": "女"}
+FP = {"bereaved": "独生子女死亡", "disabled_child": "独生子女伤残"}
+GRADES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}
+LEVELS = {str(i): name for i, name in enumerate(ABILITY_NAMES)}
+FACILITY_SHORT = {
+    "public_home": "公办养老机构",
+    "private_home": "社会办养老机构",
+    "mutual_aid": "互助幸福院",
+    "community_station": "社区养老服务站",
+    "day_care": "日间照料中心",
+    "regional_centre": "区域养老服务中心",
+}
+UNIT_LEVEL = {"prefecture": "盟市", "county": "旗县", "township": "乡镇（苏木）", "village": "村（社区）"}
+
+
+def band_label(key: str) -> str:
+    return "100岁及以上" if key == "100+" else f"{key}岁"
+
+
+def rows(s: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """The figures as (section, [(label, value)]) for tables: the command and the bulletin's XLSX."""
+    g = s["special_groups"]
+    out: list[tuple[str, list[tuple[str, Any]]]] = [
+        (
+            "老年人口",
+            [
+                ("60周岁及以上老年人口", s["population_60_plus"]),
+                ("65周岁及以上", s["population_65_plus"]),
+                ("80周岁及以上", s["population_80_plus"]),
+                ("独居、特困、失能老年人（不重复计算）", s["alone_tekun_disabled"]),
+            ],
+        ),
+        ("年龄构成", [(band_label(k), v) for k, v in s["age_bands"].items()]),
+        ("性别", [(SEX[k], v) for k, v in s["sex"].items()]),
+        ("户籍与常住", [(HUKOU[k], v) for k, v in s["hukou_residence"].items()]),
+        (
+            "特殊困难群体",
+            [(SPECIAL[k], g[k]) for k in SPECIAL]
+            + [("计划生育特殊家庭老年人", g["fp_special"]["total"])]
+            + [(f"  其中{FP[k]}", g["fp_special"][k]) for k in FP]
+            + [("优抚对象", g["youfu"]["total"])]
+            + [(f"  {CONTRIBUTION[k]}", v) for k, v in g["youfu"]["by_category"].items()],
+        ),
+        (
+            "残疾",
+            [("持残疾人证", s["disability"]["certificate_holders"])]
+            + [(f"  残疾{GRADES[k]}", v) for k, v in s["disability"]["by_grade"].items()]
+            + [(f"  {DISABILITY_CATEGORIES[k]}残疾", v) for k, v in s["disability"]["by_category"].items()],
+        ),
+        (
+            "能力等级（信息库现有等级）",
+            [
+                ("失能老年人（中度及以上）", s["ability"]["disabled"]),
+                ("有能力评估等级", s["ability"]["assessed"]),
+            ]
+            + [(f"  {LEVELS[k]}", v) for k, v in s["ability"]["by_level"].items()]
+            + [("65周岁及以上评估覆盖率（%）", s["ability"]["assessment_coverage_65_plus_percent"])],
+        ),
+    ]
+    if "assessments" in s:
+        out.append(
+            (
+                "能力评估结果（本系统签署的有效评估，按常住地）",
+                [(LEVELS[k], v) for k, v in s["assessments"]["by_level"].items()],
+            )
+        )
+    f = s["facilities"]
+    out.append(
+        (
+            "养老服务设施",
+            [("养老机构（公办+社会办）", f["institutions"]), ("养老机构床位", f["institution_beds"])]
+            + [
+                ("  护理型床位", f["institution_nursing_beds"]),
+                ("  护理型床位占比（%）", f["nursing_bed_share_percent"]),
+            ]
+            + [("  入住率（%）", f["institution_occupancy_percent"])]
+            + [
+                (f"{r['label']}：个数/床位/入住", f"{r['count']} / {r['beds']} / {r['occupied_beds']}")
+                for r in f["by_kind"]
+            ],
+        )
+    )
+    if "visits" in s:
+        v = s["visits"]
+        out.append(
+            (
+                f"探访关爱（{v['month']}）",
+                [
+                    ("探访对象", v["targets"]),
+                    ("本月已探访", v["visited"]),
+                    ("探访率（%）", v["rate_percent"]),
+                    ("逾期未探访", v["overdue"]),
+                ],
+            )
+        )
+    if "entitlements" in s:
+        e = s["entitlements"]
+        out.append(
+            (
+                f"清单待遇（{e['catalog_name']}，按清单规则测算）",
+                [(f"{i['no']}. {i['name']}（人）", i["people"]) for i in e["items"]]
+                + [
+                    (f"{i['no']}. {i['name']}（年金额，元）", i["annual_amount"])
+                    for i in e["items"]
+                    if i["annual_amount"]
+                ],
+            )
+        )
+    if "discovery" in s:
+        d = s["discovery"]
+        out.append(("服务找人", [("待处理线索", d.get("open")), ("已处理线索", d.get("closed"))]))
+    return out

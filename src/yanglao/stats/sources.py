@@ -1,0 +1,371 @@
+"""The figures that come from the other apps: facilities, assessments, visits, entitlements, discovery.
+
+Each function answers for one region (a code prefix) on one date and, where it makes sense, per unit
+(township or village: the first ``digits`` digits of a code). An app that is not installed, or that
+has no data yet, gives ``None`` — the indicator is then left out rather than shown as zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Substr
+
+from yanglao.core.stats.rank import percent
+from yanglao.facilities.models import INSTITUTION_KINDS, Facility, FacilityKind
+from yanglao.registry.models import Person
+from yanglao.stats.figures import living_q
+
+PERIOD_FACTOR = {"month": 12, "year": 1, "once": 1}
+
+
+def installed(app_label: str) -> bool:
+    return apps.is_installed(f"yanglao.{app_label}")
+
+
+# --- facilities ------------------------------------------------------------------------------------
+
+
+def _facility_row(kind: str, label: str, n: int, beds: int, nursing: int, occupied: int) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "label": label,
+        "count": n,
+        "beds": beds,
+        "nursing_beds": nursing,
+        "occupied_beds": occupied,
+        "occupancy_percent": percent(occupied, beds),
+    }
+
+
+def facilities(prefix: str) -> dict[str, Any]:
+    """Facilities and beds by kind; institutions (公办 + 社会办养老机构) with their 护理型 share."""
+    rows = {
+        r["kind"]: r
+        for r in Facility.objects.filter(region__code__startswith=prefix)
+        .values("kind")
+        .annotate(n=Count("pk"), beds=Sum("beds"), nursing=Sum("nursing_beds"), occupied=Sum("occupied_beds"))
+    }
+    by_kind = []
+    for kind in FacilityKind:
+        r: dict[str, Any] = dict(rows.get(kind.value, {}))
+        by_kind.append(
+            _facility_row(
+                kind.value,
+                kind.label,
+                int(r.get("n") or 0),
+                int(r.get("beds") or 0),
+                int(r.get("nursing") or 0),
+                int(r.get("occupied") or 0),
+            )
+        )
+    inst = [r for r in by_kind if r["kind"] in INSTITUTION_KINDS]
+    beds = sum(r["beds"] for r in inst)
+    nursing = sum(r["nursing_beds"] for r in inst)
+    occupied = sum(r["occupied_beds"] for r in inst)
+    all_beds = sum(r["beds"] for r in by_kind)
+    return {
+        "institutions": sum(r["count"] for r in inst),
+        "institution_beds": beds,
+        "institution_nursing_beds": nursing,
+        "nursing_bed_share_percent": percent(nursing, beds),
+        "institution_occupancy_percent": percent(occupied, beds),
+        "facilities_total": sum(r["count"] for r in by_kind),
+        "beds_total": all_beds,
+        "by_kind": by_kind,
+    }
+
+
+def facilities_by(prefix: str, digits: int) -> dict[str, dict[str, int]]:
+    """Per unit: institutions, their beds and nursing beds, all facilities and beds."""
+    inst = Q(kind__in=list(INSTITUTION_KINDS))
+    rows = (
+        Facility.objects.filter(region__code__startswith=prefix)
+        .annotate(unit=Substr("region_id", 1, digits))
+        .values("unit")
+        .annotate(
+            institutions=Count("pk", filter=inst),
+            institution_beds=Sum("beds", filter=inst),
+            nursing_beds=Sum("nursing_beds", filter=inst),
+            facilities=Count("pk"),
+            beds=Sum("beds"),
+        )
+    )
+    out: dict[str, dict[str, int]] = {}
+    for row in rows:
+        values: dict[str, Any] = dict(row)
+        out[str(values.pop("unit"))] = {k: int(v or 0) for k, v in values.items()}
+    return out
+
+
+# --- assessments -----------------------------------------------------------------------------------
+
+
+def assessments(region_code: str, on: dt.date) -> dict[str, Any] | None:
+    """Current GB/T 42195-2022 results by level (the assessments app's ``counts_by_level``: people of
+    the region by 常住地), or None without the app."""
+    if not installed("assessments"):
+        return None
+    try:
+        from yanglao.assessments.results import counts_by_level
+    except ImportError:
+        return None
+    levels = counts_by_level(region_code, on)
+    return {"by_level": {str(k): int(v) for k, v in levels.items()}, "total": sum(levels.values())}
+
+
+# --- visits ----------------------------------------------------------------------------------------
+
+
+def visits(prefix: str, on: dt.date, digits: int | None = None) -> dict[str, Any] | None:
+    """The month's visit rate (targets visited at least once in the month of ``on``) and overdue visits
+    on ``on``, with the same definitions as the visits lists; per unit when ``digits`` is given."""
+    if not installed("visits"):
+        return None
+    try:
+        from yanglao.core.visits.schedule import Interval, due_date, month_bounds
+        from yanglao.visits.models import Target
+    except ImportError:
+        return None
+    targets = Target.objects.filter(active=True, village__startswith=prefix)
+    start, end = month_bounds(on.year, on.month)
+    in_month = Q(person__visits__visited_on__gte=start, person__visits__visited_on__lte=min(end, on))
+    per_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"targets": 0, "visited": 0, "overdue": 0})
+    cut = digits or len(prefix)
+    for village, n in targets.values_list("village").annotate(n=Count("pk")).order_by():
+        per_unit[village[:cut]]["targets"] += n
+    if not per_unit:
+        return None
+    visited = (
+        targets.filter(in_month).values_list("village").annotate(n=Count("pk", distinct=True)).order_by()
+    )
+    for village, n in visited:
+        per_unit[village[:cut]]["visited"] += n
+    last = targets.annotate(
+        last=Max("person__visits__visited_on", filter=Q(person__visits__visited_on__lte=on))
+    ).values_list("village", "interval_days", "interval_months", "since", "last")
+    for village, days, months, since, last_visit in last.iterator(chunk_size=5000):
+        if due_date(last_visit, Interval(days=days, months=months), since) < on:
+            per_unit[village[:cut]]["overdue"] += 1
+    for row in per_unit.values():
+        row["rate_percent"] = percent(row["visited"], row["targets"])  # type: ignore[assignment]
+        row["overdue_percent"] = percent(row["overdue"], row["targets"])  # type: ignore[assignment]
+    total = {k: sum(int(r[k]) for r in per_unit.values()) for k in ("targets", "visited", "overdue")}
+    return {
+        "month": f"{on:%Y-%m}",
+        **total,
+        "rate_percent": percent(total["visited"], total["targets"]),
+        "overdue_percent": percent(total["overdue"], total["targets"]),
+        "units": dict(sorted(per_unit.items())) if digits else {},
+    }
+
+
+def visit_trend(prefix: str, months: list[dt.date]) -> list[dict[str, Any]] | None:
+    """Each month's visit rate: the current targets that were already targets at the month's end, and of
+    them those visited in the month (a month before anyone was a target has no rate)."""
+    if not installed("visits"):
+        return None
+    try:
+        from yanglao.visits.models import Target, Visit
+    except ImportError:
+        return None
+    targets = Target.objects.filter(active=True, village__startswith=prefix)
+    if not targets.exists():
+        return None
+    sizes = targets.aggregate(
+        **{f"m{i}": Count("pk", filter=Q(since__lte=end)) for i, end in enumerate(months)}
+    )
+    out = []
+    for i, end in enumerate(months):
+        start = end.replace(day=1)
+        n = int(sizes[f"m{i}"] or 0)
+        visited = (
+            Visit.objects.filter(
+                person__visit_target__in=targets.filter(since__lte=end),
+                visited_on__gte=start,
+                visited_on__lte=end,
+            )
+            .values("person")
+            .distinct()
+            .count()
+            if n
+            else 0
+        )
+        out.append(
+            {"month": f"{end:%Y-%m}", "targets": n, "visited": visited, "rate_percent": percent(visited, n)}
+        )
+    return out
+
+
+# --- entitlements ----------------------------------------------------------------------------------
+
+
+def catalog_code_for(region_code: str) -> str | None:
+    """The service list that applies: the county's own, else its prefecture's, else its province's."""
+    from yanglao.core.catalog.loader import list_codes
+
+    codes = set(list_codes())
+    for code in (region_code[:6], region_code[:4] + "00", region_code[:2] + "0000"):
+        if code in codes:
+            return code
+    return None
+
+
+def entitlement_input(prefix: str, on: dt.date) -> tuple[str, Any] | None:
+    """(catalog code, the typed person frame) of the people of the region (户籍 or 常住地 inside it)
+    living on ``on``; None without a catalogue or the engine. The only part that reads the database."""
+    if importlib.util.find_spec("polars") is None:
+        return None
+    code = catalog_code_for(prefix.ljust(6, "0"))
+    if code is None:
+        return None
+    persons = Person.objects.filter(living_q(on)).filter(
+        Q(hukou_region__startswith=prefix) | Q(residence_region__startswith=prefix)
+    )
+    if installed("entitlements"):
+        # The entitlements app's frame: one raw query, sex and birth date from the ID number where
+        # empty and 常住地 from 户籍 (the engine's reading of a person file), as discovery sees people.
+        from yanglao.entitlements.frames import person_frame
+
+        return code, person_frame(persons).drop("pk")
+    import polars as pl
+
+    from yanglao.core.engine.api import PERSON_SCHEMA
+
+    rows = list(persons.values_list(*PERSON_SCHEMA))
+    return code, pl.DataFrame(rows, schema=PERSON_SCHEMA, orient="row")
+
+
+def _engine() -> Callable[[Any, Any, dt.date], Any]:
+    """The entitlements app's long-form engine (same rows, much faster on Polars 2.1), else the core's."""
+    if installed("entitlements"):
+        try:
+            from yanglao.entitlements.engine import entitle
+
+            return entitle
+        except ImportError:
+            pass
+    from yanglao.core.engine.api import entitle_frame
+
+    return entitle_frame
+
+
+def entitlement_summary(code: str, frame: Any, on: dt.date) -> dict[str, Any]:
+    """People and amounts by item of the service list, and by the funding levels the list names.
+    Runs the entitlement engine (Polars, no database: it may run in a worker thread)."""
+    import polars as pl
+
+    from yanglao.core.catalog.loader import load_catalog
+
+    catalog = load_catalog(code)
+    granted = _engine()(catalog, frame, on)
+    items: list[dict[str, Any]] = []
+    by_code = {item.code: item for item in catalog.items}
+    summary = (
+        granted.group_by("code", "name", "period")
+        .agg(
+            pl.len().alias("people"),
+            pl.col("amount").sum().alias("amount"),
+            pl.col("amount").is_not_null().sum().alias("priced"),
+        )
+        .sort("code")
+    )
+    funding: dict[str, dict[str, Any]] = {}
+    for row in summary.iter_rows(named=True):
+        item = by_code.get(row["code"])
+        amount = Decimal(row["amount"] or 0)
+        priced = int(row["priced"]) > 0 and row["period"] is not None
+        factor = PERIOD_FACTOR.get(row["period"] or "", 1)
+        levels = "、".join(item.funding.levels) if item and item.funding.levels else "未列明"
+        entry = {
+            "no": item.no if item else "",
+            "code": row["code"],
+            "name": row["name"],
+            "people": int(row["people"]),
+            "period": row["period"],
+            "people_with_amount": int(row["priced"]),
+            "monthly_amount": float(amount) if priced and row["period"] == "month" else None,
+            "annual_amount": float(amount * factor) if priced else None,
+            "funding_levels": levels,
+        }
+        items.append(entry)
+        level = funding.setdefault(
+            levels, {"funding_levels": levels, "items": 0, "person_items": 0, "annual_amount": None}
+        )
+        level["items"] += 1
+        level["person_items"] += entry["people"]  # 人次: a person with two items counts twice
+        if entry["annual_amount"] is not None:
+            level["annual_amount"] = (level["annual_amount"] or 0.0) + entry["annual_amount"]
+    items.sort(key=lambda e: (_no_key(e["no"]), e["code"]))
+    return {
+        "catalog": code,
+        "catalog_name": catalog.name,
+        "people_with_any": int(granted.get_column("id_number").n_unique()) if granted.height else 0,
+        "items": items,
+        "by_funding_level": sorted(funding.values(), key=lambda r: -(r["annual_amount"] or 0.0)),
+    }
+
+
+def _no_key(no: str) -> tuple[int, ...]:
+    from yanglao.core.catalog.model import no_sort_key
+
+    return no_sort_key(no)
+
+
+# --- discovery -------------------------------------------------------------------------------------
+
+
+def discovery(prefix: str, digits: int | None = None) -> dict[str, Any] | None:
+    """Discovery findings (服务找人) of the townships inside the region: open (待处理 or 已联系) and
+    closed (every other state), by kind; per township when ``digits`` is given. None when the
+    entitlements app is missing or discovery has never run (no finding at all)."""
+    if not installed("entitlements"):
+        return None
+    try:
+        from yanglao.entitlements.models import LIVE_STATES, Finding, FindingKind
+    except ImportError:
+        return None
+    if not Finding.objects.exists():
+        return None
+    live = Q(state__in=[str(s) for s in LIVE_STATES])
+    missed = live & Q(kind=FindingKind.MISSED)
+    findings = Finding.objects.filter(township__startswith=prefix)
+    counts = {"open": Count("pk", filter=live), "closed": Count("pk", filter=~live)}
+    by_kind: dict[str, dict[str, int]] = {}
+    for row in findings.values("kind").annotate(**counts).order_by():
+        values: dict[str, Any] = dict(row)
+        by_kind[str(values["kind"])] = {"open": int(values["open"]), "closed": int(values["closed"])}
+    out: dict[str, Any] = {
+        "open": sum(k["open"] for k in by_kind.values()),
+        "closed": sum(k["closed"] for k in by_kind.values()),
+        "by_kind": {
+            kind.value: {"label": kind.label, **by_kind.get(kind.value, {"open": 0, "closed": 0})}
+            for kind in FindingKind
+        },
+        "missed_open_people": findings.filter(missed).values("person").distinct().count(),
+    }
+    out["total"] = out["open"] + out["closed"]
+    if digits is not None and digits <= 12:
+        units: dict[str, dict[str, int]] = {}
+        rows = (
+            findings.annotate(unit=Substr("township", 1, digits))
+            .values("unit")
+            .annotate(**counts, missed_people=Count("person", filter=missed, distinct=True))
+            .order_by()
+        )
+        for grouped in rows:
+            unit: dict[str, Any] = dict(grouped)
+            units[str(unit["unit"])] = {
+                "open": int(unit["open"]),
+                "closed": int(unit["closed"]),
+                "missed_open_people": int(unit["missed_people"]),
+            }
+        out["units"] = units
+    return out
