@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.core.idnumber import mask_id_number
+from yanglao.registry.access import access_persons_by_search
 from yanglao.registry.models import Conflict, Person
 
 VILLAGE = "152223100001"  # 龙腾社区, 音德尔镇
@@ -297,3 +298,40 @@ def test_the_search_page_runs_a_fixed_number_of_queries(
 
     assert len(re.findall(r'href="/persons/\d+/"', response.content.decode())) == 30
     assert len(thirty_results) == len(one_result)
+
+
+def test_a_name_search_matches_the_start_of_the_name_in_order(
+    county_user: Any, make_person: Any, rf: Any
+) -> None:
+    for name in ("王秀英", "王国华", "秀王", "王%", "李王"):
+        make_person(name, region=VILLAGE)
+    request = rf.get("/persons/")
+    request.user = county_user
+
+    def names(query: str) -> list[str]:
+        return [p.name for p in access_persons_by_search(request, query)]
+
+    assert names("王") == sorted(["王秀英", "王国华", "王%"])  # ordered by name, prefix only
+    assert names("王秀") == ["王秀英"]
+    assert names("王%") == ["王%"]  # a wildcard in the query is a character, not a pattern
+    assert names("秀") == ["秀王"]
+
+
+def test_on_postgresql_a_name_search_reads_one_index_range(
+    postgres: None, county_user: Any, make_person: Any, rf: Any
+) -> None:
+    """The plan behind the p95 goal of ``yanglao bench import``: the prefix is an index range on
+    ``name COLLATE "C"`` that also gives the order, never a walk of the whole name index."""
+    make_person("王秀英", region=VILLAGE)
+    request = rf.get("/persons/")
+    request.user = county_user
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a tiny table would be scanned otherwise
+        with CaptureQueriesContext(connection) as queries:
+            access_persons_by_search(request, "王秀")
+        [select] = [q["sql"] for q in queries.captured_queries if "registry_person" in q["sql"]]
+        cursor.execute("EXPLAIN " + select)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "registry_person_name_search" in plan
+    assert "Index Cond" in plan

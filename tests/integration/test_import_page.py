@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from yanglao.core.idnumber import make_id_number
+from yanglao.registry.history import person_changes
 from yanglao.registry.models import BatchStatus, ImportBatch, Person
 
 VILLAGE = "152223100001"  # 龙腾社区, 音德尔镇
@@ -72,7 +73,7 @@ def test_an_upload_reports_its_progress_as_finished_with_counts(login: Any, town
     assert result["report"] == reverse("import-errors", args=[batch.pk])
     assert (batch.source, batch.filename, batch.user_id) == ("旗民政局", "旗民政局.csv", township_user.pk)
     assert sorted(Person.objects.values_list("name", flat=True)) == ["张福", "王秀英"]
-    assert Person.objects.get(id_number=WANG).changes.get().actor_id == township_user.pk
+    assert person_changes(Person.objects.get(id_number=WANG))[0].actor_id == township_user.pk
 
 
 def test_the_error_report_downloads_as_a_spreadsheet_with_the_bad_rows(

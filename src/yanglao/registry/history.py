@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yanglao.core import person as spec
-from yanglao.registry.models import PersonChange
+from yanglao.registry.models import TRACKED_FIELDS, ChangeKind, ImportBatch, Person, PersonChange
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,50 @@ def field_histories(changes: Iterable[PersonChange]) -> dict[str, list[FieldVers
                 )
             )
     return dict(out)
+
+
+def initial_values(person: Person, later: Iterable[Any]) -> dict[str, str]:
+    """The values a record was created with: each field's value before its first change, or its current
+    value where it never changed. ``later`` are the person's change events (or their ``changes``
+    dicts) oldest first. Empty values are left out: an import never sets a field to empty."""
+    before: dict[str, Any] = {}
+    for change in later:
+        pairs = change if isinstance(change, dict) else change.changes
+        for name, pair in pairs.items():
+            before.setdefault(name, pair[0])
+    out: dict[str, str] = {}
+    for name in TRACKED_FIELDS:
+        value = _shown(before[name]) if name in before else text(getattr(person, name))
+        if value:
+            out[name] = value
+    return out
+
+
+def creation_event(person: Person, batch: ImportBatch, later: list[PersonChange]) -> PersonChange:
+    """The creation of an imported record as an (unsaved) change event. Imports do not store one per
+    person: at a million rows that would be most of the import's work. It is derived from the batch
+    (source, data date, operator, time) and the values before each field's first change."""
+    values = initial_values(person, later)
+    return PersonChange(
+        person=person,
+        kind=ChangeKind.CREATE,
+        source=batch.source,
+        batch=batch,
+        actor_id=batch.user_id,
+        actor_name=batch.actor_name,
+        as_of=batch.as_of,
+        at=batch.started_at,
+        changes={name: [None, value] for name, value in values.items()},
+    )
+
+
+def person_changes(person: Person) -> list[PersonChange]:
+    """All change events of a person oldest first, the creation by an import included."""
+    changes = list(person.changes.order_by("at", "id"))
+    if person.created_batch_id is None:
+        return changes
+    batch = ImportBatch.objects.get(pk=person.created_batch_id)
+    return [creation_event(person, batch, changes), *changes]
 
 
 def latest_sources(rows: Iterable[Any]) -> dict[int, dict[str, tuple[str, dt.date]]]:

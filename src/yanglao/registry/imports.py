@@ -17,7 +17,7 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +32,10 @@ from yanglao.core import person as spec
 from yanglao.core.idnumber import IdNumberError, parse_id_number
 from yanglao.core.records_io import FileFormatError, RowError, open_source
 from yanglao.registry import fastwrite
-from yanglao.registry.history import latest_sources, text
+from yanglao.registry.history import initial_values, latest_sources, text
 from yanglao.registry.models import (
     EXTRA_FIELDS,
     EXTRA_LABELS,
-    TRACKED_FIELDS,
     BatchStatus,
     ChangeKind,
     Conflict,
@@ -50,7 +49,6 @@ ALIASES: dict[str, str] = (
     dict(spec.HEADER_ALIASES) | {n: n for n in EXTRA_FIELDS} | {label: n for n, label in EXTRA_LABELS.items()}
 )
 CHUNK = 2000
-TRACKED = frozenset(TRACKED_FIELDS)
 Progress = Callable[[int], None]
 
 
@@ -323,6 +321,7 @@ class _ChunkWriter:
         self.actor = actor if hasattr(actor, "role") else None
         self.actor_name, self.synthetic, self.result = actor_name, synthetic, result
         self.pending: list[dict[str, Any]] = []
+        self.batches: dict[int, tuple[str, dt.date]] = {}
 
     def add(self, record: dict[str, Any]) -> None:
         self.pending.append(record)
@@ -341,17 +340,40 @@ class _ChunkWriter:
             "changes": changes,
         }
 
+    def _creations(
+        self, persons: Iterable[Person], change_rows: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The creation events of imported records (see :func:`history.creation_event`) as change rows."""
+        later: dict[int, list[dict[str, Any]]] = {}
+        for row in change_rows:
+            later.setdefault(row["person_id"], []).append(row["changes"])
+        created = [(p, p.created_batch_id) for p in persons if p.created_batch_id is not None]
+        missing = {batch for _, batch in created} - self.batches.keys()
+        for pk, batch_source, batch_as_of in ImportBatch.objects.filter(pk__in=missing).values_list(
+            "pk", "source", "as_of"
+        ):
+            self.batches[pk] = (batch_source, batch_as_of)
+        out = []
+        for person, batch in created:
+            batch_source, batch_as_of = self.batches[batch]
+            values = initial_values(person, later.get(person.pk, []))
+            out.append(
+                {"person_id": person.pk, "source": batch_source, "as_of": batch_as_of, "changes": values}
+            )
+        return out
+
     def flush(self) -> None:
         records, self.pending = self.pending, []
         if not records:
             return
         ids = [r["id_number"] for r in records]
         existing = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
-        sources = latest_sources(
+        change_rows = list(
             PersonChange.objects.filter(person__in=existing.values())
             .order_by("id")
             .values("person_id", "source", "as_of", "changes")
         )
+        sources = latest_sources([*self._creations(existing.values(), change_rows), *change_rows])
         open_conflicts = {
             (c.person_id, c.field, c.proposed_value, c.proposed_source)
             for c in Conflict.objects.filter(person__in=existing.values(), status=ConflictStatus.OPEN)
@@ -403,13 +425,8 @@ class _ChunkWriter:
             rows = []
             for record, pk in zip(created, fastwrite.allocate_ids(Person, len(created)), strict=True):
                 row = {k: v for k, v in record.items() if v is not None}
-                row["id"], row["synthetic"] = pk, self.synthetic
+                row["id"], row["synthetic"], row["created_batch_id"] = pk, self.synthetic, self.batch.pk
                 rows.append(row)
-                changes.append(
-                    self._change(
-                        pk, ChangeKind.CREATE, {k: [None, v] for k, v in row.items() if k in TRACKED}
-                    )
-                )
             fastwrite.insert(Person, rows)
         if updated:
             Person.objects.bulk_update(updated, sorted(touched | {"updated_at"}), batch_size=500)

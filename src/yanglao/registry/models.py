@@ -38,7 +38,9 @@ def field_label(name: str) -> str:
 
 class Person(models.Model):
     id_number = models.CharField("公民身份号码", max_length=18, unique=True)
-    name = models.CharField("姓名", max_length=64, blank=True, default="", db_index=True)
+    # Indexed by migration 0002 per database: on PostgreSQL as ``name COLLATE "C"``, which serves both the
+    # prefix search (LIKE '王%') and its ordering from one index (see access_persons_by_search).
+    name = models.CharField("姓名", max_length=64, blank=True, default="")
     sex = models.CharField("性别", max_length=24, null=True, blank=True, choices=spec.SEX)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     hukou_region = models.CharField("户籍地区划代码", max_length=12, null=True, blank=True, db_index=True)
@@ -93,6 +95,17 @@ class Person(models.Model):
     spouse_id_number = models.CharField("配偶公民身份号码", max_length=18, blank=True, default="")
     spouse = models.ForeignKey(
         "self", verbose_name="配偶", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The import that created this record: its source, data date and operator are the creation event's,
+    # and the values it brought are the ones before each field's first change (registry.history).
+    created_batch = models.ForeignKey(
+        "ImportBatch",
+        verbose_name="建档导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # batches are never deleted; an index would only slow down a million-row import
     )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -17,7 +17,7 @@ from yanglao.regions.models import Region
 from yanglao.regions.tree import name_of
 from yanglao.registry.access import access_person_by_pk, access_persons_by_search
 from yanglao.registry.actions import EditError, do_edit_person, do_resolve_conflict, do_reveal
-from yanglao.registry.history import field_histories, text
+from yanglao.registry.history import field_histories, person_changes, text
 from yanglao.registry.models import EXTRA_FIELDS, Conflict, ConflictStatus, Person, field_label
 
 PHONE_FIELDS = ("phone", "emergency_contact_phone")
@@ -129,7 +129,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access_person_by_pk(request, pk)
-    histories = field_histories(person.changes.order_by("at", "id"))
+    histories = field_histories(person_changes(person))
     names = ["id_number", *(f.name for f in spec.FIELDS if f.name != "id_number"), *EXTRA_FIELDS]
     rows = []
     for name in names:
