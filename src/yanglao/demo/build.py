@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from yanglao.accounts.models import Role, User
 from yanglao.core.person import FIELD_NAMES, format_value
+from yanglao.demo.assessments import build_assessments
 from yanglao.demo.models import DemoBuild
 from yanglao.demo.population import Baseline, PopulationBuilder, Village
 from yanglao.facilities.models import Facility, FacilityKind
@@ -255,7 +256,9 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
             "UPDATE registry_person SET spouse_id = (SELECT s.id FROM registry_person s "
             "WHERE s.id_number = registry_person.spouse_id_number) WHERE spouse_id_number <> ''"
         )
-    step("养老机构与设施", 0.97)
+    step("能力评估结果", 0.97)
+    build_assessments(county, on, progress=lambda share: step("能力评估结果", 0.97 + 0.01 * share))
+    step("养老机构与设施", 0.98)
     with transaction.atomic():
         facilities = build_facilities(county)
         build_users(county)
