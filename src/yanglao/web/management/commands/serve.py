@@ -19,9 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
+        # Collect first: WhiteNoise looks at STATIC_ROOT when the application is built.
+        call_command("collectstatic", interactive=False, verbosity=0)
         from yanglao.wsgi import application
 
-        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"服务地址：http://{options['host']}:{options['port']}/  （Ctrl+C 停止）")
         serve(
             application,
