@@ -23,6 +23,7 @@ from yanglao.demo.models import DemoBuild
 from yanglao.entitlements.discovery import WITHIN_DAYS
 from yanglao.registry.models import Person
 from yanglao.stats.cache import _store
+from yanglao.visits.models import Assignment, Visit, Visitor
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # the commands close connections
 
@@ -129,6 +130,12 @@ def test_the_demo_reproduces_the_baseline_with_an_assessment_behind_every_level(
     soon = found["found"]["assessment_expiring"]
     assert soon > 0
     assert soon == len(expiring(COUNTY, on, WITHIN_DAYS))
+
+    # This month's visits so far: the demo 网格员 has a caseload, the month's rate is the simulation's.
+    visitor = Visitor.objects.get(user__username=f"visitor{COUNTY}")
+    assert Assignment.objects.filter(visitor=visitor, ended_at__isnull=True).exists()
+    assert Visit.objects.filter(visited_on__year=on.year, visited_on__month=on.month).exists()
+    assert 90 <= figures["visits"]["rate_percent"] <= 100
 
     persons, assessments = Person.objects.count(), Assessment.objects.count()
     assert main(["demo", "--no-serve"]) == 0
