@@ -40,7 +40,8 @@ def scoped_persons(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(scope_filter(user))
 
 
-def _deny(request: HttpRequest, person: Person | None, what: str) -> Http404:
+def deny_person(request: HttpRequest, person: Person | None, what: str) -> Http404:
+    """The 404 for a person outside the user's scope, the attempt audited (when the person exists)."""
     if person is not None:
         audit(
             request.user,
@@ -56,7 +57,7 @@ def _deny(request: HttpRequest, person: Person | None, what: str) -> Http404:
 def access_person_by_pk(request: HttpRequest, pk: int, *, purpose: str = "查看详情") -> Person:
     person = Person.objects.filter(pk=pk).first()
     if person is None or not scoped_persons(request.user).filter(pk=pk).exists():
-        raise _deny(request, person, purpose)
+        raise deny_person(request, person, purpose)
     audit(
         request.user,
         Action.VIEW,

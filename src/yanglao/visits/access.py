@@ -21,7 +21,7 @@ from yanglao.accounts.models import Role
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
-from yanglao.registry.access import scoped_persons
+from yanglao.registry.access import deny_person, scoped_persons
 from yanglao.registry.models import Person
 from yanglao.visits.models import FollowUp, Target, Visit, Visitor
 
@@ -83,26 +83,13 @@ def scoped_visitors(user: Any) -> QuerySet[Visitor]:
     return Visitor.objects.filter(village__code__startswith=user.region.prefix)
 
 
-def _deny(request: HttpRequest, person: Person | None, what: str) -> Http404:
-    if person is not None:
-        audit(
-            request.user,
-            Action.DENIED,
-            request=request,
-            object_type="person",
-            object_id=mask_id_number(person.id_number),
-            summary=f"越权访问被拒绝：{what}",
-        )
-    return Http404("未找到该老年人")
-
-
 def access_visit_person(request: HttpRequest, pk: int, *, purpose: str = "查看探访记录") -> Person:
     """One person for the visits pages: 404 (audited) outside the user's visit scope; the view audited."""
     person = Person.objects.filter(pk=pk).first()
     if person is None:
         raise Http404("未找到该老年人")
     if not visit_persons(request.user).filter(pk=pk).exists():
-        raise _deny(request, person, purpose)
+        raise deny_person(request, person, purpose)
     audit(
         request.user,
         Action.VIEW,
