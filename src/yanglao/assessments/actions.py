@@ -88,9 +88,14 @@ def _audit(
     )
 
 
+def assessment_number(region: str | None, day: dt.date, pk: int) -> str:
+    """An assessment's number: ``PG`` + the county of ``region`` (the person's 常住地, else 户籍地) + the
+    day + the id."""
+    return f"PG{(region or '000000')[:6]}{day:%Y%m%d}{pk:06d}"
+
+
 def _number(a: Assessment) -> str:
-    region = (a.person.residence_region or a.person.hukou_region or "000000")[:6]
-    return f"PG{region}{timezone.localdate():%Y%m%d}{a.pk:06d}"
+    return assessment_number(a.person.residence_region or a.person.hukou_region, timezone.localdate(), a.pk)
 
 
 def _lock(person: Person) -> Person:

@@ -27,6 +27,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from yanglao.assessments.actions import assessment_number
 from yanglao.assessments.models import Assessment, ReasonChoice, Scale, Status
 from yanglao.assessments.results import validity_months
 from yanglao.audit.log import audit
@@ -118,7 +119,7 @@ class Subject:
     name: str
     level: int
     assessed_on: dt.date
-    region: str  # the person's county, for the number (常住地, else 户籍地), as the sign action takes it
+    region: str  # for the number: the person's 常住地, else 户籍地, as the sign action takes it
     tekun: str
 
 
@@ -137,8 +138,7 @@ def subjects(county: Region, on: dt.date) -> Iterator[Subject]:
     for pk, name, level, assessed_on, residence, hukou, tekun in rows.iterator(chunk_size=BATCH):
         if level is None or assessed_on is None:  # excluded by the query
             continue
-        region = (residence or hukou or "000000")[:6]
-        yield Subject(pk, name, level, assessed_on, region, tekun or "")
+        yield Subject(pk, name, level, assessed_on, residence or hukou or "", tekun or "")
 
 
 def _signed_at(rng: random.Random, day: dt.date) -> dt.datetime:
@@ -186,7 +186,7 @@ def assessment_of(rng: random.Random, s: Subject, pk: int, months: int, county_n
         **_blank_texts(),
         "id": pk,
         "person_id": s.pk,
-        "number": f"PG{s.region}{s.assessed_on:%Y%m%d}{pk:06d}",
+        "number": assessment_number(s.region, s.assessed_on, pk),
         "scale": Scale.GBT_42195.value,
         "status": Status.SIGNED.value,
         "reference_date": s.assessed_on,
