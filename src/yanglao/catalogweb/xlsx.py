@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
+from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from yanglao.catalogweb.listing import EXAMPLE_WORDS, list_view
 from yanglao.core.catalog import Catalog
+from yanglao.core.exports import workbook, workbook_bytes
 
 ITEM_HEADERS = (
     "序号", "服务代码", "服务项目", "分项", "服务类型", "服务对象（原文）", "对象规则（说明）", "服务内容（原文）",
@@ -20,7 +20,7 @@ ITEM_HEADERS = (
 PARAM_HEADERS = ("参数", "名称", "单位", "生效日期", "数值", "示例值", "该日有效", "依据", "用于", "说明")
 
 
-def _sheet(book: Workbook, title: str, headers: tuple[str, ...], widths: dict[int, int]) -> Worksheet:
+def _sheet(book: Any, title: str, headers: tuple[str, ...], widths: dict[int, int]) -> Worksheet:
     sheet = book.create_sheet(title)
     sheet.append(list(headers))
     for cell in sheet[1]:
@@ -34,7 +34,7 @@ def _sheet(book: Workbook, title: str, headers: tuple[str, ...], widths: dict[in
 def catalog_xlsx(catalog: Catalog, on: dt.date) -> bytes:
     """The workbook of ``catalog`` as it stood on ``on``."""
     view = list_view(catalog, on)
-    book = Workbook()
+    book = workbook()
     info = book.active
     assert info is not None
     info.title = "清单"
@@ -123,6 +123,4 @@ def catalog_xlsx(catalog: Catalog, on: dt.date) -> bytes:
     for group in view.groups:
         options.append(["择高", group.name, group.text, "", group.words])
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from yanglao.core import exports
+
 FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -235,7 +237,7 @@ def _open_parquet(path: Path, aliases: Mapping[str, str], required: tuple[str, .
 
 def write_csv_text(header: list[str], rows: list[list[str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = exports.csv_writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()

@@ -4,7 +4,6 @@ a finding's page with the person's explanation and the actions, and running disc
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -190,9 +189,9 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     _require_read(request)
     region = access_township(request, code)
     (qs, _base), kind, state = _filtered(request, region)
-    from openpyxl import Workbook
+    from yanglao.core.exports import workbook, workbook_bytes
 
-    book = Workbook(write_only=True)
+    book = workbook(write_only=True)
     sheet = book.create_sheet("服务找人")
     headers = [
         "编号",
@@ -237,8 +236,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
             ]
         )
         count += 1
-    buffer = io.BytesIO()
-    book.save(buffer)
+    data = workbook_bytes(book)
     audit(
         request.user,
         Action.EXPORT,
@@ -248,7 +246,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
         summary=f"导出服务找人工作清单：{region.name}，{count} 行",
         detail={"kind": kind, "state": state, "rows": count},
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="discovery-{region.code}-{timezone.localdate():%Y%m%d}.xlsx"'
     )

@@ -9,7 +9,6 @@ account and holder name).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from yanglao.core.catalog.model import LEVELS
+from yanglao.core.exports import csv_writer, workbook, workbook_bytes
 from yanglao.core.idnumber import mask_id_number
 from yanglao.payments.models import PaymentRoll
 
@@ -56,7 +56,7 @@ def payouts(roll: PaymentRoll) -> list[Payout]:
 
 def bank_csv(roll: PaymentRoll) -> tuple[bytes, int, Decimal]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(BANK_HEADER)
     memo = f"{roll.month:%Y年%m月}养老补贴"
     rows, total = 0, Decimal("0.00")
@@ -90,10 +90,9 @@ def _line_rows(roll: PaymentRoll, names: dict[str, str]) -> Iterator[list[Any]]:
 
 
 def roll_xlsx(roll: PaymentRoll) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook(write_only=True)
+    book = workbook(write_only=True)
     bold = Font(bold=True)
     totals = roll.totals
     names = {t["code"]: t["name"] for t in totals.get("townships", [])}
@@ -198,6 +197,4 @@ def roll_xlsx(roll: PaymentRoll) -> bytes:
         [[s["name"], s["id"], s["item_no"], s["item"], s["month"], s["reason"]] for s in roll.skipped],
         [10, 20, 8, 22, 9, 90],
     )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

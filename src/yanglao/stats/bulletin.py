@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any
 
@@ -148,13 +147,14 @@ def bulletin_pdf(region: Region, on: dt.date) -> bytes:
 
 
 def bulletin_xlsx(region: Region, on: dt.date) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Font
 
+    from yanglao.core.exports import workbook, workbook_bytes
+
     c = context(region, on)
     s = c["s"]
-    book = Workbook()
+    book = workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "公报"
@@ -259,6 +259,4 @@ def bulletin_xlsx(region: Region, on: dt.date) -> bytes:
         ent.append(["资金承担层级", "项目数", "人次", "年金额（元）"])
         for row in s["entitlements"]["by_funding_level"]:
             ent.append([row["funding_levels"], row["items"], row["person_items"], row["annual_amount"]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from yanglao.core.stats.evaluation import MEASURES
@@ -39,11 +38,12 @@ def evaluate(region: Region, on: dt.date) -> tuple[list[Measure], list[Ranked], 
 
 
 def evaluation_xlsx(region: Region, on: dt.date) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from yanglao.core.exports import workbook, workbook_bytes
+
     measures, ranked, s = evaluate(region, on)
-    book = Workbook()
+    book = workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "考核排名"
@@ -71,6 +71,4 @@ def evaluation_xlsx(region: Region, on: dt.date) -> bytes:
     notes.append(["指标", "权重", "方向", "说明"])
     for m in measures:
         notes.append([m.label, m.weight, "越高越好" if m.higher_is_better else "越低越好", m.note])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

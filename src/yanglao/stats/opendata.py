@@ -7,7 +7,6 @@ smallest unit of publication is the township) — for the last day of the last c
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from yanglao.core.exports import csv_writer
 from yanglao.core.stats.ages import AGE_BANDS
 from yanglao.core.stats.suppress import Table, cell_text, suppress_linked
 from yanglao.regions.models import Level, Region
@@ -116,7 +116,7 @@ def tables(county: Region, on: dt.date) -> tuple[list[str], dict[str, list[Table
 def csv_bytes(county: Region, dataset: str, on: dt.date) -> bytes:
     names, built = tables(county, on)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     parts = built[dataset]
     if dataset == "groups":
         writer.writerow(["区划代码", "名称", *(t.col_labels[0] for t in parts)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -56,10 +55,11 @@ def xlsx_response(
     summary: str,
 ) -> HttpResponse:
     """An XLSX download of one list; audited as an export."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook(write_only=False)
+    from yanglao.core.exports import workbook, workbook_bytes
+
+    book = workbook()
     sheet = book.active
     sheet.title = title[:31]
     sheet.append(list(headers))
@@ -71,8 +71,7 @@ def xlsx_response(
         count += 1
     for index, header in enumerate(headers):
         sheet.column_dimensions[chr(ord("A") + index)].width = max(10, len(header) * 2 + 4)
-    buffer = io.BytesIO()
-    book.save(buffer)
+    data = workbook_bytes(book)
     audit(
         request.user,
         Action.EXPORT,
@@ -82,7 +81,7 @@ def xlsx_response(
         summary=f"导出{title}：{summary}，{count} 行"[:300],
         detail={"list": name, "rows": count, "query": dict(request.GET.items())},
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="visits-{name}-{timezone.localdate():%Y%m%d}.xlsx"'
     )

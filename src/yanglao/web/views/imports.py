@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import threading
 import uuid
@@ -109,10 +108,11 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """The error report as XLSX: line, field, reason (no personal data beyond what the file held)."""
     _require_importer(request)
     batch = get_object_or_404(ImportBatch, pk=pk, user=current_user(request))
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
+    from yanglao.core.exports import workbook, workbook_bytes
+
+    book = workbook()
     sheet = book.active
     sheet.title = "错误报告"
     sheet.append(["行号", "字段", "原因"])
@@ -123,8 +123,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     sheet.column_dimensions["A"].width = 8
     sheet.column_dimensions["B"].width = 22
     sheet.column_dimensions["C"].width = 80
-    buffer = io.BytesIO()
-    book.save(buffer)
+    data = workbook_bytes(book)
     audit(
         request.user,
         Action.EXPORT,
@@ -134,7 +133,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
         summary=f"下载导入错误报告：{batch.filename}",
     )
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.xlsx"'
     return response
