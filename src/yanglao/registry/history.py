@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from yanglao.core import masking
 from yanglao.core import person as spec
 from yanglao.registry.models import TRACKED_FIELDS, ChangeKind, ImportBatch, Person, PersonChange
 
@@ -54,6 +55,17 @@ def field_histories(changes: Iterable[PersonChange]) -> dict[str, list[FieldVers
                 )
             )
     return dict(out)
+
+
+def masked_histories(role: str, histories: dict[str, list[FieldVersion]]) -> dict[str, list[FieldVersion]]:
+    """``field_histories`` as ``role`` may see them: every value through the one masking function
+    (``core.masking``); the history of a field hidden from the role is left out whole (its dates and
+    sources would tell that the person has, say, a disability)."""
+    return {
+        name: [replace(v, value=masking.mask(role, name, v.value)) for v in versions]
+        for name, versions in histories.items()
+        if masking.rule(role, name) is not masking.Shown.HIDDEN
+    }
 
 
 def initial_values(person: Person, later: Iterable[Any]) -> dict[str, str]:

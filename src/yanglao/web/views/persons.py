@@ -11,16 +11,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.accounts.current import current_user
+from yanglao.accounts.models import Role
+from yanglao.audit.log import audit
+from yanglao.audit.models import Action
+from yanglao.core import masking
 from yanglao.core import person as spec
-from yanglao.core.idnumber import mask_id_number, mask_name, mask_phone
+from yanglao.core.idnumber import mask_id_number
 from yanglao.regions.models import Region
 from yanglao.regions.tree import name_of
 from yanglao.registry.access import access_person_by_pk, access_persons_by_search
 from yanglao.registry.actions import EditError, do_edit_person, do_resolve_conflict, do_reveal
-from yanglao.registry.history import field_histories, person_changes, text
+from yanglao.registry.history import field_histories, masked_histories, person_changes, text
 from yanglao.registry.models import EXTRA_FIELDS, Conflict, ConflictStatus, Person, field_label
+from yanglao.visits.access import visit_persons
 
-PHONE_FIELDS = ("phone", "emergency_contact_phone")
 # The person page in sections, in the order a caseworker reads them.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("基本信息", ("id_number", "name", "sex", "birth_date", "death_date")),
@@ -70,29 +74,36 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def shown_value(user: Any, person: Person, name: str) -> str:
-    """What this user sees of one field: masked where the full value is not needed."""
-    value = getattr(person, name) if name != "id_number" else person.id_number
-    if value is None or value == "":
-        return "未知"
-    if name in ("id_number", "spouse_id_number"):
-        return mask_id_number(str(value))
-    if name in PHONE_FIELDS:
-        return mask_phone(str(value))
-    if name == "name" and not user.sees_sensitive:
-        return mask_name(str(value))
+def words(name: str, value: str) -> str:
+    """A value's interchange text in the words of the page (code labels, 是/否, region names)."""
     fld = spec.FIELD_BY_NAME.get(name)
-    if fld is not None and fld.sensitive and not user.sees_sensitive:
-        return "已隐藏（敏感个人信息）"
-    if fld is not None and fld.kind == "code":
-        return fld.code_label(str(value))
-    if fld is not None and fld.name == "ability_level":
-        return dict(spec.ABILITY_LEVELS).get(str(value), str(value))
-    if fld is not None and fld.kind == "region":
-        return f"{name_of(str(value))}（{value}）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return text(value)
+    if fld is None:
+        return value
+    if fld.kind == "code":
+        return fld.code_label(value)
+    if fld.name == "ability_level":
+        return dict(spec.ABILITY_LEVELS).get(value, value)
+    if fld.kind == "region":
+        return f"{name_of(value)}（{value}）"
+    if fld.kind == "bool":
+        return {"true": "是", "false": "否"}.get(value, value)
+    return value
+
+
+def shown_text(user: Any, name: str, value: str, empty: str = "未知") -> str:
+    """What this user sees of one value (interchange text) of a field: through the one masking
+    function (``core.masking``), then in words where it is shown in full."""
+    if not value:
+        return empty
+    role = getattr(user, "role", "")
+    if not masking.sees(role, name):
+        return masking.mask(role, name, value)
+    return words(name, value)
+
+
+def shown_value(user: Any, person: Person, name: str) -> str:
+    """What this user sees of one field of a person."""
+    return shown_text(user, name, text(getattr(person, name)))
 
 
 def region_names(codes: set[str]) -> dict[str, str]:
@@ -102,7 +113,7 @@ def region_names(codes: set[str]) -> dict[str, str]:
 
 
 def person_label(user: Any, person: Person) -> str:
-    return person.name if user.sees_sensitive else mask_name(person.name)
+    return masking.mask(getattr(user, "role", ""), "name", person.name)
 
 
 @login_required
@@ -110,11 +121,12 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = access_persons_by_search(request, query) if query else []
     names = region_names({p.residence_region or p.hukou_region or "" for p in results})
+    role = current_user(request).role
     rows = [
         {
             "pk": p.pk,
             "name": person_label(request.user, p),
-            "id_number": mask_id_number(p.id_number),
+            "id_number": masking.mask(role, "id_number", p.id_number),
             "synthetic": p.synthetic,
             "sex": "男" if p.sex == "1" else "女" if p.sex == "2" else "",
             "birth_date": p.birth_date,
@@ -129,7 +141,8 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access_person_by_pk(request, pk)
-    histories = field_histories(person_changes(person))
+    user: Any = request.user
+    histories = masked_histories(user.role, field_histories(person_changes(person)))
     names = ["id_number", *(f.name for f in spec.FIELDS if f.name != "id_number"), *EXTRA_FIELDS]
     rows = []
     for name in names:
@@ -138,15 +151,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "name": name,
                 "label": field_label(name),
-                "value": shown_value(request.user, person, name),
+                "value": shown_value(user, person, name),
                 "source": versions[-1].source
                 if versions
                 else ("公民身份号码" if name in ("sex", "birth_date") else ""),
                 "as_of": versions[-1].as_of if versions else None,
                 "history": [
                     {
-                        "value": "（已隐藏）"
-                        if name in ("phone", "emergency_contact_phone", "spouse_id_number")
+                        # already masked by masked_histories; in words where the role sees it in full
+                        "value": words(name, v.value)
+                        if v.value and masking.sees(user.role, name)
                         else v.value,
                         "source": v.source,
                         "as_of": v.as_of,
@@ -154,10 +168,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         "by": v.by,
                     }
                     for v in reversed(versions)
-                ]
-                if current_user(request).sees_sensitive
-                or not spec.FIELD_BY_NAME.get(name, spec.FIELDS[1]).sensitive
-                else [],
+                ],
             }
         )
     conflicts = person.conflicts.filter(status=ConflictStatus.OPEN)
@@ -173,17 +184,49 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "place": name_of(person.residence_region or person.hukou_region),
         "rows": rows,
         "sections": sections,
-        "conflicts": [{"obj": c, "label": field_label(c.field)} for c in conflicts],
+        "conflicts": [
+            {
+                "obj": c,
+                "label": field_label(c.field),
+                "current": shown_text(user, c.field, c.current_value, empty=""),
+                "proposed": shown_text(user, c.field, c.proposed_value, empty=""),
+            }
+            for c in conflicts
+        ],
+        "reveals_phone": may_reveal_phone(user, person),
         "editable": current_user(request).can_write,
         "codes": {f.name: f.codes for f in spec.FIELDS if f.kind == "code"},
     }
     return render(request, "web/person.html", context)
 
 
+def may_reveal_phone(user: Any, person: Person) -> bool:
+    """A role that may reveal phone numbers; a visitor only those of the people assigned to them."""
+    if not user.can_reveal_phone or not person.phone:
+        return False
+    return user.role != Role.VISITOR or visit_persons(user).filter(pk=person.pk).exists()
+
+
 @login_required
 @require_POST
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     person = access_person_by_pk(request, pk, purpose="查看完整信息")
+    user: Any = request.user
+    if (
+        request.POST.get("field") == "phone"
+        and user.role == Role.VISITOR
+        and not may_reveal_phone(user, person)
+    ):
+        audit(
+            user,
+            Action.DENIED,
+            request=request,
+            object_type="person",
+            object_id=mask_id_number(person.id_number),
+            summary="查看完整联系电话：不是本人包干的服务对象",
+            detail={"person": person.pk, "field": "phone"},
+        )
+        return JsonResponse({"error": "只能查看本人包干服务对象的完整电话"}, status=403)
     try:
         value = do_reveal(request, person, request.POST.get("field", ""))
     except PermissionError as exc:
