@@ -88,6 +88,8 @@ SESSION_COOKIE_SECURE = conf.envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # GB/T 42195-2022 results are valid 12 months unless a local decision says otherwise.
 ASSESSMENT_VALIDITY_MONTHS = conf.envint("ASSESSMENT_VALIDITY_MONTHS", 12)
+# API tokens expire after this many days unless made with another lifetime (yanglao apitoken).
+API_TOKEN_DAYS = conf.envint("API_TOKEN_DAYS", 90)
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_SECONDS = 15 * 60
 X_FRAME_OPTIONS = "DENY"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +22,6 @@ from yanglao.entitlements.discovery import WITHIN_DAYS, Candidate, closing_reaso
 from yanglao.entitlements.explain import record_of
 from yanglao.entitlements.models import (
     LIVE_STATES,
-    ApiToken,
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
@@ -32,6 +29,10 @@ from yanglao.entitlements.models import (
     FindingKind,
     FindingState,
 )
+
+# API tokens live in yanglao.entitlements.tokens; importable from here as before.
+from yanglao.entitlements.tokens import do_create_token as do_create_token
+from yanglao.entitlements.tokens import token_digest as token_digest
 from yanglao.regions.models import Region
 from yanglao.registry.models import Person
 
@@ -384,26 +385,3 @@ def _stop_target(finding: Finding, enrolment_id: int | None) -> Enrolment:
             raise WorkError("请选择要停止的一项享受记录")
         return Enrolment.objects.get(pk=enrolment_id, person=finding.person)
     raise WorkError("该事项没有可停止的享受记录")
-
-
-# --- API tokens ------------------------------------------------------------------------------------
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-@transaction.atomic
-def do_create_token(actor: Any, user: Any, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user`` (returned once; only its digest is kept)."""
-    raw = "yl_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], digest=token_digest(raw), prefix=raw[:8])
-    audit(
-        actor,
-        Action.CREATE,
-        object_type="api_token",
-        object_id=str(token.pk),
-        summary=f"为 {user.username} 建立接口令牌 {token.prefix}…（{name}）",
-        detail={"token": token.pk, "user": user.pk},
-    )
-    return token, raw

@@ -1,7 +1,7 @@
 """The HTTP API (``/api/``): one person's entitlements with the explanation; the OpenAPI schema.
 
 Authentication: the browser's session, or ``Authorization: Bearer <token>`` for systems (tokens made
-with ``yanglao apitoken``). Scope: the person is reached through the registry's access function, so a
+with ``yanglao apitoken``; they expire, and a refused token is audited: ``entitlements.tokens``). Scope: the person is reached through the registry's access function, so a
 person outside the user's region is a 404 and the attempt is audited; every answer is audited.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -18,13 +17,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from yanglao.accounts.models import Role
-from yanglao.core.idnumber import mask_id_number
+from yanglao.core import masking
 from yanglao.entitlements import catalogs
-from yanglao.entitlements.actions import token_digest
 from yanglao.entitlements.explain import decide, decision_json
-from yanglao.entitlements.models import ApiToken
 from yanglao.entitlements.openapi import schema
+from yanglao.entitlements.tokens import authenticate
 from yanglao.registry.access import access_person_by_id_number
 
 View = Callable[..., HttpResponse]
@@ -44,20 +41,9 @@ def api_auth(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            token = (
-                ApiToken.objects.select_related("user", "user__region")
-                .filter(
-                    digest=token_digest(header.removeprefix("Bearer ").strip()),
-                    active=True,
-                    user__is_active=True,
-                )
-                .first()
-            )
+            token = authenticate(request, header.removeprefix("Bearer ").strip())
             if token is None:
-                return error("令牌无效", 401, **{"WWW-Authenticate": 'Bearer realm="yanglao"'})
-            now = timezone.now()
-            if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+                return error("令牌无效或已过期", 401, **{"WWW-Authenticate": 'Bearer realm="yanglao"'})
             request.user = token.user
             request.api_via = f"令牌 {token.prefix}…"  # type: ignore[attr-defined]
         elif not request.user.is_authenticated:
@@ -77,7 +63,9 @@ def openapi_json(request: HttpRequest) -> JsonResponse:
 @api_auth
 def person_entitlements(request: HttpRequest, id_number: str) -> HttpResponse:
     user: Any = request.user
-    if not (user.sees_sensitive or user.role == Role.ADMIN):
+    # The answer shows the person's 低保/特困 status, ability and disability (the conditions' values):
+    # only a role that sees every sensitive field in full may ask (the one masking rule).
+    if not all(masking.sees(user.role, name) for name in masking.SENSITIVE_FIELDS):
         return error("当前角色不能查询待遇", 403)
     raw_date = request.GET.get("date", "")
     try:
@@ -98,6 +86,7 @@ def person_entitlements(request: HttpRequest, id_number: str) -> HttpResponse:
         return error("此人户籍所在辖区没有清单：请用 catalog 参数指定", 400)
     catalog = catalogs.catalog(code)
     record, decision = decide(catalog, person, on)
-    body = {"person": {"id_number": mask_id_number(person.id_number), "jurisdiction_catalog": own}}
+    shown_id = masking.mask(user.role, "id_number", person.id_number)
+    body = {"person": {"id_number": shown_id, "jurisdiction_catalog": own}}
     body |= decision_json(catalog, record, decision)
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

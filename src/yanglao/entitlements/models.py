@@ -163,7 +163,9 @@ class Finding(models.Model):
 class ApiToken(models.Model):
     """A token a system uses to call the HTTP API as one user (``Authorization: Bearer …``).
 
-    Only the SHA-256 of the token is stored; the token itself is shown once, when it is made."""
+    Only the SHA-256 of the token is stored; the token itself is shown once, when it is made. A token
+    expires (``expires_at``, set when it is made: ``API_TOKEN_DAYS`` by default); an expired token is
+    refused like an unknown one."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens", verbose_name="用户"
@@ -174,6 +176,7 @@ class ApiToken(models.Model):
     active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField("建立时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("到期时间")
 
     class Meta:
         verbose_name = "接口令牌"
