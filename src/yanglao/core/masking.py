@@ -65,6 +65,9 @@ FIELD_KINDS: dict[str, Kind] = {
     "holder_name": Kind.NAME,
     "account_number": Kind.ACCOUNT,
 }
+SENSITIVE_FIELDS: tuple[str, ...] = tuple(
+    name for name, kind in FIELD_KINDS.items() if kind is Kind.SENSITIVE
+)
 MASKERS: dict[Kind, Callable[[str], str]] = {
     Kind.ID: mask_id_number,
     Kind.PHONE: mask_phone,
