@@ -6,6 +6,13 @@
 - Five fixed users, like Healthchecks' owner/colleague/outsider: a county caseworker of 扎赉特旗, a
   township caseworker of 音德尔镇, an outsider township caseworker of 新林镇 (same county, other
   township), an auditor of the county and a visitor (网格员) of a 音德尔镇 community.
+- The clock is frozen: every test runs at a fixed moment (``DEFAULT_DAY`` 10:00 Asia/Shanghai, time
+  ticking from there) through time-machine, so no test depends on the day CI runs. Tests take the date
+  from the ``today`` fixture (or ``clock.today``), never from ``timezone.localdate()`` or the like. Test
+  modules marked ``hard_dates`` run at every day of ``HARD_DATES`` instead: the 1st, 7th and 8th of a
+  month, the last day of February in a common and a leap year, 29 February, 31 December, 1 January, a
+  Sunday and a Monday. ``--hard-dates=default`` runs them at the default day only (scripts/test runs the
+  hard dates in a pass of their own).
 - Under ``CI=true`` a missing PostgreSQL or Chromium fails the run; elsewhere those tests skip. A
   PostgreSQL-only test skips on SQLite under CI too when the PostgreSQL pass is configured
   (``YANGLAO_TEST_DATABASE_URL``, see scripts/test).
@@ -19,10 +26,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 # When pyproject.toml names DJANGO_SETTINGS_MODULE, pytest-django reads the settings before this
 # file is imported (and yanglao.settings creates YANGLAO_HOME); without it, Django is set up after
@@ -60,6 +70,79 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# --- the clock ------------------------------------------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEFAULT_DAY = dt.date(2026, 6, 17)  # a Wednesday in the middle of a month
+HARD_DATES = {
+    "1st-monday": dt.date(2026, 6, 1),
+    "7th-sunday": dt.date(2026, 6, 7),
+    "8th-monday": dt.date(2026, 6, 8),
+    "feb-end-common": dt.date(2026, 2, 28),
+    "feb-28-leap": dt.date(2028, 2, 28),
+    "feb-29-leap": dt.date(2028, 2, 29),
+    "dec-31": dt.date(2026, 12, 31),
+    "jan-1": dt.date(2027, 1, 1),
+}
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The frozen clock of one test: ``today`` in Asia/Shanghai, and the time machine to move it."""
+
+    today: dt.date
+    traveller: Any
+
+    def move_to(self, day: dt.date, hour: int = 10) -> None:
+        self.traveller.move_to(dt.datetime.combine(day, dt.time(hour), tzinfo=SHANGHAI))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--hard-dates",
+        choices=("all", "default"),
+        default="all",
+        help="run the modules marked hard_dates at every hard date (all) or at the default day only",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "clock" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("hard_dates") is None:
+        return
+    if metafunc.config.getoption("--hard-dates") == "default":
+        return
+    metafunc.parametrize("clock", list(HARD_DATES.values()), ids=list(HARD_DATES), indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
+    """Every test runs at 10:00 Asia/Shanghai of ``DEFAULT_DAY`` (or of a hard date), time ticking."""
+    day: dt.date = getattr(request, "param", DEFAULT_DAY)
+    start = dt.datetime.combine(day, dt.time(10), tzinfo=SHANGHAI)
+    with time_machine.travel(start, tick=True) as traveller:
+        yield Clock(day, traveller)
+
+
+@pytest.fixture
+def today(clock: Clock) -> dt.date:
+    """The frozen test day (Asia/Shanghai)."""
+    return clock.today
+
+
+def frozen_now() -> dt.datetime:
+    """The frozen clock's time, for helpers that are not fixtures; an error outside a frozen test.
+
+    Tests read the time only through this module (``today``, ``clock``, ``frozen_now``,
+    ``frozen_today``): tests/unit/test_clock.py fails on a test that calls the wall clock itself."""
+    if not time_machine.escape_hatch.is_travelling():
+        raise RuntimeError("the test clock is not frozen here")
+    return dt.datetime.now(SHANGHAI)
+
+
+def frozen_today() -> dt.date:
+    return frozen_now().date()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -27,8 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def people(make_person: Callable[..., Person]) -> None:
-    year = dt.date.today().year
+def people(make_person: Callable[..., Person], today: dt.date) -> None:
+    year = today.year
     for i in range(40):
         make_person(
             f"甲{i}",

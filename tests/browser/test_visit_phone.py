@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
+from tests.conftest import frozen_now
 from yanglao.core.idnumber import make_id_number
 
 PASSWORD = "Yl-tests-2024!"  # the fixtures' password
@@ -62,7 +62,7 @@ def log_in(page: Any, base: str, username: str) -> None:
 
 
 @pytest.fixture
-def wang(make_person: Any, visitor: Any) -> Any:
+def wang(make_person: Any, visitor: Any, today: dt.date) -> Any:
     """王秀英, 86, living alone (weekly), assigned to the visitor of 龙腾社区."""
     from yanglao.visits.actions import do_auto_assign, do_refresh_targets
     from yanglao.visits.models import Visitor, VisitorKind
@@ -70,7 +70,7 @@ def wang(make_person: Any, visitor: Any) -> Any:
     person = make_person(
         "王秀英", region=VILLAGE, id_number=WANG, living_arrangement="alone", address="龙腾社区3组12号"
     )
-    do_refresh_targets(None, "152223", timezone.localdate() - dt.timedelta(days=20))
+    do_refresh_targets(None, "152223", today - dt.timedelta(days=20))
     Visitor.objects.create(name="龙腾社区网格员", kind=VisitorKind.GRID, village_id=VILLAGE, user=visitor)
     do_auto_assign(None, "152223")
     return person
@@ -147,12 +147,11 @@ def test_a_visit_recorded_online_is_sent_at_once(phone: Any, live_server: Any, w
 
 
 def test_the_rates_page_fits_a_phone(
-    phone: Any, live_server: Any, wang: Any, township_user: Any, tmp_path: Path
+    phone: Any, live_server: Any, wang: Any, township_user: Any, tmp_path: Path, today: dt.date
 ) -> None:
     from yanglao.visits.models import Visit
 
-    today = timezone.localdate()
-    Visit.objects.create(person=wang, mode="home", visited_at=timezone.now(), visited_on=today, health="好")
+    Visit.objects.create(person=wang, mode="home", visited_at=frozen_now(), visited_on=today, health="好")
     page = phone.new_page()
     log_in(page, live_server.url, "township")
     page.goto(live_server.url + "/visits/rates/")

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.conftest import frozen_today
 from yanglao.assessments.models import Assessment, Status
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.core.assessment import instrument, valid_until
@@ -19,7 +19,7 @@ from yanglao.registry.models import ChangeKind, Person, PersonChange
 
 VILLAGE = "152223100001"  # 龙腾社区, 音德尔镇
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hard_dates]
 
 
 def scores(total: int) -> dict[str, int]:
@@ -36,7 +36,7 @@ def scores(total: int) -> dict[str, int]:
 def complete(total: int = 90, **overrides: str) -> dict[str, str]:
     """What the form sends when everything required is filled in."""
     data = {
-        "reference_date": timezone.localdate().isoformat(),
+        "reference_date": frozen_today().isoformat(),
         "reason": "first",
         "informant_name": "李建国",
         "informant_relation": "child",
@@ -186,10 +186,10 @@ def test_signing_a_complete_assessment_makes_it_the_persons_current_result(
     assert (a.status, a.total, a.initial_level, a.final_level) == (Status.SIGNED, 50, 2, 3)
     assert a.ground_keys == ["mental_disorder"]
     assert a.assessor_1 == township_user
-    today = timezone.localdate()
+    today = frozen_today()
     assert (a.reference_date, a.valid_until) == (today, valid_until(today, 12))
     wang.refresh_from_db()
-    assert (wang.ability_level, wang.ability_assessed_on) == (3, timezone.localdate())
+    assert (wang.ability_level, wang.ability_assessed_on) == (3, frozen_today())
     change = PersonChange.objects.get(person=wang, kind=ChangeKind.ASSESSMENT)
     assert change.source == f"能力评估 {a.number}"
     assert change.changes["ability_level"] == [None, "3"]
@@ -279,7 +279,7 @@ def test_the_persons_history_marks_the_current_and_the_expired_result(
     login: Any, township_user: Any, wang: Person
 ) -> None:
     client = login(township_user)
-    old_day = timezone.localdate() - dt.timedelta(days=500)
+    old_day = frozen_today() - dt.timedelta(days=500)
     client.post(new_url(wang), complete(40, action="sign", reference_date=old_day.isoformat()))
     client.post(new_url(wang), complete(70, action="sign"))
     client.post(new_url(wang), {"B.1.1": "2", "action": "save"})
@@ -306,7 +306,7 @@ def test_the_index_lists_recent_assessments_and_results_about_to_expire(
 ) -> None:
     client = login(township_user)
     li = make_person("李桂兰", region=VILLAGE)
-    soon = timezone.localdate() - dt.timedelta(days=350)
+    soon = frozen_today() - dt.timedelta(days=350)
     client.post(new_url(wang), complete(70, action="sign", reference_date=soon.isoformat()))
     client.post(new_url(li), complete(70, action="sign"))
 
@@ -330,7 +330,7 @@ def test_the_list_pages_take_the_same_number_of_queries_however_long_they_are(
 
     def queries_with(n: int) -> int:
         while Assessment.objects.count() < n:
-            day = timezone.localdate() - dt.timedelta(days=Assessment.objects.count())
+            day = frozen_today() - dt.timedelta(days=Assessment.objects.count())
             client.post(new_url(wang), complete(70, action="sign", reference_date=day.isoformat()))
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
+from tests.conftest import frozen_today
 from yanglao.assessments.actions import do_import_legacy_result, do_save_draft, do_sign_assessment
 from yanglao.assessments.models import Assessment
 from yanglao.audit.models import Action, AuditEvent
@@ -34,7 +34,7 @@ def signed(person: Person, user: Any, total: int, **fields: Any) -> Assessment:
         items[code] -= cut
         excess -= cut
     data = {
-        "reference_date": timezone.localdate(),
+        "reference_date": frozen_today(),
         "reason": "first",
         "informant_name": "李建国",
         "informant_relation": "child",

@@ -31,7 +31,7 @@ OTHER_VILLAGE = "152223101001"  # 解放社区, 新林镇
 TOWNSHIP = "152223100000"
 TODAY = dt.date(2025, 6, 15)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hard_dates]
 
 
 def items_for(total: int) -> dict[str, int]:

@@ -59,13 +59,13 @@ def test_the_index_lists_every_list_folder_without_login(client: Any) -> None:
 
 
 @pytest.mark.parametrize("code", list_codes())
-def test_a_list_page_shows_every_item_without_login(client: Any, code: str) -> None:
+def test_a_list_page_shows_every_item_without_login(client: Any, code: str, today: dt.date) -> None:
     catalog = load_catalog(code)
     response = client.get(reverse("catalogweb:catalog", args=[code]))
     assert response.status_code == 200
     page = text_of(response)
     assert catalog.name in page
-    for item in catalog.items_on(dt.date.today()):
+    for item in catalog.items_on(today):
         assert f"第{item.no}项 {item.name}" in page, item.no
         assert f'id="item-{item.no}"' in response.content.decode()
     for param in catalog.parameters.values():

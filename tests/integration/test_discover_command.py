@@ -13,6 +13,8 @@ from tests.integration.test_entitlements_discovery import enrol
 from yanglao.cli import main
 from yanglao.entitlements.models import Finding
 
+pytestmark = pytest.mark.hard_dates  # date-sensitive: runs at every hard date (tests/conftest.py)
+
 
 @pytest.mark.django_db(transaction=True)  # the command closes the connection when it ends
 def test_discover_prints_counts_and_time(

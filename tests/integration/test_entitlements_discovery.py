@@ -15,6 +15,8 @@ from yanglao.entitlements.actions import do_discover
 from yanglao.entitlements.models import Enrolment, Finding, FindingKind, FindingState
 from yanglao.regions.models import Region
 
+pytestmark = pytest.mark.hard_dates  # date-sensitive: runs at every hard date (tests/conftest.py)
+
 ON = dt.date(2026, 11, 23)
 TOWNSHIP_CODE = "152223100000"
 

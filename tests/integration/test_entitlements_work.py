@@ -10,10 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.conftest import COUNTY
+from tests.conftest import COUNTY, frozen_today
 from tests.integration.test_entitlements_discovery import enrol
 from yanglao.audit.models import AuditEvent
 from yanglao.entitlements.actions import do_discover
@@ -33,7 +32,7 @@ def findings(make_person: Callable[..., Any]) -> dict[str, Any]:
     )
     a = enrol(double, "8")
     b = enrol(double, "17", code="severe_disability_care_subsidy")
-    do_discover(Region.objects.get(code=COUNTY), timezone.localdate())
+    do_discover(Region.objects.get(code=COUNTY), frozen_today())
     return {
         "missed": Finding.objects.get(person=missed, kind=FindingKind.MISSED),
         "dead": Finding.objects.get(person=dead, kind=FindingKind.NOT_ENTITLED),
@@ -80,7 +79,7 @@ def test_the_outsider_gets_404(login: Any, outsider: Any, findings: dict[str, An
 
 
 def test_a_visitor_cannot_open_the_work_list(login: Any, visitor: Any, findings: dict[str, Any]) -> None:
-    assert login(visitor).get(f"/entitlements/townships/{TOWNSHIP_CODE}/").status_code == 404
+    assert login(visitor).get(f"/entitlements/townships/{TOWNSHIP_CODE}/").status_code == 403
 
 
 def test_export_is_audited(login: Any, county_user: Any, findings: dict[str, Any]) -> None:
@@ -131,7 +130,7 @@ def test_enrol_a_missed_person(login: Any, township_user: Any, findings: dict[st
     assert any("批准享受 第5项 高龄津贴" in s for s in summaries)
     assert any(f"#{f.pk}" in s and "已纳入享受" in s for s in summaries)
     # the next run does not find it again, and leaves the worked finding alone
-    do_discover(Region.objects.get(code=COUNTY), timezone.localdate())
+    do_discover(Region.objects.get(code=COUNTY), frozen_today())
     f.refresh_from_db()
     assert f.state == FindingState.ENROLLED
     assert Finding.objects.filter(person=f.person, kind=FindingKind.MISSED).count() == 1
@@ -179,7 +178,7 @@ def test_an_auditor_reads_but_cannot_work(login: Any, auditor: Any, findings: di
     assert client.get(f"/entitlements/findings/{f.pk}/").status_code == 200
     assert (
         client.post(f"/entitlements/findings/{f.pk}/work/", {"action": "rejected", "note": "x"}).status_code
-        == 404
+        == 403
     )
 
 

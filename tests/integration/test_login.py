@@ -11,8 +11,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.conftest import frozen_now
 from yanglao.accounts.models import LoginFailure
 from yanglao.audit.models import Action, AuditEvent
 
@@ -85,7 +85,7 @@ def test_five_failures_lock_the_account(client: Client, township_user: Any) -> N
     assert "连续 5 次登录失败，账号锁定 15 分钟" in fifth.content.decode()
     until = LoginFailure.objects.get(username="township").locked_until
     assert until is not None
-    assert dt.timedelta(minutes=14) < until - timezone.now() <= dt.timedelta(minutes=15)
+    assert dt.timedelta(minutes=14) < until - frozen_now() <= dt.timedelta(minutes=15)
 
 
 def test_four_failures_do_not_lock_the_account(client: Client, township_user: Any) -> None:
@@ -112,7 +112,7 @@ def test_the_right_password_is_refused_while_the_account_is_locked(
 def test_the_lock_holds_at_14_minutes(client: Client, township_user: Any) -> None:
     fail_five_times(client)
     LoginFailure.objects.filter(username="township").update(
-        locked_until=timezone.now() + dt.timedelta(minutes=1)
+        locked_until=frozen_now() + dt.timedelta(minutes=1)
     )
 
     assert log_in(client, "township", PASSWORD).status_code == 401
@@ -121,7 +121,7 @@ def test_the_lock_holds_at_14_minutes(client: Client, township_user: Any) -> Non
 def test_the_account_opens_again_when_the_lock_expires(client: Client, township_user: Any) -> None:
     fail_five_times(client)
     LoginFailure.objects.filter(username="township").update(
-        locked_until=timezone.now() - dt.timedelta(seconds=1)
+        locked_until=frozen_now() - dt.timedelta(seconds=1)
     )
 
     response = log_in(client, "township", PASSWORD)
@@ -133,7 +133,7 @@ def test_the_account_opens_again_when_the_lock_expires(client: Client, township_
 def test_after_an_expired_lock_the_count_starts_again(client: Client, township_user: Any) -> None:
     fail_five_times(client)
     LoginFailure.objects.filter(username="township").update(
-        locked_until=timezone.now() - dt.timedelta(seconds=1)
+        locked_until=frozen_now() - dt.timedelta(seconds=1)
     )
 
     log_in(client, "township", "Wrong-pass-1")
@@ -204,14 +204,14 @@ def test_each_request_pushes_the_session_expiry_forward(client: Client, township
 
     expiry = client.session.get_expiry_date()
 
-    assert dt.timedelta(minutes=29) < expiry - timezone.now() <= dt.timedelta(minutes=30)
+    assert dt.timedelta(minutes=29) < expiry - frozen_now() <= dt.timedelta(minutes=30)
 
 
 def test_an_expired_session_must_log_in_again(client: Client, township_user: Any) -> None:
     from django.contrib.sessions.models import Session
 
     log_in(client, "township", PASSWORD)
-    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    Session.objects.update(expire_date=frozen_now() - dt.timedelta(seconds=1))
 
     response = client.get(reverse("search"))
 

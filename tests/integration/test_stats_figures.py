@@ -19,7 +19,7 @@ from yanglao.stats.cache import _store
 from yanglao.stats.compute import region_stats
 from yanglao.stats.figures import person_counts, population_trend
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hard_dates]
 
 ON = dt.date(2026, 3, 15)
 VILLAGE = "152223100001"  # 龙腾社区, 音德尔镇

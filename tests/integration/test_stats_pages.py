@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.conftest import frozen_today
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.facilities.models import Facility
 from yanglao.regions.models import Region
@@ -22,7 +22,7 @@ from yanglao.registry.models import Person
 from yanglao.stats.cache import _store
 from yanglao.stats.opendata import DATASETS, reference_date
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hard_dates]
 
 VILLAGE = "152223100001"
 OTHER_VILLAGE = "152223101001"
@@ -38,7 +38,7 @@ def empty_cache() -> Iterator[None]:
 @pytest.fixture
 def people(make_person: Callable[..., Person]) -> None:
     """30 people in 龙腾社区 (音德尔镇), 7 in 解放社区 (新林镇), of mixed ages and groups."""
-    today = timezone.localdate()
+    today = frozen_today()
     for i in range(30):
         make_person(
             f"甲{i}",
@@ -172,7 +172,7 @@ def test_the_bulletin_page(login: Any, county_user: Any, people: None) -> None:
 
 
 def test_a_month_to_come_has_no_bulletin(login: Any, county_user: Any) -> None:
-    url = reverse("stats:bulletin-file", args=["152223", timezone.localdate().year + 1, 1, "pdf"])
+    url = reverse("stats:bulletin-file", args=["152223", frozen_today().year + 1, 1, "pdf"])
     assert login(county_user).get(url).status_code == 404
 
 

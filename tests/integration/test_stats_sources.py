@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.conftest import frozen_now, frozen_today
 from yanglao.entitlements.models import Finding, FindingKind, FindingState
 from yanglao.regions.models import Region
 from yanglao.registry.models import Person
@@ -17,7 +17,7 @@ from yanglao.stats.cache import _store
 from yanglao.stats.compute import region_stats
 from yanglao.visits.models import Target, Visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hard_dates]
 
 VILLAGE = "152223100001"
 OTHER_VILLAGE = "152223101001"
@@ -32,7 +32,7 @@ def empty_cache() -> Iterator[None]:
 
 @pytest.fixture
 def world(make_person: Callable[..., Person]) -> dict[str, list[Person]]:
-    today = timezone.localdate()
+    today = frozen_today()
     ours = [
         make_person(f"甲{i}", birth=dt.date(1950, 1, 1 + i), living_arrangement="alone") for i in range(10)
     ]
@@ -50,7 +50,7 @@ def world(make_person: Callable[..., Person]) -> dict[str, list[Person]]:
         )
         # 甲0-7 visited today; 甲8, 甲9 and 乙 never (a month after becoming targets: overdue).
         if i < 8:
-            when = timezone.now()
+            when = frozen_now()
             Visit.objects.create(person=person, mode="home", visited_at=when, visited_on=today)
     for i, person in enumerate(theirs[:3]):
         Finding.objects.create(
@@ -67,7 +67,7 @@ def world(make_person: Callable[..., Person]) -> dict[str, list[Person]]:
 
 
 def test_visits_and_findings_in_the_figures(world: dict[str, list[Person]]) -> None:
-    s = region_stats(Region.objects.get(code="152223"), timezone.localdate(), entitlements=False)
+    s = region_stats(Region.objects.get(code="152223"), frozen_today(), entitlements=False)
     v = s["visits"]
     assert (v["targets"], v["visited"], v["overdue"]) == (14, 8, 6)  # 甲8, 甲9 and the four 乙 are late
     assert v["rate_percent"] == round(100 * 8 / 14, 1)
@@ -105,6 +105,6 @@ def test_the_dashboard_shows_findings_and_visit_trend(
 
 def test_without_findings_the_indicator_is_left_out(make_person: Callable[..., Person]) -> None:
     make_person("丙", birth=dt.date(1950, 1, 1))
-    s = region_stats(Region.objects.get(code="152223"), timezone.localdate(), entitlements=False)
+    s = region_stats(Region.objects.get(code="152223"), frozen_today(), entitlements=False)
     assert "discovery" not in s
     assert "visits" not in s

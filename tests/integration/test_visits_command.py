@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import frozen_today
 from yanglao.cli import main
 from yanglao.core.idnumber import make_id_number
+
+pytestmark = pytest.mark.hard_dates  # date-sensitive: runs at every hard date (tests/conftest.py)
 
 ALONE_85 = make_id_number("152223", dt.date(1941, 5, 1), 802)
 EMPTY_NEST_70 = make_id_number("152223", dt.date(1956, 5, 1), 804)
@@ -143,7 +146,6 @@ def test_targets_fails_clearly_on_a_missing_file_or_column(
 def test_simulate_records_a_month_of_visits_and_prints_the_rates(
     make_person: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from django.utils import timezone
 
     from yanglao.visits.models import Assignment, Target, Visit, Visitor
 
@@ -154,7 +156,7 @@ def test_simulate_records_a_month_of_visits_and_prints_the_rates(
             living_arrangement="alone" if i % 3 else "empty_nest",
         )
     make_person("同住", living_arrangement="with_family")
-    month = f"{timezone.localdate():%Y-%m}"
+    month = f"{frozen_today():%Y-%m}"
 
     status = main(["visits", "simulate", "--month", month, "--region", "152223", "--coverage", "1"])
 

@@ -18,7 +18,7 @@ from yanglao.registry.models import Person
 from yanglao.visits.actions import do_auto_assign, do_make_plans, do_refresh_targets
 from yanglao.visits.models import Assignment, FollowUp, PlanEntry, Visit, Visitor, VisitorKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hard_dates]
 
 VILLAGE = "152223100001"  # 龙腾社区, 音德尔镇
 SECOND_VILLAGE = "152223100002"  # 音德尔镇
@@ -28,11 +28,6 @@ OTHER_VILLAGE = "152223101001"  # 解放社区, 新林镇
 def visit(person: Person, day: dt.date, mode: str = "home") -> Visit:
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
     return Visit.objects.create(person=person, mode=mode, visited_at=at, visited_on=day)
-
-
-@pytest.fixture
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 @pytest.fixture

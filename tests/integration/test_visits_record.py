@@ -9,24 +9,24 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.conftest import frozen_now
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.core.idnumber import mask_name
 from yanglao.registry.models import Person
 from yanglao.visits.models import Assignment, FollowUp, FollowUpStatus, Visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.hard_dates]
 
 VILLAGE = "152223100001"  # 龙腾社区, 音德尔镇
 NEIGHBOUR_VILLAGE = "152223100002"  # another community of 音德尔镇
 OTHER_VILLAGE = "152223101001"  # 解放社区, 新林镇
 
 
-def refresh(on: dt.date | None = None) -> None:
+def refresh(on: dt.date) -> None:
     from yanglao.visits.actions import do_auto_assign, do_refresh_targets
 
-    do_refresh_targets(None, "152223", on or timezone.localdate() - dt.timedelta(days=40))
+    do_refresh_targets(None, "152223", on)
     do_auto_assign(None, "152223")
 
 
@@ -43,12 +43,12 @@ PNG = (
 
 
 @pytest.fixture
-def people(make_person: Any, visitor: Any) -> dict[str, Person]:
+def people(make_person: Any, visitor: Any, today: dt.date) -> dict[str, Person]:
     """Two targets of the visitor's village (one assigned to the visitor), one of another township."""
     mine = make_person("王秀英", region=VILLAGE, birth=dt.date(1940, 3, 1), living_arrangement="alone")
     other = make_person("赵桂兰", region=VILLAGE, living_arrangement="empty_nest")
     far = make_person("孙玉珍", region=OTHER_VILLAGE, living_arrangement="alone")
-    refresh()
+    refresh(today - dt.timedelta(days=40))
     me = grid_worker(visitor)
     colleague = grid_worker(None, name="张两委")
     Assignment.objects.filter(ended_at__isnull=True).delete()
@@ -58,7 +58,7 @@ def people(make_person: Any, visitor: Any) -> dict[str, Person]:
 
 
 def form(**extra: Any) -> dict[str, Any]:
-    now = timezone.localtime().replace(second=0, microsecond=0)
+    now = frozen_now().replace(second=0, microsecond=0)
     data: dict[str, Any] = {
         "mode": "home",
         "visited_at": f"{now:%Y-%m-%dT%H:%M}",
@@ -125,7 +125,7 @@ def test_the_outsider_sees_people_of_their_own_township(
 
 
 def test_recording_a_visit_stores_the_findings_and_is_audited(
-    login: Any, visitor: Any, people: dict[str, Person]
+    login: Any, visitor: Any, people: dict[str, Person], today: dt.date
 ) -> None:
     response = login(visitor).post(record_url(people["mine"]), form())
 
@@ -137,7 +137,7 @@ def test_recording_a_visit_stores_the_findings_and_is_audited(
     assert visit.visitor.user == visitor
     assert visit.hazards == ["gas", "house"]
     assert visit.needs == ["daily_care", "adaptation"]
-    assert visit.visited_on == timezone.localdate()
+    assert visit.visited_on == today
     event = AuditEvent.objects.get(action=Action.CREATE, username="visitor")
     assert event.summary.startswith("记录探访（上门，")
     assert people["mine"].id_number not in event.summary
@@ -159,7 +159,7 @@ def test_a_draft_sent_twice_is_stored_once(login: Any, visitor: Any, people: dic
 def test_an_invalid_visit_answers_400_with_the_reasons(
     login: Any, visitor: Any, people: dict[str, Person]
 ) -> None:
-    future = timezone.localtime() + dt.timedelta(days=1)
+    future = frozen_now() + dt.timedelta(days=1)
     client = login(visitor)
 
     as_json = client.post(
@@ -180,7 +180,7 @@ def test_an_invalid_visit_answers_400_with_the_reasons(
 def test_findings_open_follow_ups_and_the_urgent_one_is_due_in_24_hours(
     login: Any, visitor: Any, people: dict[str, Person]
 ) -> None:
-    before = timezone.now()
+    before = frozen_now()
     data = form(
         fu_assessment="on",
         fu_adaptation="on",
@@ -213,7 +213,7 @@ def test_an_urgent_follow_up_past_its_24_hours_is_shown_overdue(
     login: Any, visitor: Any, township_user: Any, people: dict[str, Person]
 ) -> None:
     login(visitor).post(record_url(people["mine"]), form(fu_urgent="on", urgent_detail="独自在家发烧"))
-    FollowUp.objects.update(due_at=timezone.now() - dt.timedelta(minutes=1))
+    FollowUp.objects.update(due_at=frozen_now() - dt.timedelta(minutes=1))
 
     response = login(township_user).get(reverse("visits:followups"))
 
@@ -307,8 +307,8 @@ def test_care_home_staff_see_no_visits(login: Any, people: dict[str, Person]) ->
         username="home", password="Yl-tests-2024!", role="carehome_staff", region_id="152223"
     )
 
-    assert login(staff).get(page(people["mine"])).status_code == 404
-    assert login(staff).get(reverse("visits:index")).status_code == 404
+    assert login(staff).get(page(people["mine"])).status_code == 403
+    assert login(staff).get(reverse("visits:index")).status_code == 403
 
 
 def test_a_caseworker_overrides_the_assignment_and_it_is_kept_and_audited(

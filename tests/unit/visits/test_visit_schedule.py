@@ -144,6 +144,18 @@ def test_on_schedule_up_to_today_in_the_current_month() -> None:
     assert on_schedule([], WEEKLY, start, D(2026, 11, 8), since=D(2026, 11, 1))
 
 
+def test_a_weekly_target_already_overdue_when_the_month_begins_is_due_on_the_1st() -> None:
+    start, end = D(2024, 2, 1), D(2024, 2, 29)
+    weekly_from_the_1st = [D(2024, 2, 1), D(2024, 2, 8), D(2024, 2, 15), D(2024, 2, 22), D(2024, 2, 29)]
+
+    assert on_schedule(weekly_from_the_1st, WEEKLY, start, end, last_before=D(2024, 1, 10))
+    assert on_schedule(weekly_from_the_1st, WEEKLY, start, end, since=D(2023, 12, 1))  # never visited
+    assert on_schedule([D(2024, 2, 1)], WEEKLY, start, D(2024, 2, 8), since=D(2023, 12, 1))
+    assert not on_schedule([D(2024, 2, 1)], WEEKLY, start, D(2024, 2, 9), since=D(2023, 12, 1))
+    assert not on_schedule([D(2024, 2, 2)], WEEKLY, start, D(2024, 2, 2), last_before=D(2024, 1, 10))
+    assert on_schedule([], WEEKLY, start, start, last_before=D(2024, 1, 10))  # due today, not yet late
+
+
 def test_a_monthly_plan_is_due_by_the_interval_and_at_least_once_in_the_month() -> None:
     feb = month_bounds(2023, 2)
 

@@ -105,9 +105,13 @@ def on_schedule(
     """Whether a target was never overdue on any day from ``start`` to ``end`` (both included).
 
     ``visits`` are the visit days inside the period; ``last_before`` is the last visit before it. With no
-    earlier visit the first one is due an interval after ``since`` (default: ``start``).
+    earlier visit the first one is due an interval after ``since`` (default: ``start``). The period is
+    judged on its own: a visit already due before ``start`` is due on ``start`` (lateness before the
+    period belongs to the period before; docs/visits.md, "a weekly target that enters the month
+    already overdue").
     """
     due = add_interval(last_before, interval) if last_before else add_interval(since or start, interval)
+    due = max(due, start)
     for day in sorted(v for v in visits if start <= v <= end):
         if day > due:
             return False
