@@ -269,12 +269,14 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     from yanglao.entitlements.demo import build_enrolments
 
     build_enrolments(county, on, folder, movers=[p["id_number"] for p in people if p.get("_emigrant")])
-    # The visitors, their assignments and this month's visits so far: the 网格员 login has a caseload
-    # and the dashboard's visit rate a month in progress.
+    # The visitors, their assignments, last month's visits and this month's so far: the 网格员 login
+    # has a caseload, last month's bulletin a rate and the dashboard a month in progress.
     step("本月探访记录", 0.90)
     from yanglao.visits.simulate import simulate_month
 
-    simulate_month(code, on.year, on.month, VISIT_COVERAGE, on)
+    last_month = on.replace(day=1) - dt.timedelta(days=1)
+    simulate_month(code, last_month.year, last_month.month, VISIT_COVERAGE, on)  # a whole month
+    simulate_month(code, on.year, on.month, VISIT_COVERAGE, on)  # so far
     # Last, so that a build cut short is built again rather than reused.
     demo = DemoBuild.objects.create(
         region_code=code,

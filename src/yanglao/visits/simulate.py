@@ -214,6 +214,7 @@ def simulate_month(
     ).values_list("person_id", "visitor_id", "role"):
         helpers[pid].insert(0, vid) if role == AssignmentRole.PRIMARY else helpers[pid].append(vid)
     tz = timezone.get_current_timezone()
+    now = timezone.now()
     visits: list[Visit] = []
     targets = list(
         Target.objects.filter(active=True, village__startswith=prefix).values_list(
@@ -227,6 +228,7 @@ def simulate_month(
             at = dt.datetime.combine(day, dt.time(8, 30), tzinfo=tz) + dt.timedelta(
                 minutes=rng.randrange(9 * 60)
             )
+            at = min(at, now)  # today's visits so far, never later than now
             team: list[int | None] = list(helpers.get(pid, ())) or [None]
             visitor = team[0] if rng.random() < 0.85 or len(team) == 1 else rng.choice(team[1:])
             hazards = [rng.choice(Hazard.values)] if rng.random() < 0.05 else []
