@@ -241,7 +241,9 @@ def test_a_caseworker_reveals_the_full_phone_number(login: Any, township_user: A
 def test_a_visitor_may_reveal_the_phone_but_not_the_id_number(login: Any, visitor: Any, wang: Person) -> None:
     from yanglao.visits.models import Assignment, Visitor, VisitorKind
 
-    me = Visitor.objects.create(name="龙腾社区网格员", kind=VisitorKind.GRID, village_id=VILLAGE, user=visitor)
+    me = Visitor.objects.create(
+        name="龙腾社区网格员", kind=VisitorKind.GRID, village_id=VILLAGE, user=visitor
+    )
     Assignment.objects.create(person=wang, visitor=me)  # a visitor reveals only assigned people's phones
     client = login(visitor)
 
