@@ -38,7 +38,8 @@ USAGE = """用法: yanglao <命令> [参数]
   visits targets|simulate …             探访关爱对象与模拟
   stats --region CODE [--date D] [--json]
                                         统计指标
-  apitoken USER --name N                为接口调用生成令牌
+  apitoken USER --name N [--days D]     为接口调用生成令牌（到期天数默认 API_TOKEN_DAYS）
+  apitoken --list | --token P --days D  列出令牌；修改令牌到期时间
   bench import|entitle                  性能基准（输出实测数字）
   help                                  全部命令（Django 管理命令）
 """

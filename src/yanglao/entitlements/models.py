@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from yanglao.core.masking import mask_account
+
 
 class EnrolmentSource(models.TextChoices):
     IMPORTED = "imported", "部门数据导入"
@@ -79,10 +81,7 @@ class PayeeAccount(models.Model):
 
     @property
     def masked(self) -> str:
-        number = self.account_number
-        return (
-            number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
-        )
+        return mask_account(self.account_number)
 
 
 class FindingKind(models.TextChoices):
