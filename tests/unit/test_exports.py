@@ -89,3 +89,9 @@ def test_no_module_writes_a_workbook_or_csv_of_its_own() -> None:
     assert offenders == []
     for name in IMPORT_INPUT:
         assert (SRC / name).exists(), name
+
+
+def test_the_records_csv_writer_goes_through_the_module() -> None:
+    from yanglao.core.records_io import write_csv_text
+
+    assert write_csv_text(["name", "n"], [["=1+1", "2"], ["@x", "-3"]]) == "name,n\n'=1+1,2\n'@x,'-3\n"
