@@ -156,3 +156,26 @@ def test_the_command_refuses_bad_expiries(township_user: Any) -> None:
         run("township", "--name", "x", "--days", "0")
     with pytest.raises(CommandError, match="没有令牌"):
         run("--token", "yl_nothere", "--days", "3")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tokens_made_before_expiry_existed_get_one_default_lifetime(township_user: Any) -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("entitlements", "0002_enrolment_region_enrolment_synthetic_and_more")],
+        [("entitlements", "0003_apitoken_expires_at")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("entitlements", "ApiToken")
+    old.objects.create(user_id=township_user.pk, name="旧令牌", digest="0" * 64, prefix="yl_old00")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    token = ApiToken.objects.get(prefix="yl_old00")
+    assert token.expires_at - token.created_at == pytest.approx(
+        dt.timedelta(days=90), abs=dt.timedelta(seconds=30)
+    )
