@@ -97,6 +97,12 @@ def sees(role: str, field: str) -> bool:
     return rule(role, field) is Shown.FULL
 
 
+def sees_sensitive(role: str) -> bool:
+    """Whether ``role`` sees every sensitive field in full: what a view showing the consequences of
+    sensitive values (an entitlement's 低保/特困 or disability conditions) asks."""
+    return all(sees(role, name) for name in SENSITIVE_FIELDS)
+
+
 def mask(role: str, field: str, value: str) -> str:
     """``value`` (text) of ``field`` as ``role`` may see it: unchanged, masked, or :data:`HIDDEN`.
 

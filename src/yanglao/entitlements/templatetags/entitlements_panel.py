@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from yanglao.core import masking
 from yanglao.entitlements import catalogs
 from yanglao.entitlements.access import can_read, scoped_findings
 from yanglao.entitlements.explain import decide, decision_json
@@ -20,7 +21,7 @@ register = template.Library()
 def person_entitlements(context: dict[str, Any], person: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not getattr(user, "sees_sensitive", False):
+    if user is None or not masking.sees_sensitive(getattr(user, "role", "")):
         return {"hidden": True}
     today = timezone.localdate()
     code = catalogs.person_catalog(person.hukou_region, person.residence_region)
