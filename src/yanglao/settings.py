@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yanglao.web.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -92,7 +93,16 @@ ASSESSMENT_VALIDITY_MONTHS = conf.envint("ASSESSMENT_VALIDITY_MONTHS", 12)
 API_TOKEN_DAYS = conf.envint("API_TOKEN_DAYS", 90)
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_SECONDS = 15 * 60
+# Per username, and per client address against password spraying (docs/access.md, "Accounts").
+LOGIN_IP_MAX_FAILURES = conf.envint("LOGIN_IP_MAX_FAILURES", 20)
 X_FRAME_OPTIONS = "DENY"
+# HTTPS: HSTS on secure requests; behind a TLS-terminating proxy name the header it sets.
+SECURE_HSTS_SECONDS = conf.envint("HSTS_SECONDS", 365 * 24 * 3600)
+if os.environ.get("PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

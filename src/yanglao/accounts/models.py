@@ -64,11 +64,13 @@ class User(AbstractUser):
 
 
 class LoginFailure(models.Model):
-    """Failed logins per username: 5 failures lock the account for 15 minutes."""
+    """Login attempts per username (5 failures lock it for 15 minutes) and per client address
+    (``ip:<address>``, 20 failures within 15 minutes lock it): see ``accounts/lockout.py``."""
 
-    username = models.CharField("用户名", max_length=150, unique=True)
+    username = models.CharField("用户名或来源地址", max_length=150, unique=True)
     count = models.PositiveIntegerField("连续失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    first_failure_at = models.DateTimeField("首次失败时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "登录失败记录"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.accounts import lockout
-from yanglao.audit.log import audit
+from yanglao.audit.log import audit, client_address
 from yanglao.audit.models import Action
 
 
@@ -25,22 +25,27 @@ def login_view(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        until = lockout.locked_until(username)
-        if until is not None:
-            minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
-            error = f"连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试。"
+        address = client_address(request)
+        refused = lockout.begin_attempt(username, address)
+        if refused is not None:
+            minutes = max(1, int((refused.until - timezone.now()).total_seconds() // 60) + 1)
+            error = (
+                f"此地址登录失败次数过多，请 {minutes} 分钟后再试。"
+                if refused.by_address
+                else f"连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试。"
+            )
             audit(
                 None,
                 Action.LOGIN_FAILED,
                 request=request,
                 object_type="user",
                 object_id=username,
-                summary="账号锁定期间尝试登录",
+                summary="来源地址锁定期间尝试登录" if refused.by_address else "账号锁定期间尝试登录",
             )
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
-                locked = lockout.record_failure(username)
+                locked = lockout.record_failure(username, address)
                 audit(
                     None,
                     Action.LOGIN_FAILED,
@@ -56,7 +61,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     else "用户名或密码错误。"
                 )
             else:
-                lockout.record_success(username)
+                lockout.record_success(username, address)
                 login(request, user)
                 audit(
                     user,
