@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db.models import Count, Max, Q
 
-from yanglao.core.idnumber import mask_id_number, mask_name
+from yanglao.core import masking
+from yanglao.core.idnumber import mask_id_number
 from yanglao.core.visits.schedule import Interval, add_months, due_date, month_bounds, on_schedule
 from yanglao.regions.models import Region
 from yanglao.visits.access import scoped_visitors, visit_followups, visit_targets
@@ -33,7 +34,7 @@ WEEKLY = Q(interval_days__gt=0, interval_days__lte=7)
 
 
 def person_name(user: Any, name: str) -> str:
-    return name if getattr(user, "sees_sensitive", False) else mask_name(name)
+    return masking.mask(getattr(user, "role", ""), "name", name)
 
 
 def percent(part: int, whole: int) -> float | None:
