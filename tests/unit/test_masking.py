@@ -28,6 +28,7 @@ def test_the_roles_working_with_people_see_names_and_sensitive_values(role: str)
     assert mask(role, "disability_grade", "2") == "2"
     assert mask(role, "dibao", "true") == "true"
     assert rule(role, "tekun") is Shown.FULL
+    assert masking.sees_sensitive(role)
 
 
 @pytest.mark.parametrize("role", OTHER_ROLES)
@@ -36,6 +37,7 @@ def test_the_other_roles_see_names_masked_and_sensitive_values_hidden(role: str)
     assert mask(role, "holder_name", "欧阳小明") == "欧***"
     for field in ("disability_grade", "dibao", "tekun", "ability_level", "fp_special", "disabled_months"):
         assert mask(role, field, "2") == HIDDEN
+    assert not masking.sees_sensitive(role)
 
 
 @pytest.mark.parametrize("role", PEOPLE_ROLES + OTHER_ROLES)
