@@ -40,6 +40,8 @@ USAGE = """用法: yanglao <命令> [参数]
                                         统计指标
   apitoken USER --name N [--days D]     为接口调用生成令牌（到期天数默认 API_TOKEN_DAYS）
   apitoken --list | --token P --days D  列出令牌；修改令牌到期时间
+  audit verify [--checkpoint F]         核验审计日志的哈希链（被改动时报告第一个事件并以 1 退出）
+  audit harden-sql [--app-role R]       输出 PostgreSQL 应用角色分离的 SQL
   bench import|entitle                  性能基准（输出实测数字）
   help                                  全部命令（Django 管理命令）
 """

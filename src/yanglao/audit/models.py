@@ -1,4 +1,8 @@
-"""The append-only audit log of every view, search, export and change of personal data."""
+"""The append-only audit log of every view, search, export and change of personal data.
+
+Each event carries the SHA-256 of the previous event's hash and its own content (:mod:`yanglao.audit.chain`),
+so a changed, deleted or inserted event breaks the chain; :class:`AuditChain` keeps the chain's head (its
+last hash and the number of events), so emptying the table is seen too."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Action(models.TextChoices):
@@ -32,7 +37,8 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set before the event is hashed (not auto_now_add, which would set it after).
+    at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(
         # PROTECT: the log is append-only, so a user who has acted is deactivated, never deleted.
         settings.AUTH_USER_MODEL,
@@ -49,6 +55,11 @@ class AuditEvent(models.Model):
     object_id = models.CharField("对象", max_length=64, blank=True, db_index=True)
     summary = models.CharField("摘要", max_length=300, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
+    # Who may read the event: an auditor sees the events of users and of persons in their region.
+    actor_region = models.CharField("用户所属区划", max_length=12, blank=True, db_index=True)
+    object_region = models.CharField("对象常住地", max_length=12, blank=True, db_index=True)
+    object_hukou_region = models.CharField("对象户籍地", max_length=12, blank=True, db_index=True)
+    hash = models.CharField("链哈希", max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -67,3 +78,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("审计日志只能追加，不能删除")
+
+
+class AuditChain(models.Model):
+    """The head of the hash chain, one row: the last event's id and hash and the number of events.
+    Writers lock this row, so two writers never fork the chain."""
+
+    last_id = models.BigIntegerField("最后事件", default=0)
+    hash = models.CharField("链头哈希", max_length=64, blank=True)
+    count = models.BigIntegerField("事件数", default=0)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"{self.count} 条，至第 {self.last_id} 号：{self.hash[:12]}"

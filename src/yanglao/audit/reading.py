@@ -1,0 +1,50 @@
+"""Reading the audit log: which events a reader sees, and how an event is shown.
+
+The system administrator sees every event; an auditor sees the events of the users of their region and
+the events about persons (or regions) of their region, nobody else's. Names in search summaries are
+shown masked, those written before the query was masked at writing too."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from yanglao.accounts.models import Role
+from yanglao.audit.models import Action, AuditEvent
+from yanglao.core.idnumber import mask_name
+
+REGION_FIELDS = ("actor_region", "object_region", "object_hukou_region")
+QUOTED = re.compile(r"“([^”]*)”")
+
+
+def audit_scope(user: Any) -> Q:
+    """The events ``user`` may read: all for the administrator, those of their region for an auditor
+    (none without a region)."""
+    if getattr(user, "role", None) == Role.ADMIN:
+        return Q()
+    if getattr(user, "region_id", None) is None:
+        return Q(pk__in=[])
+    prefix = user.region.prefix
+    scope = Q(pk__in=[])
+    for field in REGION_FIELDS:
+        scope |= Q(**{f"{field}__startswith": prefix})
+    return scope
+
+
+def readable_events(user: Any) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(audit_scope(user))
+
+
+def mask_query(text: str) -> str:
+    """A search query as the log shows it: a name masked (王秀英 → 王**); digits (ID numbers, already
+    masked when written) as they are."""
+    return text if any(c.isdigit() for c in text) else mask_name(text)
+
+
+def shown_summary(event: AuditEvent) -> str:
+    """The summary on the audit-log page: the quoted query of a search masked."""
+    if event.action != Action.SEARCH:
+        return event.summary
+    return QUOTED.sub(lambda m: f"“{mask_query(m.group(1))}”", event.summary)
