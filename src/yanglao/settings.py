@@ -13,6 +13,8 @@ SECRET_KEY = conf.secret_key()
 DEBUG = conf.envbool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Reverse proxies (addresses or networks) whose X-Forwarded-For gives the client's address for the audit log.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("YANGLAO_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

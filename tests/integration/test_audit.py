@@ -62,7 +62,7 @@ def test_a_search_is_audited_with_its_query_and_result_count(
     login(township_user).get(reverse("search"), {"q": "王秀"}, REMOTE_ADDR=ADDRESS)
 
     event = the_event(Action.SEARCH, township_user, clock)
-    assert event.summary == "查询“王秀”，1 条结果"
+    assert event.summary == "查询“王*”，1 条结果"  # the name masked
     assert event.detail == {"results": 1}
 
 

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from yanglao.accounts.models import Role
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
-from yanglao.core.idnumber import IdNumberError, mask_id_number, parse_id_number
+from yanglao.core.idnumber import IdNumberError, mask_id_number, mask_name, parse_id_number
 from yanglao.registry.models import Person
 
 SEARCH_LIMIT = 50
@@ -94,7 +94,7 @@ def access_persons_by_search(request: HttpRequest, query: str) -> list[Person]:
         if text[:1].isdigit():
             return _audited_search(request, text[:4] + "…", [])
         qs, order = _by_name_prefix(qs, text), "search_name"
-        shown = text
+        shown = mask_name(text)  # the log never keeps a searched name in full
     results = list(qs.order_by(order, "id_number")[:SEARCH_LIMIT])
     return _audited_search(request, shown, results)
 
