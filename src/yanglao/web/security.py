@@ -41,6 +41,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         user = getattr(request, "user", None)
-        if getattr(user, "is_authenticated", False) or "Cookie" in response.headers.get("Vary", ""):
+        personal = getattr(user, "is_authenticated", False) or "Cookie" in response.headers.get("Vary", "")
+        if personal and "no-store" not in response.headers.get("Cache-Control", ""):
             add_never_cache_headers(response)  # Cache-Control: max-age=0, no-cache, no-store, …
         return response
