@@ -19,6 +19,8 @@ from yanglao.payments.build import stored_lines, township_names
 from yanglao.payments.models import PaymentLine, PaymentRoll, RollLocked
 from yanglao.regions.models import Region
 
+pytestmark = pytest.mark.hard_dates  # date-sensitive: runs at every hard date (tests/conftest.py)
+
 PASSWORD = "Yl-tests-2024!"  # as in tests/conftest.py
 TOWNSHIP = "152223100000"  # 音德尔镇
 VILLAGE = "152223100001"  # 龙腾社区
@@ -91,8 +93,11 @@ def snapshot(roll: PaymentRoll) -> list[tuple[Any, ...]]:
 
 
 def lock(roll: PaymentRoll, reviewer: Any, approver: Any | None = None) -> PaymentRoll:
+    """Review and approve ``roll``: the approver is a third county caseworker unless named."""
     review_roll(reviewer, roll)
-    return approve_roll(approver or reviewer, roll)
+    if approver is None:
+        approver = user(f"approver{roll.pk}")
+    return approve_roll(approver, roll)
 
 
 @pytest.mark.django_db(transaction=True)  # the command line closes the connection
@@ -172,7 +177,7 @@ def test_locked_once_approved(make_person: Any, capsys: pytest.CaptureFixture[st
     assert roll.state == "approved"
 
 
-def test_reviewer_and_approver_are_not_the_preparer(make_person: Any) -> None:
+def test_preparer_reviewer_and_approver_are_three_different_people(make_person: Any) -> None:
     setup_people(make_person)
     preparer, other = user("prep"), user("other")
     township_a = user("town_a", "township_caseworker", TOWNSHIP)
@@ -187,7 +192,9 @@ def test_reviewer_and_approver_are_not_the_preparer(make_person: Any) -> None:
     review_roll(other, roll)
     with pytest.raises(RollError, match="审批人不能是生成人"):
         approve_roll(preparer, roll)
-    approve_roll(other, roll)
+    with pytest.raises(RollError, match="审批人不能是审核人（other）：生成、审核、审批须由三个不同的人进行"):
+        approve_roll(other, roll)  # three different people: preparer, reviewer, approver
+    approve_roll(user("third"), roll)
     # A township roll: reviewed by another township caseworker, approved only by a county caseworker.
     may_town = prepare_roll(township_a, "152223", Month(2025, 5), region(TOWNSHIP))
     review_roll(township_b, may_town)
@@ -275,12 +282,15 @@ def test_command_review_approve_export(
     setup_people(make_person)
     user("prep")
     user("check")
+    user("approve")
     base = ["--month", "2025-06", "--region", "152223", "--catalog", "152223"]
     assert main(["payroll", "prepare", *base, "--user", "prep"]) == 0
     assert main(["payroll", "review", *base, "--user", "prep"]) != 0
     assert "审核人不能是生成人" in capsys.readouterr().err
     assert main(["payroll", "review", *base, "--user", "check"]) == 0
-    assert main(["payroll", "approve", *base, "--user", "check"]) == 0
+    assert main(["payroll", "approve", *base, "--user", "check"]) != 0
+    assert "审批人不能是审核人" in capsys.readouterr().err
+    assert main(["payroll", "approve", *base, "--user", "approve"]) == 0
     assert main(["payroll", "export", *base, "--user", "check", "--output", str(tmp_path)]) == 0
     assert "已导出" in capsys.readouterr().out
     bank = (tmp_path / "payroll-152223-152223-202506-bank.csv").read_bytes()

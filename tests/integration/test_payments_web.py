@@ -111,6 +111,15 @@ def test_review_approve_lock_through_the_pages(
     response = client.post(f"/payments/{roll.pk}/approve/", follow=True)
     assert "审批人不能是生成人" in response.content.decode()
     client = login(other)
+    page = client.get(f"/payments/{roll.pk}/").content.decode()
+    assert "审批通过并锁定" not in page  # the reviewer is offered no approval
+    assert "本表由您审核，须由生成人、审核人以外的旗县民政经办人员审批" in page
+    response = client.post(f"/payments/{roll.pk}/approve/", follow=True)
+    assert "审批人不能是审核人" in response.content.decode()
+    roll.refresh_from_db()
+    assert roll.state == "reviewed"
+    client = login(user("county3"))
+    assert "审批通过并锁定" in client.get(f"/payments/{roll.pk}/").content.decode()
     client.post(f"/payments/{roll.pk}/approve/")
     roll.refresh_from_db()
     assert roll.state == "approved"
@@ -135,7 +144,7 @@ def test_bank_file_has_full_accounts_xlsx_and_page_masked_exports_audited(
     roll = prepare_roll("命令行", "152223", Month(2025, 6), region())
     client = login(county_user)
     assert client.post(f"/payments/{roll.pk}/bank.csv", follow=True).redirect_chain  # not before approval
-    review_roll(county_user, roll)
+    review_roll(user("county2"), roll)
     approve_roll(county_user, roll)
     workbook = client.get(f"/payments/{roll.pk}/export.xlsx")
     assert workbook.status_code == 200

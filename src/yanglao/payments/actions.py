@@ -19,16 +19,28 @@ from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.catalog import CatalogError, load_catalog
 from yanglao.core.payments import Month, compute_roll, digest, totals
-from yanglao.payments import exports
+from yanglao.payments import claims, exports
 from yanglao.payments.access import ROLL_LEVELS, can_approve, can_work, within
 from yanglao.payments.build import gather, skipped_json, store, township_names
-from yanglao.payments.models import LOCKED_STATES, PaymentLine, PaymentRoll, RollLocked, RollState
+from yanglao.payments.models import LOCKED_STATES, PaymentRoll, RollLocked, RollState
 from yanglao.regions.models import Region
 from yanglao.regions.tree import prefix_of
 
 
 class RollError(ValueError):
     """A refused action, with the reason in the user's words."""
+
+
+class RollExists(RollError):
+    """The roll asked to be prepared anew exists already (a second identical request)."""
+
+    def __init__(self, roll: PaymentRoll) -> None:
+        when = timezone.localtime(roll.prepared_at)
+        super().__init__(
+            f"{roll.label}已存在（{roll.get_state_display()}，{roll.prepared_by_name} 于 {when:%Y-%m-%d %H:%M} "
+            "生成），未重复生成；如需重新生成，请在该发放表页面点击“重新生成”"
+        )
+        self.roll = roll
 
 
 def _user(actor: Any) -> Any:
@@ -67,6 +79,11 @@ def _check_prepare(actor: Any, catalog_code: str, month: Month, region: Region) 
     latest = Month.of(timezone.localdate()).shift(1)
     if month > latest:
         raise RollError(f"不能为 {month} 生成发放表：最多提前生成下一个月（{latest}）")
+
+
+def _check_overlap(catalog_code: str, month: Month, region: Region) -> None:
+    """A county roll and a roll of one of its townships for the same month would pay the same people:
+    refused (checked under the list's lock, so two such requests at the same moment cannot both pass)."""
     overlapping = (
         PaymentRoll.objects.filter(catalog=catalog_code, month=month.first)
         .exclude(region=region)
@@ -88,8 +105,10 @@ def prepare_roll(
     *,
     request: HttpRequest | None = None,
     backpay_months: int | None = None,
+    new_only: bool = False,
 ) -> PaymentRoll:
-    """Prepare (or prepare again) the roll of ``catalog_code``, ``month`` and ``region``."""
+    """Prepare (or prepare again) the roll of ``catalog_code``, ``month`` and ``region``; with
+    ``new_only`` an existing roll is left as it is (:class:`RollExists`)."""
     started = time.perf_counter()
     try:
         catalog = load_catalog(catalog_code)
@@ -97,6 +116,8 @@ def prepare_roll(
         raise RollError(f"清单 {catalog_code} 无法读取：{exc}") from None
     _check_prepare(actor, catalog_code, month, region)
     with transaction.atomic():
+        claims.hold(catalog_code)
+        _check_overlap(catalog_code, month, region)
         roll = (
             PaymentRoll.objects.select_for_update()
             .filter(catalog=catalog_code, month=month.first, region=region)
@@ -107,10 +128,13 @@ def prepare_roll(
                 f"{month} {region.name}的发放表{roll.get_state_display()}，已锁定，不能重新生成；"
                 "如有遗漏，将在下月发放表中补发或追回"
             )
+        if roll is not None and new_only:
+            raise RollExists(roll)
         inputs = gather(catalog, month, region, exclude=roll.pk if roll else None)
         result = compute_roll(
             catalog, month, inputs.payees, inputs.enrolments, inputs.history, backpay_months
         )
+        claims.take_claimed(result, catalog_code, roll.pk if roll else None)
         ids = {key: p.id_number for key, p in inputs.payees.items()}
         summary = totals(result.lines, township_names(sorted({x.township for x in result.lines})))
         now, again = timezone.now(), roll is not None
@@ -130,6 +154,8 @@ def prepare_roll(
         roll.digest = digest(result.lines, ids)
         roll.save()
         store(roll, result, inputs.payees)
+        claims.release(roll)
+        claims.claim(roll, (claims.line_key(x) for x in result.lines))
         seconds = round(time.perf_counter() - started, 2)
         _audit(
             actor,
@@ -155,6 +181,8 @@ def _check_actor(actor: Any, roll: PaymentRoll, *, approve: bool = False) -> Any
         raise RollError("只有旗县民政经办人员可以审批发放表" if approve else "当前用户无权审核该发放表")
     if roll.prepared_by_id is not None and roll.prepared_by_id == user.pk:
         raise RollError(f"{'审批' if approve else '审核'}人不能是生成人（{roll.prepared_by_name}）")
+    if approve and roll.reviewed_by_id == user.pk:
+        raise RollError(f"审批人不能是审核人（{_name(user)}）：生成、审核、审批须由三个不同的人进行")
     return user
 
 
@@ -177,35 +205,18 @@ def review_roll(actor: Any, roll: PaymentRoll, *, request: HttpRequest | None = 
     return roll
 
 
-def _double_paid(roll: PaymentRoll) -> str | None:
-    """A line that another locked roll already pays or recovers (two rolls prepared side by side)."""
-    mine = roll.lines.values_list("person_id", "service_code", "service_month", "kind", "amount")
-    keys = {(p, c, m): (k, a) for p, c, m, k, a in mine}
-    if not keys:
-        return None
-    others = PaymentLine.objects.filter(
-        roll__catalog=roll.catalog,
-        roll__state__in=LOCKED_STATES,
-        person_id__in={k[0] for k in keys},
-    ).exclude(roll=roll)
-    for p, c, m, amount in others.values_list("person_id", "service_code", "service_month", "amount"):
-        mine_kind, mine_amount = keys.get((p, c, m), (None, 0))
-        if mine_kind is None:
-            continue
-        if (mine_amount > 0 and amount > 0) or (mine_amount < 0 and amount < 0):
-            return f"{m:%Y-%m} 的{c}已在另一张已审批的发放表中{'追回' if amount < 0 else '发放'}"
-    return None
-
-
 @transaction.atomic
 def approve_roll(actor: Any, roll: PaymentRoll, *, request: HttpRequest | None = None) -> PaymentRoll:
+    """Approve and lock a reviewed roll: under the list's lock, the roll must hold every person × item
+    × month of its lines (none is in another roll)."""
+    claims.hold(roll.catalog)
     roll = PaymentRoll.objects.select_for_update().select_related("region").get(pk=roll.pk)
     user = _check_actor(actor, roll, approve=True)
     if roll.state != RollState.REVIEWED:
         raise RollError(f"发放表当前为“{roll.get_state_display()}”，须先审核再审批")
-    clash = _double_paid(roll)
+    clash = claims.claim_for_approval(roll)
     if clash:
-        raise RollError(f"{clash}；请重新生成本发放表后再审核、审批")
+        raise RollError(f"{clash}，不能再次发放；请重新生成本发放表后再审核、审批")
     roll.state, roll.approved_by, roll.approved_at = RollState.APPROVED, user, timezone.now()
     roll.save(update_fields=["state", "approved_by", "approved_at"])
     _audit(

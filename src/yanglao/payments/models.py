@@ -5,6 +5,11 @@ prepared → reviewed → approved → exported. Once approved it is locked: its
 saved, deleted or replaced (the model refuses, whatever the caller), and preparing the month again is
 refused. Lines keep what was approved: the person's name and ID number and the payee account as they
 were when the roll was prepared.
+
+No one is paid twice: each line's person × service item × month (payment or recovery) is *claimed*
+by its roll (:class:`PaymentClaim`), and the database refuses a second claim of the same key by any
+roll, county or township. Preparing and approving hold the list's lock (:class:`PaymentLock`), so two
+requests at the same moment are worked one after the other (see ``payments/claims.py``).
 """
 
 from __future__ import annotations
@@ -164,3 +169,46 @@ class PaymentLine(models.Model):
         return (
             number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
         )
+
+
+class PaymentClaim(models.Model):
+    """One person × service item × month, paid (or recovered) by one roll only: the unique constraint
+    is what makes paying anyone twice impossible, whatever the timing of the requests."""
+
+    roll = models.ForeignKey(
+        PaymentRoll, on_delete=models.CASCADE, related_name="claims", verbose_name="发放表"
+    )
+    catalog = models.CharField("清单", max_length=12)
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name="老年人"
+    )
+    service_code = models.CharField("服务代码", max_length=64)
+    service_month = models.DateField("所属月份")
+    recovery = models.BooleanField("追回", default=False)
+
+    class Meta:
+        verbose_name = "发放占用"
+        verbose_name_plural = "发放占用"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalog", "person", "service_code", "service_month", "recovery"],
+                name="payments_claim_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roll_id}: {self.person_id} {self.service_code} {self.service_month:%Y-%m}"
+
+
+class PaymentLock(models.Model):
+    """One row per list, locked (``SELECT … FOR UPDATE``) while a roll of the list is prepared or
+    approved."""
+
+    catalog = models.CharField("清单", max_length=12, primary_key=True)
+
+    class Meta:
+        verbose_name = "发放表锁"
+        verbose_name_plural = "发放表锁"
+
+    def __str__(self) -> str:
+        return self.catalog

@@ -29,6 +29,7 @@ from yanglao.payments.access import (
 )
 from yanglao.payments.actions import (
     RollError,
+    RollExists,
     approve_roll,
     export_bank,
     export_xlsx,
@@ -88,7 +89,10 @@ def prepare(request: HttpRequest) -> HttpResponse:
         month = Month.parse(request.POST.get("month", ""))
         if catalog not in dict(catalogs_for(region.code)):
             raise RollError(f"清单 {catalog} 不适用于 {region.name}")
-        roll = prepare_roll(user, catalog, month, region, request=request)
+        roll = prepare_roll(user, catalog, month, region, request=request, new_only=True)
+    except RollExists as exc:  # a second identical request (a double click, two people at once)
+        messages.warning(request, str(exc))
+        return redirect("payments:roll", pk=exc.roll.pk)
     except (RollError, RollLocked, ValueError) as exc:
         messages.error(request, str(exc))
         return redirect("payments:index")
@@ -150,6 +154,7 @@ def roll_page(request: HttpRequest, pk: int) -> HttpResponse:
         for x in page.object_list
     ]
     own = roll.prepared_by_id is not None and roll.prepared_by_id == user.pk
+    reviewer = roll.reviewed_by_id == user.pk
     works = can_work(user) and within(user, roll.region)
     names = {t["code"]: t["name"] for t in roll.totals.get("townships", [])}
     for row in rows:
@@ -169,9 +174,11 @@ def roll_page(request: HttpRequest, pk: int) -> HttpResponse:
         "can_approve": can_approve(user)
         and within(user, roll.region)
         and roll.state == RollState.REVIEWED
-        and not own,
+        and not own
+        and not reviewer,
         "can_bank": works and roll.locked,
         "own": own,
+        "reviewer": reviewer,
     }
     return render(request, "payments/roll.html", context)
 
