@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from yanglao.core.records_io import ReadLimits
 
 
 def envbool(name: str, default: bool = False) -> bool:
@@ -71,3 +75,21 @@ def database_config(url: str) -> dict[str, object]:
         "PORT": str(parsed.port or ""),
         "CONN_MAX_AGE": 60,
     }
+
+
+def import_limits() -> ReadLimits:
+    """The limits every imported file is read within (``YANGLAO_IMPORT_*``, docs/settings.md); Django
+    code takes them from ``settings.IMPORT_LIMITS``."""
+    from yanglao.core.records_io import ReadLimits
+
+    default = ReadLimits()
+    return ReadLimits(
+        max_bytes=envint("YANGLAO_IMPORT_MAX_BYTES", default.max_bytes),
+        max_rows=envint("YANGLAO_IMPORT_MAX_ROWS", default.max_rows),
+        max_unzipped_bytes=envint("YANGLAO_IMPORT_MAX_UNZIPPED_BYTES", default.max_unzipped_bytes),
+        max_shared_strings_bytes=envint(
+            "YANGLAO_IMPORT_MAX_SHARED_STRINGS_BYTES", default.max_shared_strings_bytes
+        ),
+        max_field_chars=envint("YANGLAO_IMPORT_MAX_FIELD_CHARS", default.max_field_chars),
+        max_errors_kept=envint("YANGLAO_IMPORT_MAX_ERRORS_KEPT", default.max_errors_kept),
+    )

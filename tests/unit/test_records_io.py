@@ -179,7 +179,7 @@ def test_a_broken_xlsx_cannot_be_read(tmp_path: Path) -> None:
     path = tmp_path / "f.xlsx"
     path.write_bytes(b"not a zip file")
 
-    with pytest.raises(FileFormatError, match="无法读取 XLSX 文件"):
+    with pytest.raises(FileFormatError, match="不是 XLSX 文件"):
         open_source(path, HEADER_ALIASES)
 
 
@@ -233,3 +233,31 @@ def test_jsonl_rows_carry_their_line_and_a_malformed_line_is_marked(tmp_path: Pa
     assert result[1][1]["__json__"].startswith("不是有效的 JSON")
     assert result[2] == (4, {"__json__": "每行应为一个 JSON 对象"})
     assert result[3] == (5, {"id_number": TWO, "__unknown__": ["shoe_size"]})
+
+
+# --- limits from the environment --------------------------------------------------------------------
+
+
+def test_the_import_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yanglao.conf import import_limits
+    from yanglao.core.records_io import ReadLimits
+
+    for name in ("BYTES", "ROWS", "UNZIPPED_BYTES", "SHARED_STRINGS_BYTES", "FIELD_CHARS", "ERRORS_KEPT"):
+        monkeypatch.delenv(f"YANGLAO_IMPORT_MAX_{name}", raising=False)
+    assert import_limits() == ReadLimits()
+
+    monkeypatch.setenv("YANGLAO_IMPORT_MAX_BYTES", "1000")
+    monkeypatch.setenv("YANGLAO_IMPORT_MAX_ROWS", "5")
+    monkeypatch.setenv("YANGLAO_IMPORT_MAX_UNZIPPED_BYTES", "2000")
+    monkeypatch.setenv("YANGLAO_IMPORT_MAX_SHARED_STRINGS_BYTES", "3000")
+    monkeypatch.setenv("YANGLAO_IMPORT_MAX_FIELD_CHARS", "40")
+    monkeypatch.setenv("YANGLAO_IMPORT_MAX_ERRORS_KEPT", "7")
+
+    assert import_limits() == ReadLimits(
+        max_bytes=1000,
+        max_rows=5,
+        max_unzipped_bytes=2000,
+        max_shared_strings_bytes=3000,
+        max_field_chars=40,
+        max_errors_kept=7,
+    )

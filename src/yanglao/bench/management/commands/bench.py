@@ -1,5 +1,6 @@
 """``yanglao bench import [--rows N] [--databases sqlite,postgresql] [--pg-url URL] [--json]``
-``yanglao bench entitle [--persons N] [--data-dir DIR] [--json]``"""
+``yanglao bench entitle [--persons N] [--data-dir DIR] [--json]``
+``yanglao bench bomb [--json]`` (peak memory of opening an 8 MB XLSX decompression bomb)"""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     help = "性能基准：导入与查询（输出实测数字）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["import", "entitle"])
+        parser.add_argument("what", choices=["import", "entitle", "bomb"])
         parser.add_argument("--persons", type=int, default=20_000_000, help="entitle: the large population")
         parser.add_argument("--data-dir", default=None, help="entitle: where generated files are kept")
         parser.add_argument("--rows", type=int, default=1_000_000)
@@ -24,6 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "bomb":
+            from yanglao.bench import filebomb
+
+            measured = filebomb.main(self.stdout.write)
+            if options["json"]:
+                self.stdout.write(json.dumps(measured, ensure_ascii=False))
+            return
         if options["what"] == "entitle":
             from pathlib import Path
 
