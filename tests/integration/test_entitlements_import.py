@@ -231,3 +231,16 @@ def test_the_command(tmp_path: Path, people: list[Any], capsys: pytest.CaptureFi
     )
     assert main(["import", "enrolments", str(bad), "--source", "旗民政局"]) == 1
     assert "第 2 行 item_no" in capsys.readouterr().out
+
+
+def test_the_file_is_read_within_the_import_limits_of_the_settings(
+    tmp_path: Path, people: list[Any], settings: Any
+) -> None:
+    from yanglao.core.records_io import ReadLimits, RowError
+
+    settings.IMPORT_LIMITS = ReadLimits(max_rows=2)
+
+    result = do_import_enrolments(write_csv(tmp_path / "e.csv", good_rows(people)), source="旗民政局")
+
+    assert result.created == 2
+    assert result.errors == [RowError(4, "（整行）", "超过 2 行数据的上限：本行及以后的行未读取")]

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -203,7 +204,7 @@ def parse_row(raw: dict[str, Any], line: int) -> Row:
 
 
 def read_rows(path: Path) -> tuple[list[Row], list[RowError], int]:
-    source = open_source(path, ALIASES, required=("id_number", "start"))
+    source = open_source(path, ALIASES, required=("id_number", "start"), limits=settings.IMPORT_LIMITS)
     errors = list(source.header_errors)
     rows: list[Row] = []
     count = 0
