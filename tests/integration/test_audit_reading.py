@@ -75,6 +75,27 @@ def test_a_township_auditor_sees_what_others_did_to_persons_of_their_township(
     assert ">county<" in listed(login(township_auditor))
 
 
+def test_a_township_auditor_sees_events_about_persons_registered_in_their_township(
+    login: Any, township_auditor: Any, county_user: Any, make_person: Any
+) -> None:
+    """户籍 in 音德尔镇, living in 新林镇: the person belongs to both townships' scope."""
+    li = make_person("李淑芬", region=OTHER_VILLAGE, hukou_region=VILLAGE)
+    login(county_user).get(reverse("person", args=[li.pk]))
+
+    event = AuditEvent.objects.get(action=Action.VIEW)
+    assert (event.object_region, event.object_hukou_region) == (OTHER_VILLAGE, VILLAGE)
+    assert ">county<" in listed(login(township_auditor))
+
+
+def test_an_auditor_without_a_region_sees_nothing(login: Any, views: None) -> None:
+    nowhere = _user("nowhere", "auditor", None, "未分配区划的审计员")
+
+    text = listed(login(nowhere))
+
+    assert "查看详情" not in text
+    assert "清除过期能力等级" not in text
+
+
 def test_a_township_auditor_sees_failed_logins_against_their_users(
     client: Any, login: Any, township_auditor: Any, township_user: Any, outsider: Any
 ) -> None:
