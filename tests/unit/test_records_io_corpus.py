@@ -304,3 +304,19 @@ def test_a_shared_strings_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) 
         ReadLimits(max_shared_strings_bytes=2 * MB),
     )
     assert read(path) == ([(2, ONE)], [])  # under the default limits it opens
+
+
+def test_excel_unicode_text_is_read_utf16_and_tab_separated(tmp_path: Path) -> None:
+    path = tmp_path / "f.txt"  # Excel: 另存为 Unicode 文本
+    path.write_bytes(
+        "公民身份号码\t姓名\r\n".encode("utf-16")
+        + f"{ONE}\t王, 秀英\r\n{TWO}\t李建国\r\n".encode("utf-16-le")
+    )
+
+    source = open_source(path, ALIASES)
+
+    assert (source.encoding, source.header_errors) == ("utf-16", [])
+    assert list(source.rows) == [
+        (2, {"id_number": ONE, "name": "王, 秀英"}),
+        (3, {"id_number": TWO, "name": "李建国"}),
+    ]

@@ -11,6 +11,7 @@ import codecs
 import csv
 import json
 from collections.abc import Generator, Mapping
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,10 @@ def open_csv(
         csv.field_size_limit(limits.max_field_chars + 1)
     problems: dict[int, str] = {}
     lines = decoded_lines(path, encoding, problems)
-    reader = csv.reader(lines)
+    first = next(lines, "")
+    # Excel's "Unicode text" and "text (tab delimited)" separate cells by tabs
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(chain([first] if first else [], lines), delimiter=delimiter)
     header: list[str] = []
     problem: str | None = None
     try:
