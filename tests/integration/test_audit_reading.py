@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.conftest import OTHER_VILLAGE, TOWNSHIP, VILLAGE, _user
+from yanglao.audit.chain import verify
 from yanglao.audit.log import audit, client_address
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.registry.models import Person
@@ -138,6 +139,25 @@ def test_a_search_written_before_masking_is_shown_masked(
 
     assert "查询“王**”，1 条结果" in text
     assert "王秀英" not in text
+
+
+def test_the_filter_does_not_find_a_search_by_the_name_in_full(
+    login: Any, auditor: Any, township_user: Any
+) -> None:
+    """A search written before masking keeps the name in full: the filter must not confirm it."""
+    audit(township_user, Action.SEARCH, object_type="person", summary="查询“王秀英”，2 条结果")
+    audit(township_user, Action.SEARCH, object_type="person", summary="查询“王**”，1 条结果")
+
+    text = listed(login(auditor), q="王秀英")
+
+    assert "查询“王**”，1 条结果" in text
+    assert "2 条结果" not in text
+
+
+def test_a_detail_with_number_keys_and_whole_floats_verifies(township_user: Any) -> None:
+    audit(township_user, Action.EXPORT, summary="导出", detail={"by_month": {1: 2.0, "x": 0.1}})
+
+    assert verify().ok
 
 
 def test_reading_the_audit_log_is_audited(login: Any, township_auditor: Any, views: None) -> None:

@@ -44,11 +44,12 @@ FIELDS = (
 
 
 def _number(value: Any) -> Any:
-    """JSON numbers as PostgreSQL's jsonb gives them back: a whole float is an integer."""
+    """JSON as the database gives it back: keys are text, and (PostgreSQL's jsonb) a whole float is
+    an integer."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {key: _number(item) for key, item in value.items()}
+        return {str(key): _number(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_number(item) for item in value]
     return value

@@ -48,3 +48,14 @@ def shown_summary(event: AuditEvent) -> str:
     if event.action != Action.SEARCH:
         return event.summary
     return QUOTED.sub(lambda m: f"“{mask_query(m.group(1))}”", event.summary)
+
+
+def matching(query: str) -> Q:
+    """The events a filter text finds: by user name, object or summary; a search's summary only by
+    the masked query, so the filter cannot tell whether somebody once searched a name in full."""
+    return (
+        Q(username__icontains=query)
+        | Q(object_id=query)
+        | (Q(summary__icontains=query) & ~Q(action=Action.SEARCH))
+        | Q(action=Action.SEARCH, summary__icontains=mask_query(query))
+    )

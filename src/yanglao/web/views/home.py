@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yanglao.accounts.current import current_user
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action, AuditEvent
-from yanglao.audit.reading import mask_query, readable_events, shown_summary
+from yanglao.audit.reading import mask_query, matching, readable_events, shown_summary
 from yanglao.registry.access import scoped_persons
 from yanglao.registry.models import Conflict, ConflictStatus
 
@@ -35,9 +34,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     events = readable_events(user)
     query = request.GET.get("q", "").strip()
     if query:
-        events = events.filter(
-            Q(username__icontains=query) | Q(summary__icontains=query) | Q(object_id=query)
-        )
+        events = events.filter(matching(query))
     action = request.GET.get("action", "")
     if action:
         events = events.filter(action=action)
