@@ -281,7 +281,8 @@ def test_an_auditor_cannot_edit(login: Any, auditor: Any, wang: Person) -> None:
         reverse("person-edit", args=[wang.pk]), {"field": "name", "value": "王改名", "reason": "试探"}
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 403  # a role that may never change records: refused, in Chinese
+    assert "当前角色不能修改老年人信息" in response.content.decode()
     wang.refresh_from_db()
     assert wang.name == "王秀英"
 

@@ -1,6 +1,6 @@
 """Every assessment URL of a person is reached through the scoped access function: the outsider (a
 caseworker of another township) gets a 404 on each and the attempt is audited; roles that do not see
-health data get a 404 too; only caseworkers may assess."""
+health data get a 403 (a role that may never see them); only caseworkers may assess (403 otherwise)."""
 
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ def draft(wang: Person) -> Assessment:
     return Assessment.objects.create(person=wang, number="PG-DRAFT-1", items={"B.1.1": 4})
 
 
-@pytest.fixture
-def result(wang: Person) -> Assessment:
+def signed_result(person: Person) -> Assessment:
+    """A signed (old scale) result of ``person``."""
     return Assessment.objects.create(
-        person=wang,
+        person=person,
         number="MZ-1",
         scale=Scale.MZT_039,
         status=Status.SIGNED,
@@ -41,6 +41,11 @@ def result(wang: Person) -> Assessment:
         valid_until="2026-01-01",
         signed_at="2025-01-02T10:00:00+08:00",
     )
+
+
+@pytest.fixture
+def result(wang: Person) -> Assessment:
+    return signed_result(wang)
 
 
 def person_urls(wang: Person, draft: Assessment, result: Assessment) -> list[tuple[str, str]]:
@@ -97,7 +102,7 @@ def test_a_nonexistent_assessment_is_a_404(login: Any, township_user: Any) -> No
 
 
 @pytest.mark.parametrize("role", ["auditor", "carehome"])
-def test_roles_that_do_not_see_health_data_get_a_404(
+def test_roles_that_do_not_see_health_data_get_a_403(
     login: Any, auditor: Any, make_person: Any, role: str, wang: Person, result: Assessment
 ) -> None:
     from yanglao.accounts.models import User
@@ -109,10 +114,10 @@ def test_roles_that_do_not_see_health_data_get_a_404(
     )
     client = login(user)
 
-    assert client.get(reverse("assessments:index")).status_code == 404
-    assert client.get(reverse("assessments:person", args=[wang.pk])).status_code == 404
-    assert client.get(reverse("assessments:pdf", args=[result.pk])).status_code == 404
-    assert client.post(reverse("assessments:score"), {"B.1.1": "4"}).status_code == 404
+    assert client.get(reverse("assessments:index")).status_code == 403
+    assert client.get(reverse("assessments:person", args=[wang.pk])).status_code == 403
+    assert client.get(reverse("assessments:pdf", args=[result.pk])).status_code == 403
+    assert client.post(reverse("assessments:score"), {"B.1.1": "4"}).status_code == 403
 
 
 def test_a_visitor_sees_the_results_but_cannot_assess(
@@ -122,9 +127,9 @@ def test_a_visitor_sees_the_results_but_cannot_assess(
 
     assert client.get(reverse("assessments:person", args=[wang.pk])).status_code == 200
     assert client.get(reverse("assessments:edit", args=[result.pk])).status_code == 200
-    assert client.get(reverse("assessments:new", args=[wang.pk])).status_code == 404
-    assert client.get(reverse("assessments:edit", args=[draft.pk])).status_code == 404
-    assert client.post(reverse("assessments:edit", args=[draft.pk]), {"B.1.1": "0"}).status_code == 404
+    assert client.get(reverse("assessments:new", args=[wang.pk])).status_code == 403
+    assert client.get(reverse("assessments:edit", args=[draft.pk])).status_code == 403
+    assert client.post(reverse("assessments:edit", args=[draft.pk]), {"B.1.1": "0"}).status_code == 403
 
 
 def test_every_page_needs_a_login(client: Any, wang: Person, result: Assessment) -> None:

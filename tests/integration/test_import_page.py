@@ -49,11 +49,11 @@ def test_the_township_caseworker_sees_the_import_page(login: Any, township_user:
 
 
 @pytest.mark.parametrize("role", ["visitor", "auditor"])
-def test_a_user_who_may_not_import_gets_a_404(login: Any, role: str, request: Any) -> None:
+def test_a_user_who_may_not_import_gets_a_403(login: Any, role: str, request: Any) -> None:
     client = login(request.getfixturevalue(role))
 
-    assert client.get(reverse("import")).status_code == 404
-    assert upload(client).status_code == 404
+    assert client.get(reverse("import")).status_code == 403
+    assert upload(client).status_code == 403
     assert not Person.objects.exists()
 
 

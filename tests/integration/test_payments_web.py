@@ -88,8 +88,8 @@ def test_scope_township_sees_only_its_rolls_outsider_404(
     assert "审核通过" not in html
     assert "生成月度发放表" not in client.get("/payments/").content.decode()
     client = login(visitor)
-    assert client.get("/payments/").status_code == 404
-    assert client.get(f"/payments/{mine.pk}/").status_code == 404
+    assert client.get("/payments/").status_code == 403
+    assert client.get(f"/payments/{mine.pk}/").status_code == 403
 
 
 def test_review_approve_lock_through_the_pages(

@@ -1,6 +1,9 @@
-"""Users, their role and their region (the scope of every record they may see)."""
+"""Users, their role and their region (the scope of every record they may see; what each role may do
+is the one table of :mod:`yanglao.accounts.scope`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -15,13 +18,21 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "审计员"
 
 
-# Roles that may reveal a full ID number or phone number (each reveal is audited).
-REVEAL_ID_ROLES = frozenset({Role.COUNTY, Role.TOWNSHIP})
-REVEAL_PHONE_ROLES = frozenset({Role.COUNTY, Role.TOWNSHIP, Role.VISITOR, Role.CAREHOME})
-# Roles that see sensitive personal information (health, 特困/低保 status) unmasked on a person's page.
-SENSITIVE_ROLES = frozenset({Role.COUNTY, Role.TOWNSHIP, Role.VISITOR})
-# Roles that may change people's records.
-WRITE_ROLES = frozenset({Role.COUNTY, Role.TOWNSHIP})
+# The role sets of earlier versions, now read from the one permission table.
+_ROLE_SETS = {
+    "REVEAL_ID_ROLES": "persons.reveal_id",
+    "REVEAL_PHONE_ROLES": "persons.reveal_phone",
+    "SENSITIVE_ROLES": "persons.sensitive",
+    "WRITE_ROLES": "persons.write",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ROLE_SETS:
+        from yanglao.accounts.scope import PERMISSIONS
+
+        return PERMISSIONS[_ROLE_SETS[name]]
+    raise AttributeError(name)
 
 
 class User(AbstractUser):
@@ -38,29 +49,35 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def may(self, verb: str) -> bool:
+        """Whether the role may ever do ``verb`` (the table: :data:`yanglao.accounts.scope.PERMISSIONS`)."""
+        from yanglao.accounts.scope import may
+
+        return may(self, verb)
+
     @property
     def can_write(self) -> bool:
-        return self.role in WRITE_ROLES
+        return self.may("persons.write")
 
     @property
     def sees_sensitive(self) -> bool:
-        return self.role in SENSITIVE_ROLES
+        return self.may("persons.sensitive")
 
     @property
     def can_import(self) -> bool:
-        return self.role in WRITE_ROLES
+        return self.may("persons.import")
 
     @property
     def can_audit(self) -> bool:
-        return self.role in (Role.AUDITOR, Role.ADMIN)
+        return self.may("audit.read")
 
     @property
     def can_reveal_id(self) -> bool:
-        return self.role in REVEAL_ID_ROLES
+        return self.may("persons.reveal_id")
 
     @property
     def can_reveal_phone(self) -> bool:
-        return self.role in REVEAL_PHONE_ROLES
+        return self.may("persons.reveal_phone")
 
 
 class LoginFailure(models.Model):

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yanglao.accounts.current import current_user
 from yanglao.accounts.models import Role, User
+from yanglao.accounts.scope import require
 from yanglao.assessments import formview
 from yanglao.assessments.access import (
     access_assessment_by_pk,
     access_person_for_assessment,
-    may_view,
     may_write,
 )
 from yanglao.assessments.actions import SignError, do_save_draft, do_sign_assessment
@@ -52,8 +52,7 @@ def _label(user: Any, person: Person) -> str:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    if not may_view(request):
-        raise Http404
+    require(request, "assessments.read")
     today = timezone.localdate()
     persons = scoped_persons(request.user)
     recent = list(
@@ -225,8 +224,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
         }
         return render(request, "assessments/detail.html", context)
-    if not may_write(request):
-        raise Http404
+    require(request, "assessments.write")
     if request.method == "POST":
         return _save(request, person, assessment)
     return _render_form(request, person, assessment, values_of(assessment), [])
@@ -263,6 +261,5 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def score(request: HttpRequest) -> HttpResponse:
     """The running scores of a form being filled in, computed by the core (one implementation)."""
-    if not may_view(request):
-        raise Http404
+    require(request, "assessments.read")
     return JsonResponse(live_score(request.POST))

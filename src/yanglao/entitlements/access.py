@@ -9,42 +9,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from yanglao.accounts.models import Role
+from yanglao.accounts.scope import PERMISSIONS, deny, may, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
 from yanglao.entitlements.models import Finding
 from yanglao.regions.models import Region
 
-READ_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.AUDITOR})
-WORK_ROLES = frozenset({Role.COUNTY, Role.TOWNSHIP})
+READ_ROLES = PERMISSIONS["entitlements.read"]
+WORK_ROLES = PERMISSIONS["entitlements.work"]
 
 
 def can_read(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in READ_ROLES
+    return may(user, "entitlements.read")
 
 
 def can_work(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in WORK_ROLES
+    return may(user, "entitlements.work")
 
 
 def region_prefix(user: Any) -> str | None:
     """The prefix of the user's region; "" for an administrator without region; None for nothing."""
-    if not can_read(user):
-        return None
-    if user.region_id is None:
-        return "" if user.role == Role.ADMIN else None
-    return str(user.region.prefix)
+    return scope_of(user).prefix if can_read(user) else None
 
 
 def scoped_findings(user: Any) -> QuerySet[Finding]:
-    prefix = region_prefix(user)
-    if prefix is None:
+    if not can_read(user):
         return Finding.objects.none()
-    return Finding.objects.filter(Q(township__startswith=prefix)) if prefix else Finding.objects.all()
+    return Finding.objects.filter(scope_of(user).q("township"))
 
 
 def townships(user: Any) -> list[Region]:
@@ -59,20 +54,29 @@ def townships(user: Any) -> list[Region]:
 
 
 def access_township(request: HttpRequest, code: str) -> Region:
-    prefix = region_prefix(request.user)
     region = Region.objects.filter(code=code).first()
-    if region is None or prefix is None or not region.code.startswith(prefix):
-        _deny(request, f"township:{code}", "打开服务找人工作清单")
-    assert region is not None
+    if region is None or not can_read(request.user) or not scope_of(request.user).covers(region.code):
+        raise deny(
+            request,
+            exists=region is not None,
+            object_type="finding",
+            object_id=f"township:{code}",
+            what="打开服务找人工作清单",
+        )
     return region
 
 
 def access_finding(request: HttpRequest, pk: int, *, purpose: str = "查看服务找人事项") -> Finding:
     finding = Finding.objects.select_related("person", "enrolment").filter(pk=pk).first()
     if finding is None or not scoped_findings(request.user).filter(pk=pk).exists():
-        if finding is not None:
-            _deny(request, mask_id_number(finding.person.id_number), purpose)
-        raise Http404("未找到该事项")
+        raise deny(
+            request,
+            exists=finding is not None,
+            object_type="finding",
+            object_id=mask_id_number(finding.person.id_number) if finding is not None else "",
+            what=purpose,
+            message="未找到该事项",
+        )
     audit(
         request.user,
         Action.VIEW,
@@ -83,16 +87,3 @@ def access_finding(request: HttpRequest, pk: int, *, purpose: str = "查看服�
         detail={"finding": finding.pk, "person": finding.person_id},
     )
     return finding
-
-
-def _deny(request: HttpRequest, object_id: str, what: str) -> None:
-    if getattr(request.user, "is_authenticated", False):
-        audit(
-            request.user,
-            Action.DENIED,
-            request=request,
-            object_type="finding",
-            object_id=object_id,
-            summary=f"越权访问被拒绝：{what}",
-        )
-    raise Http404("未找到")

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yanglao.accounts.scope import require
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
@@ -24,7 +25,6 @@ from yanglao.entitlements import catalogs
 from yanglao.entitlements.access import (
     access_finding,
     access_township,
-    can_read,
     can_work,
     scoped_findings,
     townships,
@@ -49,8 +49,7 @@ STATE_FILTERS = {"live": "待办（待处理、已联系）", **{s.value: s.labe
 
 
 def _require_read(request: HttpRequest) -> None:
-    if not can_read(request.user):
-        raise Http404
+    require(request, "entitlements.read")
 
 
 @login_required
@@ -301,10 +300,8 @@ def _parse_date(text: str) -> dt.date | None:
 @login_required
 @require_POST
 def work(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_read(request)
+    require(request, "entitlements.work")
     f = access_finding(request, pk, purpose="处理服务找人事项")
-    if not can_work(request.user):
-        raise Http404
     post = request.POST
     try:
         amount = None
@@ -335,8 +332,9 @@ def work(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run(request: HttpRequest) -> HttpResponse:
     """Run discovery over the user's own region, today (a county takes a few seconds)."""
+    require(request, "entitlements.work")
     user: Any = request.user
-    if not can_work(user) or user.region is None:
+    if user.region is None:
         raise Http404
     outcome = do_discover(user.region, timezone.localdate(), actor=user, request=request)
     found = "，".join(f"{FindingKind(k).label} {n}" for k, n in outcome.found.items())

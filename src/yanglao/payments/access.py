@@ -16,55 +16,43 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from yanglao.accounts.models import Role
+from yanglao.accounts.scope import PERMISSIONS, deny, may, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.entitlements.models import Enrolment, EnrolmentStatus
 from yanglao.payments.models import PaymentRoll
 from yanglao.regions.models import Level, Region
 
-READ_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.AUDITOR})
-WORK_ROLES = frozenset({Role.COUNTY, Role.TOWNSHIP})
-APPROVE_ROLES = frozenset({Role.COUNTY})
+READ_ROLES = PERMISSIONS["payments.read"]
+WORK_ROLES = PERMISSIONS["payments.work"]
+APPROVE_ROLES = PERMISSIONS["payments.approve"]
 ROLL_LEVELS = frozenset({Level.COUNTY, Level.TOWNSHIP})
 
 
-def _role(user: Any) -> str | None:
-    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
-
-
 def can_read(user: Any) -> bool:
-    return _role(user) in READ_ROLES
+    return may(user, "payments.read")
 
 
 def can_work(user: Any) -> bool:
     """Prepare and review rolls (and download the bank file of an approved roll)."""
-    return _role(user) in WORK_ROLES and getattr(user, "region_id", None) is not None
+    return may(user, "payments.work") and getattr(user, "region_id", None) is not None
 
 
 def can_approve(user: Any) -> bool:
-    return _role(user) in APPROVE_ROLES and getattr(user, "region_id", None) is not None
+    return may(user, "payments.approve") and getattr(user, "region_id", None) is not None
 
 
 def within(user: Any, region: Region) -> bool:
     """Whether ``region`` lies inside the user's region (the administrator without one: everywhere)."""
-    if _role(user) == Role.ADMIN and getattr(user, "region_id", None) is None:
-        return True
-    own = getattr(user, "region", None)
-    return own is not None and region.code.startswith(own.prefix)
+    return scope_of(user).covers(region.code)
 
 
 def scoped_rolls(user: Any) -> QuerySet[PaymentRoll]:
     if not can_read(user):
         return PaymentRoll.objects.none()
-    rolls = PaymentRoll.objects.select_related("region")
-    if _role(user) == Role.ADMIN and user.region_id is None:
-        return rolls
-    if user.region_id is None:
-        return PaymentRoll.objects.none()
-    return rolls.filter(region__code__startswith=user.region.prefix)
+    return PaymentRoll.objects.select_related("region").filter(scope_of(user).q("region__code"))
 
 
 def access_roll(request: HttpRequest, pk: int, *, purpose: str = "查看发放表") -> PaymentRoll:
@@ -72,16 +60,14 @@ def access_roll(request: HttpRequest, pk: int, *, purpose: str = "查看发放�
     roll = scoped_rolls(request.user).filter(pk=pk).first()
     if roll is None:
         other = PaymentRoll.objects.filter(pk=pk).first()
-        if other is not None:
-            audit(
-                request.user,
-                Action.DENIED,
-                request=request,
-                object_type="payroll",
-                object_id=str(pk),
-                summary=f"越权访问被拒绝：{purpose}（{other}）",
-            )
-        raise Http404("未找到该发放表")
+        raise deny(
+            request,
+            exists=other is not None,
+            object_type="payroll",
+            object_id=str(pk),
+            what=f"{purpose}（{other}）",
+            message="未找到该发放表",
+        )
     audit(
         request.user,
         Action.VIEW,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.accounts.current import current_user
+from yanglao.accounts.scope import require
 from yanglao.core.catalog import load_catalog
 from yanglao.core.catalog.loader import list_codes
 from yanglao.core.idnumber import mask_id_number
@@ -21,7 +22,6 @@ from yanglao.core.payments import Month
 from yanglao.payments.access import (
     access_roll,
     can_approve,
-    can_read,
     can_work,
     preparable_regions,
     scoped_rolls,
@@ -45,8 +45,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_read(request: HttpRequest) -> None:
-    if not can_read(request.user):
-        raise Http404
+    require(request, "payments.read")
 
 
 def catalogs_for(code: str) -> list[tuple[str, str]]:
@@ -198,12 +197,14 @@ def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "payments.work")
     return _act(request, pk, review_roll, "审核通过")
 
 
 @login_required
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "payments.approve")
     return _act(request, pk, approve_roll, "审批通过，发放表已锁定")
 
 
@@ -211,6 +212,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def again(request: HttpRequest, pk: int) -> HttpResponse:
     """Prepare the roll again (refused once approved)."""
+    require(request, "payments.work")
     _require_read(request)
     roll = access_roll(request, pk, purpose="重新生成发放表")
     try:
@@ -237,6 +239,7 @@ def xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def bank(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "payments.work")
     _require_read(request)
     roll = access_roll(request, pk, purpose="导出银行代发文件")
     try:

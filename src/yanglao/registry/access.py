@@ -13,27 +13,19 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Collate
 from django.http import Http404, HttpRequest
 
-from yanglao.accounts.models import Role
+from yanglao.accounts.scope import deny, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import IdNumberError, mask_id_number, mask_name, parse_id_number
 from yanglao.registry.models import Person
 
 SEARCH_LIMIT = 50
+NOT_FOUND = "未找到该老年人"
 
 
 def scope_filter(user: Any) -> Q:
     """The records ``user`` may see. No region (and not a system administrator) means nothing."""
-    if not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
-    if user.role == Role.ADMIN and user.region_id is None:
-        return Q()
-    if user.region_id is None:
-        return Q(pk__in=[])
-    prefix = user.region.prefix
-    in_residence = Q(residence_region__startswith=prefix)
-    in_hukou = Q(hukou_region__startswith=prefix)
-    return in_residence | in_hukou
+    return scope_of(user).q("residence_region", "hukou_region")
 
 
 def scoped_persons(user: Any) -> QuerySet[Person]:
@@ -42,16 +34,14 @@ def scoped_persons(user: Any) -> QuerySet[Person]:
 
 def deny_person(request: HttpRequest, person: Person | None, what: str) -> Http404:
     """The 404 for a person outside the user's scope, the attempt audited (when the person exists)."""
-    if person is not None:
-        audit(
-            request.user,
-            Action.DENIED,
-            request=request,
-            object_type="person",
-            object_id=mask_id_number(person.id_number),
-            summary=f"越权访问被拒绝：{what}",
-        )
-    return Http404("未找到该老年人")
+    return deny(
+        request,
+        exists=person is not None,
+        object_type="person",
+        object_id=mask_id_number(person.id_number) if person is not None else "",
+        what=what,
+        message=NOT_FOUND,
+    )
 
 
 def access_person_by_pk(request: HttpRequest, pk: int, *, purpose: str = "查看详情") -> Person:
@@ -74,10 +64,10 @@ def access_person_by_id_number(request: HttpRequest, id_number: str, *, purpose:
     try:
         value = parse_id_number(id_number).value
     except IdNumberError:
-        raise Http404("未找到该老年人") from None
+        raise Http404(NOT_FOUND) from None
     person = Person.objects.filter(id_number=value).first()
     if person is None:
-        raise Http404("未找到该老年人")
+        raise Http404(NOT_FOUND)
     return access_person_by_pk(request, person.pk, purpose=purpose)
 
 

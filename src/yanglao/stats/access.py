@@ -13,11 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from yanglao.accounts.models import Role
-from yanglao.audit.log import audit
-from yanglao.audit.models import Action
+from yanglao.accounts.scope import deny, may, scope_of
 from yanglao.regions.models import Region
 from yanglao.registry.access import scoped_persons
 from yanglao.registry.models import Person
@@ -29,26 +27,20 @@ def home_region(user: Any) -> Region | None:
 
 
 def may_see(user: Any, region: Region) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.region_id is None:
-        return bool(user.role == Role.ADMIN)
-    return region.code.startswith(user.region.prefix)
+    return may(user, "stats.read") and scope_of(user).covers(region.code)
 
 
 def access_region(request: HttpRequest, code: str, *, purpose: str = "查看统计") -> Region:
     region = Region.objects.filter(code=code).first()
     if region is None or not may_see(request.user, region):
-        if region is not None:
-            audit(
-                request.user,
-                Action.DENIED,
-                request=request,
-                object_type="region",
-                object_id=region.code,
-                summary=f"越权访问被拒绝：{purpose} {region.name}",
-            )
-        raise Http404("未找到该区划")
+        raise deny(
+            request,
+            exists=region is not None,
+            object_type="region",
+            object_id=code,
+            what=f"{purpose} {region.name if region is not None else code}",
+            message="未找到该区划",
+        )
     return region
 
 

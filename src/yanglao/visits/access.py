@@ -1,13 +1,14 @@
 """Who may see and record visits, built on the registry's scoped access.
 
-- Caseworkers (county, township) and the system administrator: everyone in their region
-  (``scoped_persons``); the auditor: the same, read only.
+- Caseworkers (county, township): everyone in their region (``scoped_persons``); the system
+  administrator: the same, to assign visitors and plan, but never to record a visit; the auditor:
+  the same, read only.
 - A visitor (网格员) with the ``visitor`` role: only the people currently assigned to them (as the
   primary visitor or as a 1+2 neighbour), and only inside their own region.
 - Care-home staff: nobody.
 
 A person, visit or follow-up outside these answers 404 like one that does not exist, and the attempt
-is audited, as in ``registry.access``.
+is audited; the roles come from the one table, :data:`yanglao.accounts.scope.PERMISSIONS`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from yanglao.accounts.models import Role
+from yanglao.accounts.scope import PERMISSIONS, may, role_of, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
@@ -25,35 +27,30 @@ from yanglao.registry.access import deny_person, scoped_persons
 from yanglao.registry.models import Person
 from yanglao.visits.models import FollowUp, Target, Visit, Visitor
 
-READ_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.VISITOR, Role.AUDITOR})
-RECORD_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.VISITOR})
-MANAGE_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP})
-
-
-def _role(user: Any) -> str | None:
-    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+READ_ROLES = PERMISSIONS["visits.read"]
+RECORD_ROLES = PERMISSIONS["visits.record"]
+MANAGE_ROLES = PERMISSIONS["visits.manage"]
 
 
 def can_read(user: Any) -> bool:
-    return _role(user) in READ_ROLES
+    return may(user, "visits.read")
 
 
 def can_record(user: Any) -> bool:
-    return _role(user) in RECORD_ROLES
+    return may(user, "visits.record")
 
 
 def can_manage(user: Any) -> bool:
     """Assign visitors, override assignments, make plans, close follow-ups."""
-    return _role(user) in MANAGE_ROLES
+    return may(user, "visits.manage")
 
 
 def visit_persons(user: Any) -> QuerySet[Person]:
     """The people whose visits ``user`` may see."""
-    role = _role(user)
-    if role not in READ_ROLES:
+    if not can_read(user):
         return Person.objects.none()
     persons = scoped_persons(user)
-    if role == Role.VISITOR:
+    if role_of(user) == Role.VISITOR:
         assigned = Q(visit_assignments__visitor__user=user, visit_assignments__ended_at__isnull=True)
         persons = persons.filter(pk__in=Person.objects.filter(assigned).values("pk"))
     return persons
@@ -73,14 +70,11 @@ def visit_followups(user: Any) -> QuerySet[FollowUp]:
 
 def scoped_visitors(user: Any) -> QuerySet[Visitor]:
     """Visitors of the user's region; a visitor sees only their own record."""
-    role = _role(user)
-    if role not in READ_ROLES:
+    if not can_read(user):
         return Visitor.objects.none()
-    if role == Role.VISITOR:
+    if role_of(user) == Role.VISITOR:
         return Visitor.objects.filter(user=user)
-    if user.region_id is None:
-        return Visitor.objects.all() if role == Role.ADMIN else Visitor.objects.none()
-    return Visitor.objects.filter(village__code__startswith=user.region.prefix)
+    return Visitor.objects.filter(scope_of(user).q("village__code"))
 
 
 def access_visit_person(request: HttpRequest, pk: int, *, purpose: str = "查看探访记录") -> Person:

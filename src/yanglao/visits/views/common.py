@@ -6,20 +6,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from yanglao.accounts.scope import require
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.visits.schedule import parse_month
-from yanglao.visits.access import can_read
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require_read(request: HttpRequest) -> None:
-    if not can_read(request.user):
-        raise Http404
+    require(request, "visits.read")
 
 
 def month_of(request: HttpRequest) -> tuple[int, int, str]:

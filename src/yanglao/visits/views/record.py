@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from yanglao.accounts.scope import require
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
@@ -87,10 +87,8 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a visit. Answers JSON to the page's script (drafts sent later), HTML otherwise."""
-    require_read(request)
+    require(request, "visits.record")
     person = access_visit_person(request, pk, purpose="记录探访")
-    if not can_record(request.user):
-        raise PermissionDenied("当前角色不能记录探访")
     form = VisitForm(request.POST, request.FILES)
     if not form.is_valid():
         if _wants_json(request):
@@ -127,10 +125,8 @@ def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Manual override of the person's primary visitor (caseworkers)."""
-    require_read(request)
+    require(request, "visits.manage")
     person = access_visit_person(request, pk, purpose="指定探访人员")
-    if not can_manage(request.user):
-        raise PermissionDenied("当前角色不能指定探访人员")
     form = AssignForm(request.POST)
     if not form.is_valid():
         return redirect(reverse("visits:person", args=[pk]) + "?error=assign")
@@ -144,10 +140,8 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close_followup(request: HttpRequest, pk: int) -> HttpResponse:
-    require_read(request)
+    require(request, "visits.manage")
     followup = access_followup(request, pk, purpose="办结探访跟进")
-    if not can_manage(request.user):
-        raise PermissionDenied("当前角色不能办结跟进事项")
     form = CloseForm(request.POST)
     if form.is_valid() and followup.status == FollowUpStatus.OPEN:
         do_close_followup(request, followup, form.cleaned_data["resolution"])

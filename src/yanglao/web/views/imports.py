@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanglao.accounts.current import current_user
+from yanglao.accounts.scope import require
 from yanglao.audit.log import audit, client_address
 from yanglao.audit.models import Action
 from yanglao.core.records_io import FORMATS
@@ -26,8 +27,7 @@ from yanglao.web.progress import TASKS, count_rows
 
 
 def _require_importer(request: HttpRequest) -> None:
-    if not getattr(request.user, "can_import", False):
-        raise Http404
+    require(request, "persons.import")
 
 
 @login_required
@@ -97,6 +97,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_progress(request: HttpRequest, key: str) -> HttpResponse:
+    _require_importer(request)
     task = TASKS.get(key)
     if task is None or task["owner"] != request.user.pk:
         raise Http404

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.accounts.current import current_user
 from yanglao.accounts.models import Role
+from yanglao.accounts.scope import require
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core import masking
@@ -237,9 +238,8 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "persons.write")
     person = access_person_by_pk(request, pk, purpose="修改信息")
-    if not current_user(request).can_write:
-        raise Http404
     name = request.POST.get("field", "")
     reason = request.POST.get("reason", "").strip()
     if not reason:
@@ -254,9 +254,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResponse:
+    require(request, "persons.write")
     person = access_person_by_pk(request, pk, purpose="处理数据冲突")
-    if not current_user(request).can_write:
-        raise Http404
     conflict = get_object_or_404(Conflict, pk=conflict_pk, person=person)
     do_resolve_conflict(
         request, conflict, accept=request.POST.get("decision") == "accept", note=request.POST.get("note", "")

@@ -1,0 +1,166 @@
+"""The one access mechanism: what a user may see (:class:`Scope`), what a role may do (:data:`PERMISSIONS`)
+and how a refusal is answered.
+
+The policy, everywhere:
+
+- **Out of scope → 404.** A record outside the user's region answers exactly like one that does not
+  exist, and the attempt is audited (``denied``) when the record exists: :func:`deny`.
+- **Never allowed → 403.** A role that may *never* do a thing (a visitor opening payment rolls, an
+  auditor approving one) gets the Chinese 403 page: :func:`require`.
+- **Not logged in → the login page** (the views' ``login_required``).
+
+Every ``*/access.py`` module asks these functions; none keeps its own role sets or region test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+
+from yanglao.accounts.models import Role
+from yanglao.audit.log import audit
+from yanglao.audit.models import Action
+
+ALL_ROLES = frozenset(Role)
+CASEWORKERS = frozenset({Role.COUNTY, Role.TOWNSHIP})
+
+# Role → verbs, in one place. A verb names a thing a role may do somewhere (within its scope); a role
+# missing from a verb's set may never do it (403).
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "persons.read": ALL_ROLES,
+    "persons.write": CASEWORKERS,
+    "persons.import": CASEWORKERS,
+    "persons.sensitive": CASEWORKERS | {Role.VISITOR},
+    "persons.reveal_id": CASEWORKERS,
+    "persons.reveal_phone": CASEWORKERS | {Role.VISITOR, Role.CAREHOME},
+    "audit.read": frozenset({Role.AUDITOR, Role.ADMIN}),
+    "assessments.read": CASEWORKERS | {Role.VISITOR},
+    "assessments.write": CASEWORKERS,
+    "entitlements.read": CASEWORKERS | {Role.ADMIN, Role.AUDITOR},
+    "entitlements.work": CASEWORKERS,
+    "payments.read": CASEWORKERS | {Role.ADMIN, Role.AUDITOR},
+    "payments.work": CASEWORKERS,
+    "payments.approve": frozenset({Role.COUNTY}),
+    "visits.read": CASEWORKERS | {Role.ADMIN, Role.VISITOR, Role.AUDITOR},
+    "visits.record": CASEWORKERS | {Role.VISITOR},
+    "visits.manage": CASEWORKERS | {Role.ADMIN},
+    "stats.read": ALL_ROLES,
+}
+
+# What the 403 page says for each verb.
+REFUSALS: dict[str, str] = {
+    "persons.read": "当前角色不能查看老年人信息",
+    "persons.write": "当前角色不能修改老年人信息",
+    "persons.import": "当前角色不能导入数据",
+    "persons.sensitive": "当前角色不能查看敏感个人信息",
+    "persons.reveal_id": "当前角色不能查看完整身份证号",
+    "persons.reveal_phone": "当前角色不能查看完整电话号码",
+    "audit.read": "当前角色不能查看审计日志",
+    "assessments.read": "当前角色不能查看能力评估",
+    "assessments.write": "当前角色不能填写能力评估",
+    "entitlements.read": "当前角色不能查看服务找人工作清单",
+    "entitlements.work": "当前角色不能处理服务找人事项",
+    "payments.read": "当前角色不能查看补贴发放表",
+    "payments.work": "当前角色不能生成或审核发放表",
+    "payments.approve": "当前角色不能审批发放表",
+    "visits.read": "当前角色不能查看探访记录",
+    "visits.record": "当前角色不能记录探访",
+    "visits.manage": "当前角色不能安排探访",
+    "stats.read": "当前角色不能查看统计",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: nothing (``prefix is None``), everything (``""``) or the regions whose code
+    starts with ``prefix`` (county 6 digits, township 9, village 12); with the user's role."""
+
+    role: str | None
+    prefix: str | None
+
+    @property
+    def nothing(self) -> bool:
+        return self.prefix is None
+
+    @property
+    def everything(self) -> bool:
+        return self.prefix == ""
+
+    def covers(self, code: str | None) -> bool:
+        """Whether the region ``code`` lies inside the scope."""
+        if self.prefix is None:
+            return False
+        return self.prefix == "" or (code or "").startswith(self.prefix)
+
+    def q(self, *fields: str) -> Q:
+        """The rows any of whose region ``fields`` (codes, or lookups to codes) lie inside the scope."""
+        if self.prefix is None:
+            return Q(pk__in=[])
+        if self.prefix == "":
+            return Q()
+        out = Q()
+        for name in fields:
+            out |= Q(**{f"{name}__startswith": self.prefix})
+        return out
+
+
+NOTHING = Scope(role=None, prefix=None)
+
+
+def role_of(user: Any) -> str | None:
+    """The role of a logged-in user, None for anybody else."""
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def scope_of(user: Any) -> Scope:
+    """A user's scope: their region's prefix; everything for the administrator without a region;
+    nothing for anybody else without a region, and for the anonymous."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if getattr(user, "region_id", None) is None:
+        return Scope(role=role, prefix="" if role == Role.ADMIN else None)
+    return Scope(role=role, prefix=str(user.region.prefix))
+
+
+def may(user: Any, verb: str) -> bool:
+    """Whether the user's role may ever do ``verb`` (somewhere in their scope)."""
+    return role_of(user) in PERMISSIONS[verb]
+
+
+def may_all(user: Any, verbs: Iterable[str]) -> bool:
+    return all(may(user, verb) for verb in verbs)
+
+
+def require(request: HttpRequest, verb: str) -> None:
+    """403 (the Chinese refusal) unless the user's role may ``verb``."""
+    if not may(request.user, verb):
+        raise PermissionDenied(REFUSALS[verb])
+
+
+def deny(
+    request: HttpRequest,
+    *,
+    exists: bool,
+    object_type: str,
+    object_id: str,
+    what: str,
+    message: str = "未找到",
+) -> Http404:
+    """The 404 for a record outside the user's scope, answered like a record that does not exist;
+    the attempt audited when the record exists. Raise what it returns."""
+    if exists and getattr(request.user, "is_authenticated", False):
+        audit(
+            request.user,
+            Action.DENIED,
+            request=request,
+            object_type=object_type,
+            object_id=object_id,
+            summary=f"越权访问被拒绝：{what}",
+        )
+    return Http404(message)

@@ -1,0 +1,341 @@
+"""Every URL that takes an identifier answers the access policy, found by walking the URL resolver.
+
+For each such URL the table :data:`CASES` says which object to make (in 音德尔镇, the township
+caseworker's township), how to request it and what each caller gets:
+
+- anonymous: 302 to the login page (the public pages: 200; the API: 401);
+- the outsider, a caseworker of another township (新林镇): 404, as if the object did not exist;
+- the lesser roles — visitor (网格员), care-home staff, auditor — and the system administrator:
+  403 for a role that may never do the thing, otherwise the page (the object is in their scope).
+
+A URL with an identifier that has no case here fails the test: the next endpoint gets a case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+
+from yanglao.accounts.models import User
+from yanglao.audit.models import Action, AuditEvent
+
+VILLAGE = "152223100001"  # 龙腾社区, 音德尔镇: the visitor's and the care-home staff's village
+TOWNSHIP = "152223100000"  # 音德尔镇
+COUNTY = "152223"  # 扎赉特旗
+ROLES = ("visitor", "carehome", "auditor", "admin")
+ON = dt.datetime(2026, 5, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to request one URL and the answers. ``args`` makes the objects and returns the URL's
+    arguments; ``answers`` gives the status per role (``outsider`` defaults to 404, ``anonymous`` to
+    302); ``denied`` names the object type whose refused attempt is audited for the outsider."""
+
+    args: Callable[[World], list[Any]]
+    answers: dict[str, int]
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    denied: str = ""
+
+
+class World:
+    """The objects of 音德尔镇, made on first use."""
+
+    def __init__(self, township_user: User, visitor: User, make_person: Callable[..., Any]) -> None:
+        self.township_user, self.visitor, self.make_person = township_user, visitor, make_person
+        self.made: dict[str, Any] = {}
+
+    def once(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self.made:
+            self.made[name] = make()
+        return self.made[name]
+
+    @property
+    def person(self) -> Any:
+        def make() -> Any:
+            from yanglao.visits.models import Assignment, Visitor, VisitorKind
+
+            person = self.make_person("王秀英", region=VILLAGE, living_arrangement="alone")
+            grid = Visitor.objects.create(
+                name="李网格", kind=VisitorKind.GRID, village_id=VILLAGE, user=self.visitor
+            )
+            Assignment.objects.create(person=person, visitor=grid)
+            return person
+
+        return self.once("person", make)
+
+    def pk(self) -> list[Any]:
+        return [self.person.pk]
+
+    def conflict(self) -> list[Any]:
+        from yanglao.registry.models import Conflict
+
+        conflict = Conflict.objects.create(
+            person=self.person,
+            field="phone",
+            proposed_value="13800000000",
+            proposed_source="民政",
+            proposed_as_of=ON.date(),
+        )
+        return [self.person.pk, conflict.pk]
+
+    def batch(self) -> list[Any]:
+        from yanglao.registry.models import ImportBatch
+
+        batch = ImportBatch.objects.create(
+            source="民政",
+            filename="a.csv",
+            sha256="0" * 64,
+            as_of=ON.date(),
+            user=self.township_user,
+            started_at=ON,
+        )
+        return [batch.pk]
+
+    def assessment(self, signed: bool) -> list[Any]:
+        from tests.integration.test_assessments_access import signed_result
+        from yanglao.assessments.models import Assessment
+
+        if signed:
+            return [signed_result(self.person).pk]
+        return [Assessment.objects.create(person=self.person, number="PG-1", items={"B.1.1": 4}).pk]
+
+    def visit(self) -> Any:
+        from yanglao.visits.models import Visit
+
+        def make() -> Any:
+            visit = Visit.objects.create(
+                person=self.person, recorded_by=self.visitor, mode="home", visited_at=ON, visited_on=ON.date()
+            )
+            visit.photo.save("visit.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
+            return visit
+
+        return self.once("visit", make)
+
+    def followup(self) -> list[Any]:
+        from yanglao.visits.models import FollowUp
+
+        visit = self.visit()
+        followup = FollowUp.objects.create(
+            person=self.person, visit=visit, kind="assessment", township_id=TOWNSHIP, opened_by=self.visitor
+        )
+        return [followup.pk]
+
+    def finding(self) -> list[Any]:
+        from yanglao.entitlements.models import Finding
+
+        finding = Finding.objects.create(
+            key="url-policy",
+            kind="missed",
+            person=self.person,
+            township=TOWNSHIP,
+            summary="漏保",
+            found_on=ON.date(),
+            last_seen_on=ON.date(),
+        )
+        return [finding.pk]
+
+    def roll(self) -> list[Any]:
+        from yanglao.core.payments import Month
+        from yanglao.payments.actions import prepare_roll
+        from yanglao.regions.models import Region
+
+        def make() -> Any:
+            return prepare_roll(
+                self.township_user, COUNTY, Month.parse("2026-05"), Region.objects.get(code=TOWNSHIP)
+            )
+
+        return [self.once("roll", make).pk]
+
+
+def answers(visitor: int, carehome: int, auditor: int, admin: int, **more: int) -> dict[str, int]:
+    return {"visitor": visitor, "carehome": carehome, "auditor": auditor, "admin": admin, **more}
+
+
+NEVER = answers(403, 403, 403, 403)  # a write only caseworkers do
+PUBLIC = answers(200, 200, 200, 200, outsider=200, anonymous=200)
+
+CASES: dict[str, Case] = {
+    # the person and the import pages
+    "person": Case(World.pk, answers(200, 200, 200, 200), denied="person"),
+    "person-reveal": Case(World.pk, answers(200, 200, 403, 403), "post", {"field": "phone"}, "person"),
+    "person-edit": Case(World.pk, NEVER, "post", {"field": "phone", "value": "1", "reason": "x"}, "person"),
+    "conflict-resolve": Case(World.conflict, NEVER, "post", {"decision": "keep"}, "person"),
+    "import-progress": Case(lambda w: ["no-such-task"], NEVER),
+    "import-errors": Case(World.batch, NEVER),
+    # assessments: health data, for the roles that see it; written by caseworkers
+    "assessments:person": Case(World.pk, answers(200, 403, 403, 403), denied="person"),
+    "assessments:new": Case(World.pk, NEVER, denied="person"),
+    "assessments:edit": Case(lambda w: w.assessment(signed=False), NEVER, denied="person"),
+    "assessments:pdf": Case(
+        lambda w: w.assessment(signed=True), answers(200, 403, 403, 403), denied="person"
+    ),
+    # visits: the administrator manages but never records (issue 10, item 11)
+    "visits:person": Case(World.pk, answers(200, 403, 200, 200), denied="person"),
+    "visits:record": Case(World.pk, answers(400, 403, 403, 403), "post", {"mode": "home"}, "person"),
+    "visits:assign": Case(World.pk, answers(403, 403, 403, 302), "post", {}, "person"),
+    "visits:photo": Case(lambda w: [w.visit().pk], answers(200, 403, 200, 200), denied="person"),
+    "visits:followup-close": Case(World.followup, answers(403, 403, 403, 302), "post", {}, "person"),
+    # service discovery
+    "entitlements:township": Case(lambda w: [TOWNSHIP], answers(403, 403, 200, 200), denied="finding"),
+    "entitlements:export": Case(lambda w: [TOWNSHIP], answers(403, 403, 200, 200), denied="finding"),
+    "entitlements:finding": Case(World.finding, answers(403, 403, 200, 200), denied="finding"),
+    "entitlements:work": Case(World.finding, NEVER, "post", {"action": "rejected"}, "finding"),
+    "api:person-entitlements": Case(
+        lambda w: [w.person.id_number], answers(200, 403, 403, 403, anonymous=401), denied="person"
+    ),
+    # payment rolls: read by caseworkers, auditors and the administrator; worked by caseworkers only
+    "payments:roll": Case(World.roll, answers(403, 403, 200, 200), denied="payroll"),
+    "payments:xlsx": Case(World.roll, answers(403, 403, 200, 200), denied="payroll"),
+    "payments:again": Case(World.roll, NEVER, "post", {}, "payroll"),
+    "payments:review": Case(World.roll, NEVER, "post", {}, "payroll"),
+    "payments:approve": Case(World.roll, {**NEVER, "outsider": 403}, "post"),  # a township never approves
+    "payments:bank": Case(World.roll, NEVER, "post", {}, "payroll"),
+    # statistics of a region (the village: inside every lesser role's scope)
+    "stats:region": Case(lambda w: [VILLAGE], answers(200, 200, 200, 200), denied="region"),
+    "stats:entitlements": Case(lambda w: [VILLAGE], answers(200, 200, 200, 200), denied="region"),
+    "stats:bulletin-file": Case(
+        lambda w: [VILLAGE, 2026, 5, "xlsx"], answers(200, 200, 200, 200), denied="region"
+    ),
+    "stats:evaluation-export": Case(lambda w: [VILLAGE], answers(200, 200, 200, 200), denied="region"),
+    # public pages
+    "stats:open-csv": Case(lambda w: [w.person and COUNTY, "age"], PUBLIC),
+    "catalogweb:catalog": Case(lambda w: [COUNTY], PUBLIC),
+    "catalogweb:selfcheck": Case(lambda w: [COUNTY], PUBLIC),
+    "catalogweb:export": Case(lambda w: [COUNTY], PUBLIC),
+}
+
+
+def walk(patterns: list[Any], namespace: str = "", takes: bool = False) -> Iterator[tuple[str, bool]]:
+    """Every named URL with whether its pattern (or a parent's) takes an argument."""
+    for entry in patterns:
+        here = takes or bool(entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, inner, here)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", here
+
+
+def identifier_urls() -> list[str]:
+    """The names of the URLs that take an identifier."""
+    return sorted({name for name, takes in walk(get_resolver().url_patterns) if takes})
+
+
+def text_of(response: Any) -> str:
+    if response["Content-Type"].startswith("application/json"):
+        return json.dumps(response.json(), ensure_ascii=False)
+    return str(response.content.decode())
+
+
+def missing_cases() -> list[str]:
+    return [f"no case for URL name {name}" for name in identifier_urls() if name not in CASES]
+
+
+def test_every_url_with_an_identifier_has_a_case() -> None:
+    assert not missing_cases(), "\n".join(missing_cases())
+
+
+def test_a_new_url_with_an_identifier_and_no_case_is_caught(settings: Any) -> None:
+    from django.http import HttpResponse
+
+    from yanglao import urls
+
+    module = types.ModuleType("url_policy_probe")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path("probe/<int:pk>/", lambda request, pk: HttpResponse(), name="probe"),
+        path("probe/", lambda request: HttpResponse(), name="probe-list"),
+        *urls.urlpatterns,
+    ]
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    try:
+        assert missing_cases() == ["no case for URL name probe"]
+    finally:
+        del sys.modules[module.__name__]
+
+
+def test_every_case_names_a_url_that_exists() -> None:
+    assert sorted(set(CASES) - set(identifier_urls())) == []
+
+
+@pytest.fixture
+def callers(db: None, outsider: User, visitor: User, auditor: User) -> dict[str, User]:
+    return {
+        "outsider": outsider,
+        "visitor": visitor,
+        "carehome": User.objects.create_user("carehome", role="carehome_staff", region_id=VILLAGE),
+        "auditor": auditor,
+        "admin": User.objects.create_user("admin", role="admin"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_url_answers_the_policy(
+    name: str,
+    client: Any,
+    callers: dict[str, User],
+    township_user: User,
+    visitor: User,
+    make_person: Callable[..., Any],
+) -> None:
+    case = CASES[name]
+    world = World(township_user, visitor, make_person)
+    url = reverse(name, args=case.args(world))
+    expected = {"anonymous": 302, "outsider": 404, **case.answers}
+    got: dict[str, int] = {}
+
+    def ask(who: str) -> Any:
+        client.logout()
+        if who != "anonymous":
+            client.force_login(callers[who])
+        response = getattr(client, case.method)(url, case.data)
+        got[who] = response.status_code
+        return response
+
+    anonymous = ask("anonymous")
+    if expected["anonymous"] == 302:
+        assert anonymous["Location"].startswith(reverse("login")), name
+    before = AuditEvent.objects.filter(action=Action.DENIED).count()
+    outsider = ask("outsider")
+    if case.denied:
+        event = AuditEvent.objects.filter(action=Action.DENIED).order_by("pk").last()
+        assert AuditEvent.objects.filter(action=Action.DENIED).count() == before + 1, name
+        assert event is not None, name
+        assert (event.username, event.object_type) == ("outsider", case.denied), name
+    for role in ROLES:
+        response = ask(role)
+        if expected[role] == 403:
+            assert "当前角色" in text_of(response), (name, role)  # the refusal, in Chinese
+    assert "王秀英".encode() not in outsider.content, name
+
+    assert got == expected, name
+
+
+def test_the_administrator_may_not_record_a_visit(
+    client: Any, callers: dict[str, User], township_user: User, visitor: User, make_person: Callable[..., Any]
+) -> None:
+    """Issue 10, item 11: the administrator manages visits (assigns, plans) but never records one."""
+    from yanglao.visits.models import Visit
+
+    world = World(township_user, visitor, make_person)
+    client.force_login(callers["admin"])
+    data = {"mode": "home", "visited_at": f"{ON:%Y-%m-%dT%H:%M}", "health": "精神尚可"}
+
+    response = client.post(reverse("visits:record", args=world.pk()), data)
+
+    assert response.status_code == 403
+    assert "当前角色不能记录探访" in response.content.decode()
+    assert not Visit.objects.exists()
