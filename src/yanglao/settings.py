@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "yanglao.payments",
     "yanglao.catalogweb",
     "yanglao.stats",
+    "yanglao.jobs",
     "yanglao.web",
     "yanglao.demo",
     "yanglao.bench",
@@ -95,7 +96,7 @@ ASSESSMENT_VALIDITY_MONTHS = conf.envint("ASSESSMENT_VALIDITY_MONTHS", 12)
 API_TOKEN_DAYS = conf.envint("API_TOKEN_DAYS", 90)
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_SECONDS = 15 * 60
-# Per username, and per client address against password spraying (docs/access.md, "Accounts").
+# Per username, and per client address against password spraying (docs/access.md, "Login").
 LOGIN_IP_MAX_FAILURES = conf.envint("LOGIN_IP_MAX_FAILURES", 20)
 X_FRAME_OPTIONS = "DENY"
 # HTTPS: HSTS on secure requests; behind a TLS-terminating proxy name the header it sets.

@@ -67,6 +67,8 @@ def csv_file(folder: Path, text: str, name: str = "feed.csv") -> Path:
 def run_import(path: Path, *options: str) -> tuple[int, dict[str, Any]]:
     """Run the command with ``--json``; returns its exit status and its one JSON object."""
     out = io.StringIO()
+    if "--source" not in options:
+        options = ("--source", "旗民政局", *options)
     try:
         call_command("import", "persons", str(path), "--json", *options, stdout=out)
         status = 0
@@ -92,7 +94,8 @@ def test_the_console_command_imports_the_good_rows_of_a_gb18030_feed_and_reports
 
     result = json.loads(capsys.readouterr().out)
     assert status == 1  # errors were found
-    assert set(result) == {"created", "updated", "unchanged", "errors", "conflicts"}
+    assert set(result) == {"created", "updated", "unchanged", "errors", "errors_total", "conflicts"}
+    assert result["errors_total"] == 3
     assert (result["created"], result["updated"], result["unchanged"]) == (2, 0, 0)
     assert result["conflicts"] == []
     assert all(set(error) == {"line", "field", "reason"} for error in result["errors"])
@@ -114,7 +117,8 @@ def test_the_console_command_imports_the_good_rows_of_a_gb18030_feed_and_reports
     assert change.changes["living_arrangement"] == [None, "alone"]
     assert "death_date" not in change.changes
     batch = ImportBatch.objects.get()
-    assert (batch.status, batch.created, len(batch.errors)) == (BatchStatus.DONE, 2, 3)
+    assert (batch.status, batch.created, batch.error_count) == (BatchStatus.DONE, 2, 3)
+    assert [(e.line, e.field) for e in batch.error_rows.order_by("id")] == errors_of(result)
     assert AuditEvent.objects.filter(action=Action.IMPORT, username="命令行", address="cli").count() == 1
 
 
@@ -149,10 +153,11 @@ def test_a_clean_file_exits_0_and_prints_a_summary_without_json(tmp_path: Path, 
     path = csv_file(tmp_path, f"公民身份号码,姓名\n{WANG},王秀英\n")
     out = io.StringIO()
 
-    call_command("import", "persons", str(path), stdout=out)
+    call_command("import", "persons", str(path), "--source", "canlian", stdout=out)
 
     assert out.getvalue().strip() == "新增 1，更新 0，无变化 0，错误 0，冲突 0"
-    assert ImportBatch.objects.get().source == "feed"  # the file name when no --source is given
+    batch = ImportBatch.objects.get()  # the department named by its code or its name
+    assert (batch.source, batch.department.code) == ("旗残联", "canlian")
 
 
 def test_a_file_without_an_id_number_column_imports_nothing(tmp_path: Path, db: None) -> None:
@@ -370,10 +375,11 @@ def test_an_import_interrupted_half_way_leaves_nothing(
     monkeypatch.setattr(imports._ChunkWriter, "flush", flush_then_fail)
 
     with pytest.raises(DatabaseWentAway):
-        call_command("import", "persons", str(path), "--json", stdout=io.StringIO())
+        call_command("import", "persons", str(path), "--json", "--source", "旗民政局", stdout=io.StringIO())
 
     assert written == [3, 6]  # two chunks of the file had been written when it failed
     assert not Person.objects.exists()
     assert not PersonChange.objects.exists()
     assert not ImportBatch.objects.exists()
-    assert not AuditEvent.objects.filter(action=Action.IMPORT).exists()
+    [event] = AuditEvent.objects.filter(action=Action.IMPORT)  # the failure, audited after the rollback
+    assert event.summary == "导入 feed.csv（旗民政局）失败：中断，未写入任何数据（DatabaseWentAway）"

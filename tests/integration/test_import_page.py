@@ -37,6 +37,7 @@ def inline_imports(settings: Any) -> None:
 
 
 def upload(client: Any, text: str = FEED, name: str = "旗民政局.csv", **fields: str) -> Any:
+    fields.setdefault("source", "minzheng")
     data = {"file": SimpleUploadedFile(name, text.encode("gb18030")), **fields}
     return client.post(reverse("import-upload"), data)
 
@@ -104,7 +105,9 @@ def test_the_error_report_downloads_as_a_spreadsheet_with_the_bad_rows(
 def test_a_clean_upload_has_no_error_report(login: Any, township_user: Any) -> None:
     client = login(township_user)
 
-    started = upload(client, f"id_number,name\n{WANG},王秀英\n", "clean.csv").json()
+    started = upload(
+        client, f"id_number,name,residence_region\n{WANG},王秀英,{VILLAGE}\n", "clean.csv"
+    ).json()
 
     result = client.get(started["progress"]).json()["result"]
     assert (result["created"], result["errors"], result["report"]) == (1, 0, None)
@@ -125,14 +128,15 @@ def test_an_xlsx_upload_is_imported(login: Any, township_user: Any) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.active.append(["id_number", "name"])
-    book.active.append([WANG, "王秀英"])
+    book.active.append(["id_number", "name", "hukou_region"])
+    book.active.append([WANG, "王秀英", VILLAGE])
     buffer = io.BytesIO()
     book.save(buffer)
     client = login(township_user)
 
     started = client.post(
-        reverse("import-upload"), {"file": SimpleUploadedFile("feed.xlsx", buffer.getvalue())}
+        reverse("import-upload"),
+        {"file": SimpleUploadedFile("feed.xlsx", buffer.getvalue()), "source": "minzheng"},
     ).json()
 
     assert client.get(started["progress"]).json()["result"]["created"] == 1

@@ -100,7 +100,7 @@ def run_import(path: Path, env: dict[str, str]) -> dict[str, float]:
             str(path),
             "--json",
             "--source",
-            "基准测试",
+            "旗民政局",
         ],
         env=env,
         stdout=subprocess.PIPE,

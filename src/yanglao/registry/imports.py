@@ -8,39 +8,45 @@ Rules (docs/import.md says the same for users):
 - When a feed contradicts a value that another source set on the same or a later data date, the
   current value stays, the feed's value is kept in a :class:`Conflict` for a person to resolve.
 - Everything happens in one transaction together with the batch record: a killed import leaves nothing.
+- The source is a registered department; a user's import touches only the people in the user's scope
+  (:mod:`yanglao.registry.importscope`); the command line without ``--user`` is the operator's and
+  touches anyone.
+- Errors are stored as rows (:class:`ImportRowError`), at most ``IMPORT_MAX_ERRORS_KEPT`` of them; the
+  count stays exact. A failed import (refused, unreadable, crashed) is audited too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing
 import os
+import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core import person as spec
 from yanglao.core.idnumber import IdNumberError, parse_id_number
-from yanglao.core.records_io import FileFormatError, RowError, open_source
-from yanglao.registry import fastwrite
-from yanglao.registry.history import initial_values, latest_sources, text
+from yanglao.core.records_io import FileFormatError, ReadLimits, RowError, open_source
+from yanglao.registry.importscope import ImportRefused, RowScope, resolve_department
+from yanglao.registry.importwriter import ChunkWriter
 from yanglao.registry.models import (
     EXTRA_FIELDS,
     EXTRA_LABELS,
     BatchStatus,
-    ChangeKind,
-    Conflict,
-    ConflictStatus,
     ImportBatch,
+    ImportRowError,
     Person,
     PersonChange,
 )
@@ -50,6 +56,18 @@ ALIASES: dict[str, str] = (
 )
 CHUNK = 2000
 Progress = Callable[[int], None]
+_ChunkWriter = ChunkWriter  # the older name
+
+
+def import_limits() -> ReadLimits:
+    """The bounds files are read within (``settings.IMPORT_LIMITS``, docs/settings.md)."""
+    limits = getattr(settings, "IMPORT_LIMITS", None)
+    return limits if isinstance(limits, ReadLimits) else ReadLimits()
+
+
+def max_errors_kept() -> int:
+    """How many of an import's errors are stored (``YANGLAO_IMPORT_MAX_ERRORS_KEPT``); all are counted."""
+    return import_limits().max_errors_kept
 
 
 class _Rollback(Exception):
@@ -66,6 +84,18 @@ class ImportResult:
     rows: int = 0
     batch_id: int | None = None
     rejected: bool = False
+    error_count: int = 0  # every error found; ``errors`` keeps the first ``kept``
+    kept: int = field(default_factory=max_errors_kept)
+    failed: str = ""  # why nothing was imported: a refused source, an unreadable file
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < self.kept:
+            self.errors.append(error)
+
+    def add_errors(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.add_error(error)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +103,7 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [e.as_dict() for e in self.errors],
+            "errors_total": self.error_count,
             "conflicts": self.conflicts,
         }
 
@@ -150,7 +181,9 @@ def parsed_rows(rows: Iterator[tuple[int, dict[str, Any]]], parallel: bool = Fal
             yield from _parse_batch(batch)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         window: deque[Future[list[Parsed]]] = deque()
         for batch in _batches(rows):
             window.append(pool.submit(_parse_batch, batch))
@@ -158,6 +191,24 @@ def parsed_rows(rows: Iterator[tuple[int, dict[str, Any]]], parallel: bool = Fal
                 yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool initializer: a worker is killed when the import that started it dies (SIGTERM, SIGKILL), so
+    no orphan keeps the parent's database connection, its transaction and its locks (Linux prctl; the
+    parent check closes the window where the parent died before the call)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent check below still runs once
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def file_sha256(path: Path) -> str:
@@ -180,34 +231,44 @@ def do_import_persons(
     address: str | None = None,
     parallel: bool = False,
 ) -> ImportResult:
-    """Import one department file. ``actor`` is a user or a command-line label for the audit trail;
-    ``address`` is where the upload came from (the command line's imports are audited as ``cli``).
-    ``parallel`` parses in worker processes (command line only, see :func:`parsed_rows`)."""
+    """Import one department file. ``source`` names a registered department (its code or name).
+    ``actor`` is a user (the import is then held to the user's scope and departments) or a
+    command-line label for the audit trail; ``address`` is where the upload came from (the command
+    line's imports are audited as ``cli``). ``parallel`` parses in worker processes (command line only,
+    see :func:`parsed_rows`)."""
     as_of = as_of or timezone.localdate()
     address = address if address is not None else ("cli" if isinstance(actor, str) else "")
     actor_name = getattr(actor, "username", None) or (actor if isinstance(actor, str) else "system")
+    user = actor if hasattr(actor, "role") else None
     result = ImportResult()
+    failure = _Failure(path, source, actor, address, result)
     try:
-        src = open_source(path, ALIASES)
+        department = resolve_department(source, user)
+    except ImportRefused as exc:
+        return failure(RowError(1, "（数据来源）", str(exc)))
+    source = failure.source = department.name
+    try:
+        src = open_source(path, ALIASES, limits=import_limits())
     except FileFormatError as exc:
-        result.errors.append(RowError(1, "（文件）", str(exc)))
-        return result
-    result.errors.extend(src.header_errors)
+        return failure(RowError(1, "（文件）", str(exc)))
+    result.add_errors(src.header_errors)
     if any(e.field == "id_number" and e.line == 1 for e in src.header_errors):
-        return result
+        return failure(None)
     started = timezone.now()
+    rows = RowScope(user)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
                 source=source,
+                department=department,
                 filename=path.name,
                 sha256=file_sha256(path),
                 as_of=as_of,
-                user=actor if hasattr(actor, "role") else None,
+                user=user,
                 actor_name=actor_name,
                 started_at=started,
             )
-            writer = _ChunkWriter(batch, source, as_of, actor, actor_name, synthetic, result)
+            writer = ChunkWriter(batch, source, as_of, actor, actor_name, synthetic, result, rows, CHUNK)
             seen: dict[str, int] = {}
             unknown_seen: set[str] = set()
             for line, unknown, record, errors in parsed_rows(src.rows, parallel):
@@ -215,26 +276,28 @@ def do_import_persons(
                 for key in unknown:
                     if key not in unknown_seen:
                         unknown_seen.add(key)
-                        result.errors.append(RowError(line, key, "未知字段，该字段未导入"))
+                        result.add_error(RowError(line, key, "未知字段，该字段未导入"))
                 ident = record.get("id_number")
                 if isinstance(ident, str) and ident in seen:
                     errors.append(RowError(line, "id_number", f"与第 {seen[ident]} 行的公民身份号码重复"))
                 if errors:
-                    result.errors.extend(errors)
+                    result.add_errors(errors)
                     continue
                 seen[str(ident)] = line
-                writer.add(record)
+                writer.add(line, record)
                 if progress is not None and result.rows % CHUNK == 0:
                     progress(result.rows)
             writer.flush()
-            if all_or_nothing and result.errors:
+            result.errors.sort(key=lambda e: e.line)
+            if all_or_nothing and result.error_count:
                 raise _Rollback
             batch.finished_at = timezone.now()
             batch.rows = result.rows
             batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
-            batch.errors = [e.as_dict() for e in result.errors]
+            batch.error_count = result.error_count
             batch.conflicts = len(result.conflicts)
             batch.save()
+            save_errors(batch, result.errors)
             result.batch_id = batch.pk
             audit(
                 actor,
@@ -242,14 +305,19 @@ def do_import_persons(
                 object_type="import",
                 object_id=str(batch.pk),
                 summary=f"导入 {path.name}（{source}）：新增 {result.created}，更新 {result.updated}，"
-                f"无变化 {result.unchanged}，错误 {len(result.errors)}，冲突 {len(result.conflicts)}",
+                f"无变化 {result.unchanged}，错误 {result.error_count}，冲突 {len(result.conflicts)}",
                 address=address,
             )
     except _Rollback:
         result.rejected = True
         result.created = result.updated = result.unchanged = 0
         result.conflicts = []
-        _record_rejection(path, source, as_of, actor, actor_name, started, result, address)
+        _record_rejection(path, department, as_of, actor, actor_name, started, result, address)
+    except Exception as exc:
+        failure.audit(f"中断，未写入任何数据（{type(exc).__name__}）")
+        raise
+    if rows.refused_existing:
+        _audit_refused(actor, path, source, rows.refused_existing, address)
     if result.created + result.updated >= ANALYZE_AFTER:
         refresh_statistics()
     if progress is not None:
@@ -269,9 +337,63 @@ def refresh_statistics() -> None:
             cursor.execute(f'ANALYZE "{table}"')
 
 
+def save_errors(batch: ImportBatch, errors: Iterable[RowError]) -> None:
+    """Store a batch's kept errors as rows (the field and reason cut to their columns' length)."""
+    ImportRowError.objects.bulk_create(
+        (
+            ImportRowError(batch=batch, line=e.line, field=e.field[:100], reason=e.reason[:500])
+            for e in errors
+        ),
+        batch_size=1000,
+    )
+
+
+def batch_errors(batch: ImportBatch) -> Iterator[ImportRowError]:
+    """A batch's stored errors in file order, streamed (for the error report)."""
+    return batch.error_rows.order_by("line", "id").iterator(chunk_size=2000)
+
+
+class _Failure:
+    """An import that wrote nothing: its errors returned, the attempt audited."""
+
+    def __init__(self, path: Path, source: str, actor: Any, address: str, result: ImportResult) -> None:
+        self.path, self.source, self.actor, self.address, self.result = path, source, actor, address, result
+
+    def __call__(self, error: RowError | None) -> ImportResult:
+        if error is not None:
+            self.result.add_error(error)
+        self.result.failed = (error or self.result.errors[0]).reason
+        self.audit(self.result.failed)
+        return self.result
+
+    def audit(self, reason: str) -> None:
+        with contextlib.suppress(DatabaseError):  # the database itself went away: nothing can be written
+            audit(
+                self.actor,
+                Action.IMPORT,
+                object_type="import",
+                summary=f"导入 {self.path.name}（{self.source}）失败：{reason}"[:300],
+                detail={"failed": True},
+                address=self.address,
+            )
+
+
+def _audit_refused(actor: Any, path: Path, source: str, count: int, address: str) -> None:
+    """Rows naming people registered outside the uploader's scope: the uploader is told nothing, the
+    audit trail is."""
+    audit(
+        actor,
+        Action.DENIED,
+        object_type="import",
+        summary=f"导入 {path.name}（{source}）：{count} 行涉及管辖区域外的人员，已拒绝",
+        detail={"rows": count},
+        address=address,
+    )
+
+
 def _record_rejection(
     path: Path,
-    source: str,
+    department: Any,
     as_of: dt.date,
     actor: Any,
     actor_name: str,
@@ -281,7 +403,8 @@ def _record_rejection(
 ) -> None:
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            source=source,
+            source=department.name,
+            department=department,
             filename=path.name,
             sha256=file_sha256(path),
             as_of=as_of,
@@ -291,148 +414,15 @@ def _record_rejection(
             finished_at=timezone.now(),
             status=BatchStatus.REJECTED,
             rows=result.rows,
-            errors=[e.as_dict() for e in result.errors],
+            error_count=result.error_count,
         )
+        save_errors(batch, result.errors)
         result.batch_id = batch.pk
         audit(
             actor,
             Action.IMPORT,
             object_type="import",
             object_id=str(batch.pk),
-            summary=f"导入 {path.name}（{source}）被整体拒绝：错误 {len(result.errors)}",
+            summary=f"导入 {path.name}（{department.name}）被整体拒绝：错误 {result.error_count}",
             address=address,
         )
-
-
-class _ChunkWriter:
-    """Buffers valid records and writes them a chunk at a time (one query per kind per chunk)."""
-
-    def __init__(
-        self,
-        batch: ImportBatch,
-        source: str,
-        as_of: dt.date,
-        actor: Any,
-        actor_name: str,
-        synthetic: bool,
-        result: ImportResult,
-    ) -> None:
-        self.batch, self.source, self.as_of = batch, source, as_of
-        self.actor = actor if hasattr(actor, "role") else None
-        self.actor_name, self.synthetic, self.result = actor_name, synthetic, result
-        self.pending: list[dict[str, Any]] = []
-        self.batches: dict[int, tuple[str, dt.date]] = {}
-
-    def add(self, record: dict[str, Any]) -> None:
-        self.pending.append(record)
-        if len(self.pending) >= CHUNK:
-            self.flush()
-
-    def _change(self, person_id: int, kind: str, changes: dict[str, list[str | None]]) -> dict[str, Any]:
-        return {
-            "person_id": person_id,
-            "kind": kind,
-            "source": self.source,
-            "batch_id": self.batch.pk,
-            "actor_id": self.actor.pk if self.actor is not None else None,
-            "actor_name": self.actor_name,
-            "as_of": self.as_of,
-            "changes": changes,
-        }
-
-    def _creations(
-        self, persons: Iterable[Person], change_rows: Sequence[Mapping[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """The creation events of imported records (see :func:`history.creation_event`) as change rows."""
-        later: dict[int, list[dict[str, Any]]] = {}
-        for row in change_rows:
-            later.setdefault(row["person_id"], []).append(row["changes"])
-        created = [(p, p.created_batch_id) for p in persons if p.created_batch_id is not None]
-        missing = {batch for _, batch in created} - self.batches.keys()
-        for pk, batch_source, batch_as_of in ImportBatch.objects.filter(pk__in=missing).values_list(
-            "pk", "source", "as_of"
-        ):
-            self.batches[pk] = (batch_source, batch_as_of)
-        out = []
-        for person, batch in created:
-            batch_source, batch_as_of = self.batches[batch]
-            values = initial_values(person, later.get(person.pk, []))
-            out.append(
-                {"person_id": person.pk, "source": batch_source, "as_of": batch_as_of, "changes": values}
-            )
-        return out
-
-    def flush(self) -> None:
-        records, self.pending = self.pending, []
-        if not records:
-            return
-        ids = [r["id_number"] for r in records]
-        existing = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
-        change_rows = list(
-            PersonChange.objects.filter(person__in=existing.values())
-            .order_by("id")
-            .values("person_id", "source", "as_of", "changes")
-        )
-        sources = latest_sources([*self._creations(existing.values(), change_rows), *change_rows])
-        open_conflicts = {
-            (c.person_id, c.field, c.proposed_value, c.proposed_source)
-            for c in Conflict.objects.filter(person__in=existing.values(), status=ConflictStatus.OPEN)
-        }
-        created: list[dict[str, Any]] = []
-        updated: list[Person] = []
-        changes: list[dict[str, Any]] = []
-        conflicts: list[Conflict] = []
-        touched: set[str] = set()
-        for record in records:
-            person = existing.get(record["id_number"])
-            values = {k: v for k, v in record.items() if k != "id_number" and v is not None}
-            if person is None:
-                created.append(record)
-                continue
-            diff: dict[str, list[str | None]] = {}
-            for name, value in values.items():
-                current = getattr(person, name)
-                if current == value or (current in (None, "") and value in (None, "")):
-                    continue
-                last = sources.get(person.pk, {}).get(name)
-                if last is not None and last[0] != self.source and last[1] >= self.as_of:
-                    key = (person.pk, name, text(value), self.source)
-                    conflict = Conflict(
-                        person=person,
-                        field=name,
-                        current_value=text(current),
-                        current_source=last[0],
-                        current_as_of=last[1],
-                        proposed_value=text(value),
-                        proposed_source=self.source,
-                        proposed_as_of=self.as_of,
-                        batch=self.batch,
-                    )
-                    self.result.conflicts.append(conflict.as_dict())
-                    if key not in open_conflicts:
-                        open_conflicts.add(key)
-                        conflicts.append(conflict)
-                    continue
-                diff[name] = [text(current) or None, text(value)]
-                setattr(person, name, value)
-            if diff:
-                updated.append(person)
-                touched.update(diff)
-                changes.append(self._change(person.pk, ChangeKind.FEED, diff))
-            else:
-                self.result.unchanged += 1
-        if created:
-            rows = []
-            for record, pk in zip(created, fastwrite.allocate_ids(Person, len(created)), strict=True):
-                row = {k: v for k, v in record.items() if v is not None}
-                row["id"], row["synthetic"], row["created_batch_id"] = pk, self.synthetic, self.batch.pk
-                rows.append(row)
-            fastwrite.insert(Person, rows)
-        if updated:
-            Person.objects.bulk_update(updated, sorted(touched | {"updated_at"}), batch_size=500)
-        for change, pk in zip(changes, fastwrite.allocate_ids(PersonChange, len(changes)), strict=True):
-            change["id"] = pk
-        fastwrite.insert(PersonChange, changes)
-        Conflict.objects.bulk_create(conflicts, batch_size=1000)
-        self.result.created += len(created)
-        self.result.updated += len(updated)

@@ -233,15 +233,55 @@ class Conflict(models.Model):
         }
 
 
+class Department(models.Model):
+    """A department of the jurisdiction whose files are imported (公安、卫健、医保、残联、人社、民政 …).
+
+    An import names one of these as its source; ``importer_roles`` are the roles that may import for it
+    (a role not listed may not label a file as this department's). ``region`` limits the department to
+    users inside it; empty means the whole installation."""
+
+    code = models.SlugField("部门代码", max_length=32, unique=True)
+    name = models.CharField("部门名称", max_length=100, unique=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    importer_roles = models.JSONField("可导入的角色", default=list, blank=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "数据来源部门"
+        verbose_name_plural = "数据来源部门"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class BatchStatus(models.TextChoices):
     DONE = "done", "已完成"
     REJECTED = "rejected", "全部未导入（有错误）"
 
 
 class ImportBatch(models.Model):
-    """One department file imported. Written in the same transaction as its rows: a killed import leaves none."""
+    """One department file imported. Written in the same transaction as its rows: a killed import leaves none.
+
+    Its errors are rows of :class:`ImportRowError`, as many as the setting ``IMPORT_MAX_ERRORS_KEPT``
+    allows; ``error_count`` is the exact number found."""
 
     source = models.CharField("数据来源", max_length=100)
+    department = models.ForeignKey(
+        Department,
+        verbose_name="数据来源部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     filename = models.CharField("文件名", max_length=255)
     sha256 = models.CharField("文件摘要", max_length=64)
     as_of = models.DateField("数据日期")
@@ -254,7 +294,7 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField("新增", default=0)
     updated = models.PositiveIntegerField("更新", default=0)
     unchanged = models.PositiveIntegerField("无变化", default=0)
-    errors = models.JSONField("错误", default=list)
+    error_count = models.PositiveIntegerField("错误", default=0)
     conflicts = models.PositiveIntegerField("冲突", default=0)
 
     class Meta:
@@ -264,3 +304,20 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.source}）"
+
+
+class ImportRowError(models.Model):
+    """One error of an import: its line in the file, the field and the reason."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="error_rows")
+    line = models.PositiveIntegerField("行号")
+    field = models.CharField("字段", max_length=100)
+    reason = models.CharField("原因", max_length=500)
+
+    class Meta:
+        verbose_name = "导入错误"
+        verbose_name_plural = "导入错误"
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.field}: {self.reason}"

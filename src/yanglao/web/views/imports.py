@@ -1,16 +1,16 @@
-"""The import page: upload a department file, watch the progress bar, download the error report."""
+"""The import page: upload a department file, watch the progress bar, download the error report.
+
+The upload is imported by a worker process (a :class:`~yanglao.jobs.models.Job`), never inside the
+request; the page polls the job's row. A refused upload is audited and leaves no file behind."""
 
 from __future__ import annotations
 
-import shutil
-import threading
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,9 +21,12 @@ from yanglao.accounts.scope import require
 from yanglao.audit.log import audit, client_address
 from yanglao.audit.models import Action
 from yanglao.core.records_io import FORMATS
-from yanglao.registry.imports import do_import_persons
+from yanglao.jobs import runner
+from yanglao.jobs.models import Job, JobState
+from yanglao.registry.importjob import KIND, discard_upload, uploads_folder
+from yanglao.registry.imports import batch_errors, import_limits
+from yanglao.registry.importscope import ImportRefused, allowed_departments, resolve_department
 from yanglao.registry.models import ImportBatch
-from yanglao.web.progress import TASKS, count_rows
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -33,75 +36,97 @@ def _require_importer(request: HttpRequest) -> None:
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
-    batches = ImportBatch.objects.filter(user=current_user(request))[:20]
-    return render(request, "web/import.html", {"batches": batches, "formats": sorted(FORMATS)})
+    user = current_user(request)
+    batches = ImportBatch.objects.filter(user=user)[:20]
+    context = {"batches": batches, "formats": sorted(FORMATS), "departments": allowed_departments(user)}
+    return render(request, "web/import.html", context)
 
 
-def _run(key: str, path: Path, source: str, user: Any, all_or_nothing: bool, address: str) -> None:
-    try:
-        result = do_import_persons(
-            path,
-            source=source,
-            actor=user,
-            all_or_nothing=all_or_nothing,
-            progress=lambda done: TASKS.update(key, done=done),
-            address=address,
-        )
-        summary = result.as_dict()
-        summary["errors"] = len(result.errors)
-        summary["conflicts"] = len(result.conflicts)
-        summary["rejected"] = result.rejected
-        summary["batch"] = result.batch_id
-        summary["report"] = (
-            reverse("import-errors", args=[result.batch_id]) if result.batch_id and result.errors else None
-        )
-        TASKS.update(key, finished=True, result=summary)
-    except Exception as exc:  # the page must learn that the import failed, whatever the cause
-        TASKS.update(key, finished=True, result={"failed": f"导入失败，未写入任何数据：{exc}"})
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        if not getattr(settings, "IMPORT_INLINE", False):
-            connection.close()
+def _refuse(request: HttpRequest, name: str, reason: str) -> JsonResponse:
+    """A refused upload: audited (the file, if any, is never kept), answered with the reason."""
+    audit(
+        request.user,
+        Action.IMPORT,
+        request=request,
+        object_type="import",
+        summary=f"上传 {name} 被拒绝：{reason}"[:300],
+        detail={"failed": True},
+    )
+    return JsonResponse({"error": reason}, status=400)
 
 
 @login_required
 @require_POST
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
+    user = current_user(request)
     upload = request.FILES.get("file")
     if upload is None:
         return JsonResponse({"error": "请选择文件"}, status=400)
-    suffix = Path(upload.name or "").suffix.lower()
+    name = Path(upload.name or "upload").name
+    suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
-        return JsonResponse(
-            {"error": f"不支持的文件类型“{suffix}”：请使用 CSV、XLSX、JSONL 或 Parquet"}, status=400
-        )
-    key = uuid.uuid4().hex
+        return _refuse(request, name, f"不支持的文件类型“{suffix}”：请使用 CSV、XLSX、JSONL 或 Parquet")
+    limit = import_limits().max_bytes
+    if upload.size is not None and upload.size > limit:
+        mb = 1024 * 1024
+        return _refuse(request, name, f"文件过大：{upload.size / mb:,.1f} MB，上限为 {limit / mb:,.0f} MB")
+    try:
+        department = resolve_department(request.POST.get("source", ""), user)
+    except ImportRefused as exc:
+        return _refuse(request, name, str(exc))
+    try:
+        as_of = dt.date.fromisoformat(request.POST["as_of"]) if request.POST.get("as_of") else None
+    except ValueError:
+        return _refuse(request, name, "数据日期应为 YYYY-MM-DD")
     # Kept under the user's own file name: the batch and the audit trail name the file the user chose.
-    folder = Path(settings.HOME) / "uploads" / key
+    folder = uploads_folder() / uuid.uuid4().hex
     folder.mkdir(parents=True)
-    path = folder / Path(upload.name or f"upload{suffix}").name
+    path = folder / name
     with path.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
-    source = request.POST.get("source", "").strip() or Path(upload.name or "upload").stem
-    TASKS.start(key, count_rows(path), current_user(request).pk)
-    all_or_nothing = request.POST.get("all_or_nothing") == "on"
-    args = (key, path, source[:100], request.user, all_or_nothing, client_address(request))
-    if getattr(settings, "IMPORT_INLINE", False):
-        _run(*args)
-    else:
-        threading.Thread(target=_run, args=args, daemon=True).start()
-    return JsonResponse({"task": key, "progress": reverse("import-progress", args=[key])})
+    job = Job.objects.create(
+        kind=KIND,
+        user=user,
+        params={
+            "path": str(path),
+            "department": department.code,
+            "all_or_nothing": request.POST.get("all_or_nothing") == "on",
+            "address": client_address(request),
+            "as_of": as_of.isoformat() if as_of else None,
+        },
+    )
+    try:
+        runner.start(job)
+    except OSError as exc:
+        discard_upload(path)
+        Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=f"无法启动导入进程：{exc}"[:500])
+    return JsonResponse({"task": job.pk, "progress": reverse("import-progress", args=[job.pk])})
+
+
+def job_outcome(job: Job) -> dict[str, Any] | None:
+    """What the page shows when the job has ended: the counts and the report's link, or why it failed."""
+    if not job.finished:
+        return None
+    if job.state == JobState.FAILED:
+        return {"failed": job.error or "导入失败，未写入任何数据"}
+    result = dict(job.result)
+    if result.get("failed"):
+        return {"failed": f"导入失败，未写入任何数据：{result['failed']}"}
+    batch = result.get("batch")
+    result["report"] = reverse("import-errors", args=[batch]) if batch and result.get("errors") else None
+    return result
 
 
 @login_required
 def import_progress(request: HttpRequest, key: str) -> HttpResponse:
     _require_importer(request)
-    task = TASKS.get(key)
-    if task is None or task["owner"] != request.user.pk:
+    job = Job.objects.filter(pk=int(key), kind=KIND).first() if key.isdigit() else None
+    if job is None or job.user_id != request.user.pk:
         raise Http404
-    return JsonResponse({k: task[k] for k in ("done", "total", "finished", "result")})
+    job = runner.check(job)
+    return JsonResponse({**job.as_progress(), "result": job_outcome(job)})
 
 
 @login_required
@@ -119,8 +144,8 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     sheet.append(["行号", "字段", "原因"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for error in batch.errors:
-        sheet.append([error["line"], error["field"], error["reason"]])
+    for error in batch_errors(batch):
+        sheet.append([error.line, error.field, error.reason])
     sheet.column_dimensions["A"].width = 8
     sheet.column_dimensions["B"].width = 22
     sheet.column_dimensions["C"].width = 80

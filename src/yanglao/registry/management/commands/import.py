@@ -1,4 +1,4 @@
-"""``yanglao import persons FILE [--source NAME] [--json] [--all-or-nothing]``;
+"""``yanglao import persons FILE --source DEPT [--user USERNAME] [--json] [--all-or-nothing]``;
 ``yanglao import enrolments FILE --source NAME [--json]`` (享受记录, :mod:`yanglao.entitlements.imports`)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from yanglao.core.progress import TerminalBar, count_rows
 from yanglao.registry.imports import do_import_persons
-from yanglao.web.progress import TerminalBar, count_rows
 
 
 class Command(BaseCommand):
@@ -21,7 +21,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=["persons", "enrolments"], help="导入的数据种类")
         parser.add_argument("file", type=Path)
-        parser.add_argument("--source", help="数据来源（部门名称），默认为文件名")
+        parser.add_argument("--source", help="数据来源：已登记部门的代码或名称（人员数据必填）")
+        parser.add_argument(
+            "--user", help="以该用户的身份导入：只导入其管辖区域内的人员，只能选其可导入的部门"
+        )
         parser.add_argument("--as-of", type=dt.date.fromisoformat, help="数据日期 YYYY-MM-DD，默认为今天")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         parser.add_argument("--all-or-nothing", action="store_true", help="有任何错误则整个文件不导入")
@@ -33,11 +36,19 @@ class Command(BaseCommand):
         if options["kind"] == "enrolments":
             self.enrolments(path, options)
             return
+        actor: Any = "命令行"
+        if options["user"]:
+            from yanglao.accounts.models import User
+
+            actor = User.objects.filter(username=options["user"], is_active=True).first()
+            if actor is None:
+                raise CommandError(f"用户不存在或已停用：{options['user']}")
         bar = None if options["json"] or not sys.stderr.isatty() else TerminalBar("导入", count_rows(path))
         result = do_import_persons(
             path,
-            source=options["source"] or path.stem,
-            actor="命令行",
+            source=options["source"] or "",
+            actor=actor,
+            address="cli",
             as_of=options["as_of"],
             all_or_nothing=options["all_or_nothing"],
             progress=bar.update if bar else None,
@@ -50,12 +61,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"新增 {result.created}，更新 {result.updated}，无变化 {result.unchanged}，"
-                f"错误 {len(result.errors)}，冲突 {len(result.conflicts)}"
+                f"错误 {result.error_count}，冲突 {len(result.conflicts)}"
                 + ("（有错误，整个文件未导入）" if result.rejected else "")
+                + (f"（仅列出前 {len(result.errors)} 条）" if result.error_count > len(result.errors) else "")
             )
             for error in result.errors:
                 self.stdout.write(f"  第 {error.line} 行 {error.field}：{error.reason}")
-        if result.errors:
+        if result.error_count:
             sys.exit(1)
 
     def enrolments(self, path: Path, options: dict[str, Any]) -> None:

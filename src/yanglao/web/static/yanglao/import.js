@@ -8,15 +8,21 @@
   var outcome = document.getElementById("outcome");
 
   function show(html) { outcome.hidden = false; outcome.innerHTML = html; }
+  // Messages may quote the file or the form (a file name, a source): shown as text, never as markup.
+  function showError(message) {
+    var p = document.createElement("p"); p.className = "error"; p.textContent = message;
+    outcome.hidden = false; outcome.replaceChildren(p);
+  }
 
   function poll(url) {
     fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (task) {
       var share = task.total ? Math.min(100, Math.round(100 * task.done / task.total)) : 0;
       bar.value = task.finished ? 100 : share;
-      text.textContent = task.finished ? "完成" : "已处理 " + task.done + " / " + task.total + " 行（" + share + "%）";
-      if (!task.finished) { setTimeout(function () { poll(url); }, 500); return; }
+      text.textContent = task.finished ? "完成" : (task.state === "queued" ? "排队中…" :
+        "已处理 " + task.done + " / " + task.total + " 行（" + share + "%）");
+      if (!task.finished) { setTimeout(function () { poll(url); }, 1000); return; }
       var res = task.result || {};
-      if (res.failed) { show('<p class="error">' + res.failed + "</p>"); return; }
+      if (res.failed) { showError(res.failed); return; }
       var html = "<p>新增 <strong>" + res.created + "</strong>，更新 <strong>" + res.updated + "</strong>，无变化 " +
         res.unchanged + "，错误 <strong>" + res.errors + "</strong>，冲突 " + res.conflicts + "。</p>";
       if (res.rejected) { html += '<p class="error">文件有错误，按要求整个文件未导入。</p>'; }
@@ -36,7 +42,7 @@
     request.onload = function () {
       var data = {};
       try { data = JSON.parse(request.responseText); } catch (e) { data = {error: "服务器错误"}; }
-      if (request.status !== 200) { box.hidden = true; show('<p class="error">' + (data.error || "上传失败") + "</p>"); return; }
+      if (request.status !== 200) { box.hidden = true; showError(data.error || "上传失败"); return; }
       poll(data.progress);
     };
     request.send(new FormData(form));

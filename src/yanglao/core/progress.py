@@ -1,12 +1,14 @@
-"""Progress of long work: a bar on the terminal, and a small registry the web pages poll."""
+"""Progress of long work on the terminal, and the row count a progress bar needs.
+
+Pure Python (no Django): the registry, the jobs and the commands all use it. The web's progress bar
+polls the job's row in the database (:mod:`yanglao.jobs`), not anything kept in a process."""
 
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 
 def count_rows(path: Path) -> int:
@@ -60,27 +62,3 @@ class TerminalBar:
         self.update(self.total)
         self.stream.write("\n")
         self.stream.flush()
-
-
-class Tasks:
-    """In-process registry of background tasks (an upload being imported), polled by the browser."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._tasks: dict[str, dict[str, Any]] = {}
-
-    def start(self, key: str, total: int, owner: int) -> None:
-        with self._lock:
-            self._tasks[key] = {"done": 0, "total": total, "finished": False, "owner": owner, "result": None}
-
-    def update(self, key: str, **values: Any) -> None:
-        with self._lock:
-            self._tasks[key].update(values)
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        with self._lock:
-            task = self._tasks.get(key)
-            return dict(task) if task else None
-
-
-TASKS = Tasks()
