@@ -99,7 +99,7 @@ def open_source(
         mapped, errors, raw = open_xlsx(path, aliases, required, limits)
     else:
         mapped, errors, raw = open_parquet(path, aliases, required)
-    rows = guarded(raw, limits, NO_DATA)
+    rows = guarded(raw, limits, NO_DATA, cells_checked=fmt == "csv")
     return Source(path, fmt, encoding, [m for m in mapped if m], errors, rows)
 
 

@@ -80,22 +80,25 @@ def zip_row(mapped: list[str | None], cells: Any) -> dict[str, Any]:
 Rows = Generator[tuple[int, dict[str, Any]], None, None]
 
 
-def guarded(rows: Rows, limits: ReadLimits, empty: str) -> Rows:
-    """``rows`` with the limits applied; a file without a data row raises ``FileFormatError(empty)``."""
+def guarded(rows: Rows, limits: ReadLimits, empty: str, cells_checked: bool = False) -> Rows:
+    """``rows`` with the limits applied (the cells too, unless the reader has ``cells_checked``); a file
+    without a data row raises ``FileFormatError(empty)``."""
     first = next(rows, None)
     if first is None:
         rows.close()
         raise FileFormatError(empty)
-    return _limited(chain([first], rows), rows, limits)
+    return _limited(chain([first], rows), rows, limits, cells_checked)
 
 
-def _limited(rows: Iterator[tuple[int, dict[str, Any]]], inner: Rows, limits: ReadLimits) -> Rows:
+def _limited(
+    rows: Iterator[tuple[int, dict[str, Any]]], inner: Rows, limits: ReadLimits, cells_checked: bool
+) -> Rows:
     try:
         for count, (line, row) in enumerate(rows, start=1):
             if count > limits.max_rows:
                 yield line, {UNREADABLE: f"超过 {limits.max_rows:,} 行数据的上限：本行及以后的行未读取"}
                 return
-            problem = cell_problem(row, limits.max_field_chars)
+            problem = None if cells_checked else cell_problem(row, limits.max_field_chars)
             yield line, ({UNREADABLE: problem} if problem else row)
     finally:
         inner.close()

@@ -21,6 +21,7 @@ from yanglao.core.records_io.base import (
     FileFormatError,
     ReadLimits,
     Rows,
+    cell_problem,
     map_header,
     zip_row,
 )
@@ -177,6 +178,11 @@ def open_csv(
                 if not any(c.strip() for c in cells):
                     continue
                 row = zip_row(mapped, cells)
+                if max(map(len, cells)) > limits.max_field_chars:  # every cell text: checked at C speed
+                    problem = cell_problem(row, limits.max_field_chars)
+                    if problem is not None:
+                        yield start, {UNREADABLE: problem}
+                        continue
                 if len(cells) != width:
                     row[WIDTH] = f"本行有 {len(cells)} 列，列名行有 {width} 列"
                 yield start, row
