@@ -23,7 +23,7 @@ USAGE = """用法: yanglao <命令> [参数]
   serve [--host H] [--port P]           启动网站服务
   migrate                               创建或升级数据库
   createadmin                           创建系统管理员
-  import persons FILE [--source NAME] [--as-of D] [--json] [--all-or-nothing]
+  import persons FILE --source DEPT [--user U] [--as-of D] [--json] [--all-or-nothing]
                                         导入部门人员数据（CSV/XLSX/JSONL/Parquet）
   import enrolments FILE --source NAME  导入待遇享受（发放）数据
   catalog list|show|check|diff|test     基本养老服务清单
