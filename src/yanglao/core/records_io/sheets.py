@@ -45,7 +45,7 @@ def check_xlsx_archive(path: Path, limits: ReadLimits) -> None:
             "请分成几个文件，或另存为 CSV"
         )
     shared = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
-    if shared > limits.max_shared_strings_bytes:  # read whole into memory, at about 7 bytes a byte
+    if shared > limits.max_shared_strings_bytes:  # read whole into memory, at about 6 bytes a byte
         raise FileFormatError(
             f"XLSX 文件的共享字符串表解压后有 {shared / MB:,.0f} MB，超过上限 "
             f"{limits.max_shared_strings_bytes / MB:,.0f} MB：请分成几个文件，或另存为 CSV"
