@@ -80,6 +80,7 @@ def test_killing_the_import_kills_its_workers_and_the_next_import_succeeds(tmp_p
         workers = children_of(parent.pid)
     assert workers, "the import never started its parsing workers"
     time.sleep(1.0)  # well into the file
+    assert parent.poll() is None, "the import ended before it could be killed: use a bigger file"
 
     parent.send_signal(signal.SIGKILL)
     parent.wait()
