@@ -339,3 +339,31 @@ def test_the_administrator_may_not_record_a_visit(
     assert response.status_code == 403
     assert "当前角色不能记录探访" in response.content.decode()
     assert not Visit.objects.exists()
+
+
+MENU = {
+    "visits:index": "visits.read",
+    "entitlements:index": "entitlements.read",
+    "payments:index": "payments.read",
+    "assessments:index": "assessments.read",
+    "import": "persons.import",
+    "audit": "audit.read",
+}
+
+
+@pytest.mark.parametrize("who", ["township", *ROLES])
+def test_the_menu_offers_what_the_table_allows_and_each_link_opens(
+    who: str, client: Any, callers: dict[str, User], township_user: User
+) -> None:
+    from yanglao.accounts.scope import may
+
+    user = township_user if who == "township" else callers[who]
+    client.force_login(user)
+
+    html = client.get(reverse("home")).content.decode()
+
+    offered = {name for name in MENU if f'href="{reverse(name)}"' in html}
+    assert offered == {name for name, verb in MENU.items() if may(user, verb)}
+    for name in MENU:
+        expected = {200, 302} if name in offered else {403}  # 302: a township's list opens on its township
+        assert client.get(reverse(name)).status_code in expected, name

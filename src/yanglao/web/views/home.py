@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yanglao.accounts.current import current_user
+from yanglao.accounts.scope import require
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.audit.reading import mask_query, matching, readable_events, shown_summary
@@ -28,9 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The events the reader may see (their region's; all for the administrator); the read audited."""
+    require(request, "audit.read")
     user = current_user(request)
-    if not user.can_audit:
-        raise Http404
     events = readable_events(user)
     query = request.GET.get("q", "").strip()
     if query:
