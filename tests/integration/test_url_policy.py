@@ -367,3 +367,22 @@ def test_the_menu_offers_what_the_table_allows_and_each_link_opens(
     for name in MENU:
         expected = {200, 302} if name in offered else {403}  # 302: a township's list opens on its township
         assert client.get(reverse(name)).status_code in expected, name
+
+
+def test_a_visitor_of_another_township_named_in_a_form_is_denied_and_audited(
+    client: Any, township_user: User, visitor: User, make_person: Callable[..., Any]
+) -> None:
+    """An identifier in a form's body follows the same policy: 404 outside the scope, audited."""
+    from yanglao.visits.models import Assignment, Visitor, VisitorKind
+
+    world = World(township_user, visitor, make_person)
+    person = world.person
+    far = Visitor.objects.create(name="赵网格", kind=VisitorKind.GRID, village_id="152223101001")
+    client.force_login(township_user)
+
+    response = client.post(reverse("visits:assign", args=[person.pk]), {"visitor": far.pk, "note": "试探"})
+
+    assert response.status_code == 404
+    event = AuditEvent.objects.filter(action=Action.DENIED).get()
+    assert (event.username, event.object_type, event.object_id) == ("township", "visitor", str(far.pk))
+    assert not Assignment.objects.filter(visitor=far).exists()

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from yanglao.accounts.models import Role
-from yanglao.accounts.scope import PERMISSIONS, may, role_of, scope_of
+from yanglao.accounts.scope import PERMISSIONS, deny, may, role_of, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
@@ -115,5 +115,12 @@ def access_followup(request: HttpRequest, pk: int, *, purpose: str) -> FollowUp:
 def access_visitor(request: HttpRequest, pk: int) -> Visitor:
     visitor = scoped_visitors(request.user).filter(pk=pk, active=True).first()
     if visitor is None:
-        raise Http404("未找到该探访人员")
+        raise deny(
+            request,
+            exists=Visitor.objects.filter(pk=pk, active=True).exists(),
+            object_type="visitor",
+            object_id=str(pk),
+            what="指定探访人员",
+            message="未找到该探访人员",
+        )
     return visitor
