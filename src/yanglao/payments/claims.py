@@ -47,10 +47,13 @@ def held_elsewhere(catalog: str, keys: Iterable[Key], roll: int | None) -> dict[
     """The keys among ``keys`` claimed by a roll other than ``roll``, with that roll's id."""
     wanted = set(keys)
     people = sorted({k[0] for k in wanted})
+    months = sorted({k[2] for k in wanted})  # not the whole history of each person
     out: dict[Key, int] = {}
     for n in range(0, len(people), CHUNK):
         rows = (
-            PaymentClaim.objects.filter(catalog=catalog, person_id__in=people[n : n + CHUNK])
+            PaymentClaim.objects.filter(
+                catalog=catalog, person_id__in=people[n : n + CHUNK], service_month__in=months
+            )
             .exclude(roll_id=roll)
             .values_list("person_id", "service_code", "service_month", "recovery", "roll_id")
         )
