@@ -386,3 +386,22 @@ def test_a_visitor_of_another_township_named_in_a_form_is_denied_and_audited(
     event = AuditEvent.objects.filter(action=Action.DENIED).get()
     assert (event.username, event.object_type, event.object_id) == ("township", "visitor", str(far.pk))
     assert not Assignment.objects.filter(visitor=far).exists()
+
+
+def test_the_error_pages_are_in_chinese_and_name_no_record(rf: Any, outsider: User) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from django.views import defaults
+
+    request = rf.get("/persons/12345/")
+    request.user = outsider
+
+    not_found = defaults.page_not_found(request, Http404("未找到该老年人"))
+    refused = defaults.permission_denied(request, PermissionDenied("当前角色不能审批发放表"))
+    broken = defaults.server_error(request)
+
+    assert (not_found.status_code, refused.status_code, broken.status_code) == (404, 403, 500)
+    assert "未找到" in not_found.content.decode()
+    assert "12345" not in not_found.content.decode()
+    assert "当前角色不能审批发放表" in refused.content.decode()
+    assert "服务器内部错误" in broken.content.decode()
