@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from tests.conftest import frozen_now
 from tests.integration.test_payments_roll import (
     TOWNSHIP,
     enrol,
@@ -50,7 +50,7 @@ def in_two_rolls(
 def copy_as_township_roll(county_roll: PaymentRoll, preparer: Any, reviewer: Any) -> PaymentRoll:
     """The township's share of ``county_roll`` as a reviewed township roll of the same month, as the
     race of two prepares made it before claims existed (its lines hold no claim)."""
-    now = timezone.now()
+    now = frozen_now()
     roll = PaymentRoll.objects.create(
         catalog=county_roll.catalog, month=county_roll.month, region=region(TOWNSHIP),
         state=RollState.REVIEWED, evaluation_day=county_roll.evaluation_day,
