@@ -14,7 +14,6 @@ Every ``*/access.py`` module asks these functions; none keeps its own role sets 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,10 +130,6 @@ def scope_of(user: Any) -> Scope:
 def may(user: Any, verb: str) -> bool:
     """Whether the user's role may ever do ``verb`` (somewhere in their scope)."""
     return role_of(user) in PERMISSIONS[verb]
-
-
-def may_all(user: Any, verbs: Iterable[str]) -> bool:
-    return all(may(user, verb) for verb in verbs)
 
 
 def require(request: HttpRequest, verb: str) -> None:
