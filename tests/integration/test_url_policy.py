@@ -32,7 +32,7 @@ VILLAGE = "152223100001"  # 龙腾社区, 音德尔镇: the visitor's and the ca
 TOWNSHIP = "152223100000"  # 音德尔镇
 COUNTY = "152223"  # 扎赉特旗
 ROLES = ("visitor", "carehome", "auditor", "admin")
-ON = dt.datetime(2026, 5, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,12 @@ class Case:
 class World:
     """The objects of 音德尔镇, made on first use."""
 
-    def __init__(self, township_user: User, visitor: User, make_person: Callable[..., Any]) -> None:
+    def __init__(
+        self, township_user: User, visitor: User, make_person: Callable[..., Any], today: dt.date
+    ) -> None:
         self.township_user, self.visitor, self.make_person = township_user, visitor, make_person
+        last_month = today.replace(day=1) - dt.timedelta(days=1)
+        self.on = dt.datetime.combine(last_month.replace(day=20), dt.time(10), tzinfo=SHANGHAI)
         self.made: dict[str, Any] = {}
 
     def once(self, name: str, make: Callable[[], Any]) -> Any:
@@ -87,7 +91,7 @@ class World:
             field="phone",
             proposed_value="13800000000",
             proposed_source="民政",
-            proposed_as_of=ON.date(),
+            proposed_as_of=self.on.date(),
         )
         return [self.person.pk, conflict.pk]
 
@@ -98,9 +102,9 @@ class World:
             source="民政",
             filename="a.csv",
             sha256="0" * 64,
-            as_of=ON.date(),
+            as_of=self.on.date(),
             user=self.township_user,
-            started_at=ON,
+            started_at=self.on,
         )
         return [batch.pk]
 
@@ -117,7 +121,11 @@ class World:
 
         def make() -> Any:
             visit = Visit.objects.create(
-                person=self.person, recorded_by=self.visitor, mode="home", visited_at=ON, visited_on=ON.date()
+                person=self.person,
+                recorded_by=self.visitor,
+                mode="home",
+                visited_at=self.on,
+                visited_on=self.on.date(),
             )
             visit.photo.save("visit.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
             return visit
@@ -142,8 +150,8 @@ class World:
             person=self.person,
             township=TOWNSHIP,
             summary="漏保",
-            found_on=ON.date(),
-            last_seen_on=ON.date(),
+            found_on=self.on.date(),
+            last_seen_on=self.on.date(),
         )
         return [finding.pk]
 
@@ -290,9 +298,10 @@ def test_the_url_answers_the_policy(
     township_user: User,
     visitor: User,
     make_person: Callable[..., Any],
+    today: dt.date,
 ) -> None:
     case = CASES[name]
-    world = World(township_user, visitor, make_person)
+    world = World(township_user, visitor, make_person, today)
     url = reverse(name, args=case.args(world))
     expected = {"anonymous": 302, "outsider": 404, **case.answers}
     got: dict[str, int] = {}
@@ -325,14 +334,19 @@ def test_the_url_answers_the_policy(
 
 
 def test_the_administrator_may_not_record_a_visit(
-    client: Any, callers: dict[str, User], township_user: User, visitor: User, make_person: Callable[..., Any]
+    client: Any,
+    callers: dict[str, User],
+    township_user: User,
+    visitor: User,
+    make_person: Callable[..., Any],
+    today: dt.date,
 ) -> None:
     """Issue 10, item 11: the administrator manages visits (assigns, plans) but never records one."""
     from yanglao.visits.models import Visit
 
-    world = World(township_user, visitor, make_person)
+    world = World(township_user, visitor, make_person, today)
     client.force_login(callers["admin"])
-    data = {"mode": "home", "visited_at": f"{ON:%Y-%m-%dT%H:%M}", "health": "精神尚可"}
+    data = {"mode": "home", "visited_at": f"{world.on:%Y-%m-%dT%H:%M}", "health": "精神尚可"}
 
     response = client.post(reverse("visits:record", args=world.pk()), data)
 
@@ -370,12 +384,12 @@ def test_the_menu_offers_what_the_table_allows_and_each_link_opens(
 
 
 def test_a_visitor_of_another_township_named_in_a_form_is_denied_and_audited(
-    client: Any, township_user: User, visitor: User, make_person: Callable[..., Any]
+    client: Any, township_user: User, visitor: User, make_person: Callable[..., Any], today: dt.date
 ) -> None:
     """An identifier in a form's body follows the same policy: 404 outside the scope, audited."""
     from yanglao.visits.models import Assignment, Visitor, VisitorKind
 
-    world = World(township_user, visitor, make_person)
+    world = World(township_user, visitor, make_person, today)
     person = world.person
     far = Visitor.objects.create(name="赵网格", kind=VisitorKind.GRID, village_id="152223101001")
     client.force_login(township_user)
