@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from yanglao.accounts.models import Role
+from yanglao.accounts.scope import scope_of
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.core.idnumber import mask_name
 
@@ -24,13 +25,7 @@ def audit_scope(user: Any) -> Q:
     (none without a region)."""
     if getattr(user, "role", None) == Role.ADMIN:
         return Q()
-    if getattr(user, "region_id", None) is None:
-        return Q(pk__in=[])
-    prefix = user.region.prefix
-    scope = Q(pk__in=[])
-    for field in REGION_FIELDS:
-        scope |= Q(**{f"{field}__startswith": prefix})
-    return scope
+    return scope_of(user).q(*REGION_FIELDS)
 
 
 def readable_events(user: Any) -> QuerySet[AuditEvent]:
