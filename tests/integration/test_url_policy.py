@@ -419,3 +419,20 @@ def test_the_error_pages_are_in_chinese_and_name_no_record(rf: Any, outsider: Us
     assert "12345" not in not_found.content.decode()
     assert "当前角色不能审批发放表" in refused.content.decode()
     assert "服务器内部错误" in broken.content.decode()
+
+
+def test_preparing_a_roll_for_another_township_is_denied_and_audited_and_never_by_an_auditor(
+    client: Any, outsider: User, auditor: User, today: dt.date
+) -> None:
+    """The region of a roll to prepare is an identifier in the form: the same policy."""
+    data = {"region": TOWNSHIP, "catalog": COUNTY, "month": f"{today:%Y-%m}"}
+    client.force_login(outsider)
+
+    foreign = client.post(reverse("payments:prepare"), data)
+    client.force_login(auditor)
+    refused = client.post(reverse("payments:prepare"), data)
+
+    assert (foreign.status_code, refused.status_code) == (404, 403)
+    event = AuditEvent.objects.filter(action=Action.DENIED).get()
+    assert (event.username, event.object_type, event.object_id) == ("outsider", "region", TOWNSHIP)
+    assert "当前角色不能生成或审核发放表" in refused.content.decode()

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from yanglao.accounts.scope import PERMISSIONS, deny, may, scope_of
+from yanglao.accounts.scope import PERMISSIONS, deny, may, require, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.entitlements.models import Enrolment, EnrolmentStatus
@@ -92,6 +92,24 @@ def preparable_regions(user: Any) -> list[Region]:
     if own.level == Level.COUNTY:
         regions += list(Region.objects.filter(parent=own, level=Level.TOWNSHIP).order_by("code"))
     return regions
+
+
+def access_preparable_region(request: HttpRequest, code: str) -> Region:
+    """The region of a roll to prepare: 403 for a role that never prepares; 404 for a region the user
+    may not prepare for, the attempt audited when the region exists outside the user's scope."""
+    require(request, "payments.work")
+    region = next((r for r in preparable_regions(request.user) if r.code == code), None)
+    if region is None:
+        other = Region.objects.filter(code=code).first()
+        raise deny(
+            request,
+            exists=other is not None and not within(request.user, other),
+            object_type="region",
+            object_id=code,
+            what=f"生成发放表（{other.name if other else code}）",
+            message="未找到该区划",
+        )
+    return region
 
 
 def roll_enrolments(catalog: str, region: Region, codes: set[str]) -> QuerySet[Enrolment]:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from yanglao.core.catalog.loader import list_codes
 from yanglao.core.idnumber import mask_id_number
 from yanglao.core.payments import Month
 from yanglao.payments.access import (
+    access_preparable_region,
     access_roll,
     can_approve,
     can_work,
@@ -79,11 +80,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def prepare(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    regions = {r.code: r for r in preparable_regions(user)}
-    region = regions.get(request.POST.get("region", ""))
+    region = access_preparable_region(request, request.POST.get("region", ""))
     catalog = request.POST.get("catalog", "")
-    if region is None:
-        raise Http404
     try:
         month = Month.parse(request.POST.get("month", ""))
         if catalog not in dict(catalogs_for(region.code)):
