@@ -102,4 +102,3 @@ def record_success(username: str, address: str) -> None:
         if row is not None and row.count > 0 and not row.locked_until:
             row.count -= 1
             row.save()
-

@@ -29,7 +29,9 @@ class Command(BaseCommand):
                     f"DEBUG=true 时不能在 {options['host']} 上提供服务：调试页面会泄露配置和个人信息。"
                     "生产环境请去掉 DEBUG。"
                 )
-            self.stderr.write("警告：DEBUG=true，调试页面会显示配置和个人信息，只能用于本机开发，切勿用于生产。")
+            self.stderr.write(
+                "警告：DEBUG=true，调试页面会显示配置和个人信息，只能用于本机开发，切勿用于生产。"
+            )
 
         # Collect first: WhiteNoise looks at STATIC_ROOT when the application is built.
         call_command("collectstatic", interactive=False, verbosity=0)
