@@ -84,7 +84,7 @@ def open_source(
     try:
         size = path.stat().st_size
     except OSError:
-        raise FileFormatError("文件不存在或无法读取") from None
+        raise FileFormatError(f"文件不存在或无法读取：{path.name}") from None
     if size == 0:
         raise FileFormatError("文件为空：第 1 行应为列名")
     if size > limits.max_bytes:
