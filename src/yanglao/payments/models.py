@@ -19,6 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from yanglao.core.masking import mask_account
+
 LOCKED_MESSAGE = "发放表已审批，已锁定，不能修改"
 
 
@@ -163,12 +165,7 @@ class PaymentLine(models.Model):
 
     @property
     def masked_account(self) -> str:
-        number = self.account_number
-        if not number:
-            return ""
-        return (
-            number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
-        )
+        return mask_account(self.account_number or "")
 
 
 class PaymentClaim(models.Model):
