@@ -4,8 +4,6 @@ through :mod:`actions`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -37,16 +35,13 @@ from yanglao.assessments.report import render_pdf, report_context
 from yanglao.assessments.results import current_of, expiring_among, signed_history
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
-from yanglao.core.idnumber import mask_id_number, mask_name
+from yanglao.core.idnumber import mask_id_number
+from yanglao.core.masking import person_label
 from yanglao.registry.access import scoped_persons
 from yanglao.registry.models import Person
 
 EXPIRING_DAYS = 30
 RECENT = 50
-
-
-def _label(user: Any, person: Person) -> str:
-    return person.name if user.sees_sensitive else mask_name(person.name)
 
 
 @login_required
@@ -99,7 +94,7 @@ def person_history(request: HttpRequest, person_pk: int) -> HttpResponse:
     drafts = person.assessments.filter(status=Status.DRAFT).order_by("-updated_at")
     context = {
         "person": person,
-        "label": _label(request.user, person),
+        "label": person_label(request.user, person),
         "id_number": mask_id_number(person.id_number),
         "rows": rows,
         "drafts": drafts,
@@ -154,7 +149,7 @@ def _render_form(
     ]
     context = {
         "person": person,
-        "label": _label(request.user, person),
+        "label": person_label(request.user, person),
         "assessment": assessment,
         "action": action,
         "sections": formview.sections(values, errors, person, number),
@@ -218,7 +213,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse("该评估已签署，不能修改", status=409)
         context = {
             **report_context(assessment, current_user(request)),
-            "label": _label(request.user, person),
+            "label": person_label(request.user, person),
             "uses": list(assessment.uses.all()),
             "current": current_of(signed_history(person), timezone.localdate()),
             "today": timezone.localdate(),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
 from yanglao.core import person as spec
 from yanglao.core.idnumber import mask_id_number, mask_name, mask_phone
@@ -115,3 +116,8 @@ def mask(role: str, field: str, value: str) -> str:
     if shown is Shown.HIDDEN:
         return HIDDEN
     return MASKERS[kind_of(field)](value)
+
+
+def person_label(user: Any, person: Any) -> str:
+    """A person's name as ``user`` may see it (the label of a person in every list and page)."""
+    return mask(str(getattr(user, "role", "")), "name", str(person.name))

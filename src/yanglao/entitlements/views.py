@@ -21,6 +21,7 @@ from yanglao.accounts.scope import require
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
+from yanglao.core.masking import person_label
 from yanglao.entitlements import catalogs
 from yanglao.entitlements.access import (
     access_finding,
@@ -41,7 +42,6 @@ from yanglao.entitlements.models import (
 )
 from yanglao.regions.models import Region
 from yanglao.regions.tree import name_of
-from yanglao.web.views.persons import person_label
 
 PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

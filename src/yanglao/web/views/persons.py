@@ -113,10 +113,6 @@ def region_names(codes: set[str]) -> dict[str, str]:
     return {c: found.get(c) or (found.get(c[:6]) if len(c) == 12 else None) or c for c in codes if c}
 
 
-def person_label(user: Any, person: Person) -> str:
-    return masking.mask(getattr(user, "role", ""), "name", person.name)
-
-
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
@@ -126,7 +122,7 @@ def search(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "pk": p.pk,
-            "name": person_label(request.user, p),
+            "name": masking.person_label(request.user, p),
             "id_number": masking.mask(role, "id_number", p.id_number),
             "synthetic": p.synthetic,
             "sex": "男" if p.sex == "1" else "女" if p.sex == "2" else "",
@@ -180,7 +176,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "person": person,
-        "label": person_label(request.user, person),
+        "label": masking.person_label(request.user, person),
         "age": spec.age_on(person.birth_date, person.death_date or today) if person.birth_date else None,
         "place": name_of(person.residence_region or person.hukou_region),
         "rows": rows,
