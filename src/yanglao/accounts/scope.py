@@ -49,6 +49,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "visits.record": CASEWORKERS | {Role.VISITOR},
     "visits.manage": CASEWORKERS | {Role.ADMIN},
     "stats.read": ALL_ROLES,
+    "users.manage": frozenset({Role.ADMIN, Role.COUNTY}),
+    "facilities.read": CASEWORKERS | {Role.ADMIN, Role.AUDITOR, Role.CAREHOME},
+    "facilities.write": CASEWORKERS | {Role.ADMIN},
+    "facilities.report": CASEWORKERS | {Role.CAREHOME},
 }
 
 # What the 403 page says for each verb.
@@ -71,6 +75,10 @@ REFUSALS: dict[str, str] = {
     "visits.record": "当前角色不能记录探访",
     "visits.manage": "当前角色不能安排探访",
     "stats.read": "当前角色不能查看统计",
+    "users.manage": "当前角色不能管理用户账号",
+    "facilities.read": "当前角色不能查看养老服务设施",
+    "facilities.write": "当前角色不能登记或修改养老服务设施",
+    "facilities.report": "当前角色不能填报设施运营月报",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -33,3 +34,26 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FacilityPost(models.Model):
+    """The facility a care-home (or provider) staff user works at: such a user sees only it.
+
+    Kept here rather than on the user so that accounts does not depend on facilities."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="facility_post",
+    )
+    facility = models.ForeignKey(
+        Facility, verbose_name="所在设施", on_delete=models.PROTECT, related_name="posts"
+    )
+
+    class Meta:
+        verbose_name = "设施工作人员账号"
+        verbose_name_plural = "设施工作人员账号"
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.facility}"
