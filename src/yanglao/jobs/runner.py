@@ -30,6 +30,10 @@ from yanglao.jobs.models import Job, JobState
 # module, not the other way round). A result's ``done`` is the work done in the end.
 KINDS: dict[str, str] = {
     "import_persons": "yanglao.registry.importjob.run_import_job",
+    "discover": "yanglao.entitlements.jobs.run_discovery_job",
+    "prepare_roll": "yanglao.payments.jobs.run_roll_job",
+    "bulletin": "yanglao.stats.jobs.run_bulletin_job",
+    "import_facilities": "yanglao.facilities.jobs.run_import_job",
 }
 # kind → what to clear away when a job's worker is gone (its uploaded file).
 CLEANUPS: dict[str, str] = {
