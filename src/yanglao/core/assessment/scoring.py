@@ -1,5 +1,5 @@
 """Scoring GB/T 42195-2022: indicator scores, total, initial level (C.3), change grounds (C.4) and
-final level (C.5), as ``shared/spec/ability-assessment.md`` states them, decisions included:
+final level (C.5), as ``docs/ability-assessment.md`` states them, decisions included:
 
 - 昏迷 (A.5.11) → level 4 (完全失能) whatever the score.
 - 痴呆 F00-F03, or another mental or behavioural disorder F04-F99 → one level up.
