@@ -102,9 +102,16 @@ def test_a_spreadsheet_date_or_datetime_is_taken_as_is() -> None:
     assert parse("death_date", dt.date(2024, 5, 6)) == dt.date(2024, 5, 6)
 
 
-@pytest.mark.parametrize("raw", ["2024/05/06", "20240506", "2024-5-6", "五月六日"])
+@pytest.mark.parametrize("raw", ["2024/05/06", "20240506", "2024-5-6", "2024年5月6日", "2024/5/6 0:00"])
+def test_a_date_as_a_spreadsheet_writes_it_is_taken(raw: str) -> None:
+    assert parse("death_date", raw) == dt.date(2024, 5, 6)
+
+
+@pytest.mark.parametrize("raw", ["五月六日", "6/5/2024", "2024-05", "2024/5/6/7"])
 def test_a_date_in_another_format_is_refused(raw: str) -> None:
-    assert reason("death_date", raw) == f"日期应为 YYYY-MM-DD 格式，实际为“{raw}”"
+    assert reason("death_date", raw) == (
+        f"日期应为 1946-06-06、1946/6/6、1946-6-6、1946年6月6日 或 Excel 日期，实际为“{raw}”"
+    )
 
 
 def test_a_date_that_does_not_exist_is_refused() -> None:

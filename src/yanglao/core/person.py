@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Literal
 
 from yanglao.core.idnumber import IdNumber, IdNumberError, parse_id_number
+from yanglao.core.records_io.dates import DateError, date_of_number, parse_date_text
 
 Kind = Literal["id", "text", "code", "bool", "date", "int", "region"]
 Value = str | bool | int | dt.date | None
@@ -125,7 +126,6 @@ HEADER_ALIASES: dict[str, str] = {f.label: f.name for f in FIELDS} | {f.name: f.
 TRUE_WORDS = frozenset({"true", "1", "是", "y", "yes", "t"})
 FALSE_WORDS = frozenset({"false", "0", "否", "n", "no", "f"})
 _REGION_RE = re.compile(r"^\d{6}(\d{6})?$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @lru_cache(maxsize=4)
@@ -149,6 +149,11 @@ def _coerce(fld: Field, raw: object) -> Value:
         return raw.date() if fld.kind == "date" else str(raw)
     if isinstance(raw, dt.date):
         return raw if fld.kind == "date" else str(raw)
+    if isinstance(raw, (int, float)) and fld.kind == "date":  # an Excel serial in a number cell
+        try:
+            return date_of_number(raw)
+        except DateError as exc:
+            raise FieldError(fld.name, str(exc)) from None
     if isinstance(raw, float) and raw.is_integer() and fld.kind in ("int", "code"):
         return str(int(raw))
     return str(raw)
@@ -181,12 +186,11 @@ def _parse_bool(fld: Field, text: str) -> Value:
 
 
 def _parse_date(fld: Field, text: str) -> Value:
-    if not _DATE_RE.match(text):
-        raise FieldError(fld.name, f"日期应为 YYYY-MM-DD 格式，实际为“{text}”")
+    """ISO dates and the forms spreadsheets write (``core.records_io.dates``)."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise FieldError(fld.name, f"“{text}”不是有效日期") from None
+        return parse_date_text(text)
+    except DateError as exc:
+        raise FieldError(fld.name, str(exc)) from None
 
 
 def _parse_int(fld: Field, text: str) -> Value:
