@@ -1,7 +1,15 @@
-"""``yanglao serve``: the production WSGI server (waitress), static files served by the app (WhiteNoise)."""
+"""``yanglao serve``: the production WSGI server, static files served by the app (WhiteNoise).
+
+On Linux and macOS it runs ``--workers`` processes (default: the number of CPUs, at least 2) under
+gunicorn, a pre-fork server: a master process that restarts a worker that dies, each worker with
+``--threads`` threads. With ``--workers 1`` or on Windows (no ``fork``) it runs one waitress process.
+See docs/operations.md.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -9,39 +17,112 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+# A request longer than this is cut (a worker that hangs is replaced): the bulletin PDF of a large
+# county is the slowest page.
+TIMEOUT_SECONDS = 300
+
+
+def default_workers() -> int:
+    """The number of CPUs this process may use, at least 2."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(2, cpus)
+
+
+def prefork_available() -> bool:
+    if sys.platform == "win32":
+        return False
+    try:
+        import gunicorn  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def serve_prefork(host: str, port: int, workers: int, threads: int) -> None:
+    """Run gunicorn in this process (the master), forking ``workers`` processes."""
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+    class Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            bind = f"[{host.strip('[]')}]:{port}" if ":" in host else f"{host}:{port}"
+            for key, value in {
+                "bind": [bind],
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": TIMEOUT_SECONDS,
+                "graceful_timeout": 30,
+                "proc_name": "yanglao",
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                # Each worker builds the application (and opens its database connections) after the fork.
+                "preload_app": False,
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from yanglao.wsgi import application
+
+            return application
+
+    Application().run()
+
+
+def serve_single(host: str, port: int, threads: int) -> None:
+    from waitress import serve
+
+    from yanglao.wsgi import application
+
+    serve(application, host=host, port=port, threads=threads, ident="yanglao")
 
 
 class Command(BaseCommand):
-    help = "启动网站服务（waitress，静态文件由应用自身提供）"
+    help = "启动网站服务（多进程；静态文件由应用自身提供）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help=f"进程数，默认为本机 CPU 数且至少 2（本机：{default_workers()}）；1 表示单进程（waitress）",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=None, help="每个进程的线程数（多进程默认 4，单进程 8）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from waitress import serve
-
+        host, port = options["host"], options["port"]
         if settings.DEBUG:
             # Debug pages show settings, SQL and personal data of the request: only on this machine.
-            if options["host"] not in LOOPBACK:
+            if host not in LOOPBACK:
                 raise CommandError(
-                    f"DEBUG=true 时不能在 {options['host']} 上提供服务：调试页面会泄露配置和个人信息。"
+                    f"DEBUG=true 时不能在 {host} 上提供服务：调试页面会泄露配置和个人信息。"
                     "生产环境请去掉 DEBUG。"
                 )
             self.stderr.write(
                 "警告：DEBUG=true，调试页面会显示配置和个人信息，只能用于本机开发，切勿用于生产。"
             )
+        workers = options["workers"] if options["workers"] is not None else default_workers()
+        if workers < 1:
+            raise CommandError("--workers 至少为 1")
+        prefork = workers > 1 and prefork_available()
+        if workers > 1 and not prefork:
+            self.stderr.write("本系统不支持多进程服务（Windows），改为单进程（waitress）。")
+        threads = options["threads"] or (4 if prefork else 8)
 
         # Collect first: WhiteNoise looks at STATIC_ROOT when the application is built.
         call_command("collectstatic", interactive=False, verbosity=0)
-        from yanglao.wsgi import application
-
-        self.stdout.write(f"服务地址：http://{options['host']}:{options['port']}/  （Ctrl+C 停止）")
-        serve(
-            application,
-            host=options["host"],
-            port=options["port"],
-            threads=options["threads"],
-            ident="yanglao",
-        )
+        shown = f"[{host.strip('[]')}]" if ":" in host else host
+        how = f"{workers} 个进程 × {threads} 线程" if prefork else f"单进程 × {threads} 线程"
+        self.stdout.write(f"服务地址：http://{shown}:{port}/  （{how}；Ctrl+C 停止）")
+        self.stdout.flush()
+        if prefork:
+            serve_prefork(host, port, workers, threads)
+        else:
+            serve_single(host, port, threads)
