@@ -102,7 +102,7 @@ def _units(
     on: dt.date,
     findings: dict[str, dict[str, int]] | None = None,
 ) -> list[dict[str, Any]]:
-    facilities = sources.facilities_by(prefix, digits)
+    facilities = sources.facilities_by(prefix, digits, on)
     visits = sources.visits(prefix, on, digits)
     visit_units: dict[str, Any] = visits["units"] if visits else {}
     child_level = CHILD_LEVEL[Level(region.level)]
@@ -162,7 +162,7 @@ def region_stats(
     else:
         by_unit = {}
         c = figures.person_counts(prefix, on, persons)
-    fac = sources.facilities(prefix)
+    fac = sources.facilities(prefix, on)
     out: dict[str, Any] = {
         "region": {
             "code": region.code,

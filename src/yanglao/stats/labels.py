@@ -38,12 +38,30 @@ FACILITY_SHORT = {
     "community_station": "社区养老服务站",
     "day_care": "日间照料中心",
     "regional_centre": "区域养老服务中心",
+    "village_station": "村级养老服务站",
+    "neighbour_aid": "邻里互助点",
+    "meal_point": "助餐点",
+    "glory_home": "光荣院",
+    "special_care": "特困供养设施",
+    "county_centre": "县级失能照护机构",
 }
 UNIT_LEVEL = {"prefecture": "盟市", "county": "旗县", "township": "乡镇（苏木）", "village": "村（社区）"}
 
 
 def band_label(key: str) -> str:
     return "100岁及以上" if key == "100+" else f"{key}岁"
+
+
+def _report_rows(r: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    """The capacity reports' lines (the month of the latest report, vacancies, residents by level)."""
+    if not r or not r["facilities_reporting"]:
+        return [("月度床位报告", "暂无")]
+    return [
+        ("月度床位报告（最近月份）", r["latest_month"]),
+        ("  报告设施数", r["facilities_reporting"]),
+        ("  护理型床位：在用/空余", f"{r['nursing_in_use']} / {r['nursing_vacant']}"),
+        ("  普通床位：在用/空余", f"{r['general_in_use']} / {r['general_vacant']}"),
+    ] + [(f"  在住{LEVELS[k]}", v) for k, v in r["residents_by_level"].items()]
 
 
 def rows(s: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
@@ -102,7 +120,11 @@ def rows(s: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
                 ("  护理型床位", f["institution_nursing_beds"]),
                 ("  护理型床位占比（%）", f["nursing_bed_share_percent"]),
             ]
-            + [("  入住率（%）", f["institution_occupancy_percent"])]
+            + [
+                ("  在住人数", f.get("institution_occupied_beds")),
+                ("  入住率（%）", f["institution_occupancy_percent"]),
+            ]
+            + _report_rows(f.get("reports"))
             + [
                 (f"{r['label']}：个数/床位/入住", f"{r['count']} / {r['beds']} / {r['occupied_beds']}")
                 for r in f["by_kind"]

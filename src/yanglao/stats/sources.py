@@ -15,11 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Substr
 
 from yanglao.core.stats.rank import percent
-from yanglao.facilities.models import INSTITUTION_KINDS, Facility, FacilityKind
+from yanglao.facilities.models import INSTITUTION_KINDS, Facility, FacilityKind, Status
+from yanglao.facilities.reportmodels import CapacityReport
 from yanglao.registry.models import Person
 from yanglao.stats.figures import living_q
 
@@ -31,6 +32,51 @@ def installed(app_label: str) -> bool:
 
 
 # --- facilities ------------------------------------------------------------------------------------
+# Figures from the facility registry and the monthly capacity reports: a facility counts on ``on`` when it is
+# not planned and not closed by then; its occupancy is its latest current capacity report's beds in use
+# (a month up to ``on``, at most REPORT_MAX_AGE months old), else the registry's ``occupied_beds``.
+
+REPORT_MAX_AGE = 3
+
+
+def _counting(prefix: str, on: dt.date | None) -> QuerySet[Facility]:
+    qs = Facility.objects.filter(region__code__startswith=prefix).exclude(status=Status.PLANNED)
+    if on is None:
+        return qs.exclude(status=Status.CLOSED)
+    return qs.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on)).exclude(
+        Q(closed_on__lte=on) | Q(status=Status.CLOSED, closed_on__isnull=True)
+    )
+
+
+def _first_of_month(on: dt.date, back: int = 0) -> dt.date:
+    index = on.year * 12 + on.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def facility_rows(prefix: str, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """One dict per counted facility: kind, unit-able region, beds, nursing beds and what is in use (from its
+    latest capacity report when there is one: ``reported`` is that report's month)."""
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in _counting(prefix, on).values(
+            "pk", "kind", "region_id", "beds", "nursing_beds", "occupied_beds"
+        )
+    ]
+    reports: dict[int, CapacityReport] = {}
+    window = CapacityReport.objects.filter(current=True, facility__in=_counting(prefix, on))
+    if on is not None:
+        window = window.filter(month__lte=on, month__gte=_first_of_month(on, REPORT_MAX_AGE))
+    for report in window.order_by("facility_id", "month"):
+        reports[report.facility_id] = report  # the latest month wins
+    for row in rows:
+        latest = reports.get(row["pk"])
+        row["reported"] = latest.month if latest else None
+        if latest is not None:
+            row["occupied_beds"] = min(latest.in_use, row["beds"]) if row["beds"] else latest.in_use
+            row["nursing_in_use"] = latest.nursing_in_use
+            row["general_in_use"] = latest.general_in_use
+            row["residents_by_level"] = latest.by_level()
+    return rows
 
 
 def _facility_row(kind: str, label: str, n: int, beds: int, nursing: int, occupied: int) -> dict[str, Any]:
@@ -45,63 +91,69 @@ def _facility_row(kind: str, label: str, n: int, beds: int, nursing: int, occupi
     }
 
 
-def facilities(prefix: str) -> dict[str, Any]:
-    """Facilities and beds by kind; institutions (公办 + 社会办养老机构) with their 护理型 share."""
-    rows = {
-        r["kind"]: r
-        for r in Facility.objects.filter(region__code__startswith=prefix)
-        .values("kind")
-        .annotate(n=Count("pk"), beds=Sum("beds"), nursing=Sum("nursing_beds"), occupied=Sum("occupied_beds"))
-    }
+def facilities(prefix: str, on: dt.date | None = None) -> dict[str, Any]:
+    """Facilities and beds by kind; institutions (公办 + 社会办养老机构) with their 护理型 share and occupancy
+    (from the capacity reports, see :func:`facility_rows`)."""
+    rows = facility_rows(prefix, on)
     by_kind = []
     for kind in FacilityKind:
-        r: dict[str, Any] = dict(rows.get(kind.value, {}))
+        mine = [r for r in rows if r["kind"] == kind.value]
         by_kind.append(
             _facility_row(
                 kind.value,
                 kind.label,
-                int(r.get("n") or 0),
-                int(r.get("beds") or 0),
-                int(r.get("nursing") or 0),
-                int(r.get("occupied") or 0),
+                len(mine),
+                sum(r["beds"] for r in mine),
+                sum(r["nursing_beds"] for r in mine),
+                sum(r["occupied_beds"] for r in mine),
             )
         )
-    inst = [r for r in by_kind if r["kind"] in INSTITUTION_KINDS]
+    inst = [r for r in rows if r["kind"] in INSTITUTION_KINDS]
     beds = sum(r["beds"] for r in inst)
     nursing = sum(r["nursing_beds"] for r in inst)
     occupied = sum(r["occupied_beds"] for r in inst)
-    all_beds = sum(r["beds"] for r in by_kind)
+    reported = [r for r in rows if r["reported"] is not None]
+    months = sorted({r["reported"] for r in reported})
+    by_level = [sum(r["residents_by_level"][i] for r in reported) for i in range(5)]
     return {
-        "institutions": sum(r["count"] for r in inst),
+        "institutions": len(inst),
         "institution_beds": beds,
         "institution_nursing_beds": nursing,
         "nursing_bed_share_percent": percent(nursing, beds),
+        "institution_occupied_beds": occupied,
         "institution_occupancy_percent": percent(occupied, beds),
-        "facilities_total": sum(r["count"] for r in by_kind),
-        "beds_total": all_beds,
+        "facilities_total": len(rows),
+        "beds_total": sum(r["beds"] for r in rows),
         "by_kind": by_kind,
+        "reports": {
+            "latest_month": months[-1].strftime("%Y-%m") if months else None,
+            "facilities_reporting": len(reported),
+            "institutions_reporting": sum(1 for r in inst if r["reported"] is not None),
+            "nursing_in_use": sum(r["nursing_in_use"] for r in reported),
+            "general_in_use": sum(r["general_in_use"] for r in reported),
+            "nursing_vacant": sum(max(r["nursing_beds"] - r["nursing_in_use"], 0) for r in reported),
+            "general_vacant": sum(
+                max(r["beds"] - r["nursing_beds"] - r["general_in_use"], 0) for r in reported
+            ),
+            "residents_by_level": {str(i): n for i, n in enumerate(by_level)},
+        },
     }
 
 
-def facilities_by(prefix: str, digits: int) -> dict[str, dict[str, int]]:
+def facilities_by(prefix: str, digits: int, on: dt.date | None = None) -> dict[str, dict[str, int]]:
     """Per unit: institutions, their beds and nursing beds, all facilities and beds."""
-    inst = Q(kind__in=list(INSTITUTION_KINDS))
-    rows = (
-        Facility.objects.filter(region__code__startswith=prefix)
-        .annotate(unit=Substr("region_id", 1, digits))
-        .values("unit")
-        .annotate(
-            institutions=Count("pk", filter=inst),
-            institution_beds=Sum("beds", filter=inst),
-            nursing_beds=Sum("nursing_beds", filter=inst),
-            facilities=Count("pk"),
-            beds=Sum("beds"),
-        )
-    )
     out: dict[str, dict[str, int]] = {}
-    for row in rows:
-        values: dict[str, Any] = dict(row)
-        out[str(values.pop("unit"))] = {k: int(v or 0) for k, v in values.items()}
+    for row in facility_rows(prefix, on):
+        unit = out.setdefault(
+            str(row["region_id"])[:digits],
+            {"institutions": 0, "institution_beds": 0, "nursing_beds": 0, "facilities": 0, "beds": 0},
+        )
+        unit["facilities"] += 1
+        unit["beds"] += row["beds"]
+        if row["kind"] in INSTITUTION_KINDS:
+            unit["institutions"] += 1
+            unit["institution_beds"] += row["beds"]
+            unit["nursing_beds"] += row["nursing_beds"]
     return out
 
 
