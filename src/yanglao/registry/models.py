@@ -212,6 +212,8 @@ class Conflict(models.Model):
         verbose_name = "数据冲突"
         verbose_name_plural = "数据冲突"
         ordering = ["-created_at", "-id"]
+        # the open conflicts of a scope: the few open rows first, then their people by key
+        indexes = [models.Index(fields=["status", "person"], name="registry_conflict_open")]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.field}: {self.current_value} ↔ {self.proposed_value}"

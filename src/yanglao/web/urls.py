@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from yanglao.web.views import auth, home, imports, persons
+from yanglao.web.views import auth, conflicts, home, imports, persons
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("persons/<int:pk>/reveal/", persons.reveal, name="person-reveal"),
     path("persons/<int:pk>/edit/", persons.edit, name="person-edit"),
     path("persons/<int:pk>/conflicts/<int:conflict_pk>/", persons.resolve, name="conflict-resolve"),
+    path("conflicts/", conflicts.conflict_list, name="conflicts"),
     path("imports/", imports.import_page, name="import"),
     path("imports/upload/", imports.import_upload, name="import-upload"),
     path("imports/tasks/<str:key>/", imports.import_progress, name="import-progress"),

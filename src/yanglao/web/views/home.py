@@ -1,4 +1,4 @@
-"""The home page, and the audit log for auditors."""
+"""The home page (each role's work: :mod:`yanglao.web.tiles`), and the audit log for auditors."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from yanglao.audit.log import audit
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.audit.reading import mask_query, matching, readable_events, shown_summary
 from yanglao.registry.access import scoped_persons
-from yanglao.registry.models import Conflict, ConflictStatus
+from yanglao.web.tiles import work_of
 
 
 @login_required
@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     persons = scoped_persons(request.user)
     context = {
         "persons": persons.filter(death_date__isnull=True).count(),
-        "conflicts": Conflict.objects.filter(status=ConflictStatus.OPEN, person__in=persons).count(),
+        "work": work_of(request.user),
     }
     return render(request, "web/home.html", context)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,13 +19,27 @@ from yanglao.audit.models import Action
 from yanglao.core import masking
 from yanglao.core import person as spec
 from yanglao.core.idnumber import mask_id_number
-from yanglao.regions.models import Region
+from yanglao.regions.models import Level, Region
 from yanglao.regions.tree import name_of
-from yanglao.registry.access import access_person_by_pk, access_persons_by_search
-from yanglao.registry.actions import EditError, do_edit_person, do_resolve_conflict, do_reveal
+from yanglao.registry.access import (
+    SEARCH_LIMIT,
+    access_person_by_pk,
+    region_filter,
+    scoped_regions,
+    search_persons,
+)
+from yanglao.registry.actions import (
+    EDITABLE_FIELDS,
+    EditError,
+    do_edit_person,
+    do_resolve_conflict,
+    do_reveal,
+    parse_edit,
+)
 from yanglao.registry.history import field_histories, masked_histories, person_changes, text
 from yanglao.registry.models import EXTRA_FIELDS, Conflict, ConflictStatus, Person, field_label
 from yanglao.visits.access import visit_persons
+from yanglao.web.views.personform import Typed, widget
 
 # The person page in sections, in the order a caseworker reads them.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -113,32 +128,96 @@ def region_names(codes: set[str]) -> dict[str, str]:
     return {c: found.get(c) or (found.get(c[:6]) if len(c) == 12 else None) or c for c in codes if c}
 
 
+def place_names(codes: set[str]) -> dict[str, str]:
+    """A village with its township (``音德尔镇 龙腾社区``: village names repeat across townships), a
+    township or a county by its name; one query for all of them."""
+    codes = {c for c in codes if c}
+    townships = {c[:9] + "000" for c in codes if len(c) == 12}
+    names = region_names(codes | townships)
+    out = {}
+    for code in codes:
+        township = code[:9] + "000"
+        if len(code) == 12 and township != code and township in names and names[township] != township:
+            out[code] = f"{names[township]} {names[code]}"
+        else:
+            out[code] = names[code]
+    return out
+
+
+def page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 10_000 else 1
+
+
+def region_choices(user: Any, township: str) -> dict[str, Any]:
+    """The township and village select lists of the user's scope (villages: of the chosen township)."""
+    return {
+        "townships": list(scoped_regions(user, Level.TOWNSHIP).values_list("code", "name")),
+        "villages": list(scoped_regions(user, Level.VILLAGE, township).values_list("code", "name"))
+        if township
+        else [],
+    }
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    results = access_persons_by_search(request, query) if query else []
-    names = region_names({p.residence_region or p.hukou_region or "" for p in results})
-    role = current_user(request).role
+    user = current_user(request)
+    result = search_persons(
+        request,
+        query,
+        township=request.GET.get("township", ""),
+        village=request.GET.get("village", ""),
+        page=page_number(request),
+    )
+    township, village, _ = region_filter(
+        user, request.GET.get("township", ""), request.GET.get("village", "")
+    )
+    names = place_names({p.residence_region or p.hukou_region or "" for p in result.rows})
     rows = [
         {
             "pk": p.pk,
-            "name": masking.person_label(request.user, p),
-            "id_number": masking.mask(role, "id_number", p.id_number),
+            "name": masking.person_label(user, p),
+            "id_number": masking.mask(user.role, "id_number", p.id_number),
             "synthetic": p.synthetic,
             "sex": "男" if p.sex == "1" else "女" if p.sex == "2" else "",
             "birth_date": p.birth_date,
             "region": names.get(p.residence_region or p.hukou_region or "", ""),
             "dead": p.death_date is not None,
         }
-        for p in results
+        for p in result.rows
     ]
-    return render(request, "web/search.html", {"query": query, "rows": rows})
+    params = {"q": query, "township": township, "village": village}
+    return render(
+        request,
+        "web/search.html",
+        {
+            "query": query,
+            "township": township,
+            "village": village,
+            "searched": bool(query or township or village),
+            "rows": rows,
+            "page": result,
+            "first": (result.number - 1) * SEARCH_LIMIT + 1,
+            "last": (result.number - 1) * SEARCH_LIMIT + len(rows),
+            "previous": urlencode({**params, "page": result.number - 1}) if result.number > 1 else "",
+            "next": urlencode({**params, "page": result.number + 1}) if result.has_next else "",
+            **region_choices(user, township),
+        },
+    )
 
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access_person_by_pk(request, pk)
+    return render(request, "web/person.html", person_context(request, person))
+
+
+def person_context(request: HttpRequest, person: Person, typed: Typed | None = None) -> dict[str, Any]:
+    """The person page: its sections of fields (value, source, history, the edit input), conflicts;
+    ``typed`` is a refused edit, shown again beside its field with its errors."""
     user: Any = request.user
+    editable = current_user(request).can_write
     histories = masked_histories(user.role, field_histories(person_changes(person)))
     names = ["id_number", *(f.name for f in spec.FIELDS if f.name != "id_number"), *EXTRA_FIELDS]
     rows = []
@@ -166,6 +245,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     }
                     for v in reversed(versions)
                 ],
+                "edit": widget(user, person, name, typed) if editable else None,
             }
         )
     conflicts = person.conflicts.filter(status=ConflictStatus.OPEN)
@@ -174,7 +254,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"title": title, "rows": [by_name[n] for n in names_ if n in by_name]} for title, names_ in SECTIONS
     ]
     today = timezone.localdate()
-    context = {
+    return {
         "person": person,
         "label": masking.person_label(request.user, person),
         "age": spec.age_on(person.birth_date, person.death_date or today) if person.birth_date else None,
@@ -191,10 +271,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for c in conflicts
         ],
         "reveals_phone": may_reveal_phone(user, person),
-        "editable": current_user(request).can_write,
-        "codes": {f.name: f.codes for f in spec.FIELDS if f.kind == "code"},
+        "editable": editable,
+        "typed": typed,
     }
-    return render(request, "web/person.html", context)
 
 
 def may_reveal_phone(user: Any, person: Person) -> bool:
@@ -234,17 +313,30 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """One field changed with its reason. A refused value answers the page again (400) with the error
+    beside the field and what was typed kept; a ``fetch`` asking for JSON gets the errors as JSON."""
     require(request, "persons.write")
     person = access_person_by_pk(request, pk, purpose="修改信息")
     name = request.POST.get("field", "")
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        return JsonResponse({"errors": {"reason": "请填写修改原因"}}, status=400)
+    typed = Typed(name, request.POST.get("value", ""), request.POST.get("reason", "").strip())
+    if not typed.reason:
+        typed.errors["reason"] = "请填写修改原因"
     try:
-        do_edit_person(request, person, {name: request.POST.get("value", "")}, reason)
+        parse_edit({name: typed.value})
+        if typed.reason:
+            do_edit_person(request, person, {name: typed.value}, typed.reason)
     except EditError as exc:
-        return JsonResponse({"errors": exc.errors}, status=400)
-    return redirect("person", pk=pk)
+        typed.errors.update(
+            {"value" if k == name and name in EDITABLE_FIELDS else k: v for k, v in exc.errors.items()}
+        )
+    if not typed.errors:
+        return redirect("person", pk=pk)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"errors": typed.errors}, status=400)
+    if name not in EDITABLE_FIELDS:
+        typed.field = ""  # no field to show it beside: the error above the page
+    person.refresh_from_db()
+    return render(request, "web/person.html", person_context(request, person, typed), status=400)
 
 
 @login_required
