@@ -146,7 +146,7 @@ def test_workloads_count_caseloads_weekly_targets_and_this_months_visits(
     Visit.objects.filter(person=world["a"]).update(visitor=world["me"])
 
     rows = {
-        r.name: r for r in login(county_user).get(reverse("visits:workloads")).context["page"].object_list
+        r.name: r for r in login(county_user).get(reverse("visits:workloads")).context["rows"]
     }
 
     assert (rows["李网格"].caseload, rows["李网格"].high, rows["李网格"].visits) == (2, 1, 1)
@@ -159,7 +159,7 @@ def test_the_monthly_plan_says_who_visits_whom_by_when(
 ) -> None:
     do_make_plans(None, "152223", today.year, today.month)
 
-    rows = login(visitor).get(reverse("visits:plans")).context["page"].object_list
+    rows = login(visitor).get(reverse("visits:plans")).context["rows"]
 
     assert PlanEntry.objects.filter(person=world["b"]).count() == 1
     assert {r.person_pk for r in rows} == {world["a"].pk, world["b"].pk}

@@ -25,7 +25,7 @@ from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
 from yanglao.registry.access import deny_person, scoped_persons
 from yanglao.registry.models import Person
-from yanglao.visits.models import FollowUp, Target, Visit, Visitor
+from yanglao.visits.models import Assignment, FollowUp, Target, Visit, Visitor
 
 READ_ROLES = PERMISSIONS["visits.read"]
 RECORD_ROLES = PERMISSIONS["visits.record"]
@@ -56,8 +56,20 @@ def visit_persons(user: Any) -> QuerySet[Person]:
     return persons
 
 
+def visit_person_q(user: Any, path: str = "person__") -> Q:
+    """``visit_persons`` as a condition on a relation (``path`` leads to the person): joins instead of
+    an ``IN`` sub-query over the whole registry, which SQLite plans badly on the big lists."""
+    if not can_read(user):
+        return Q(pk__in=[])
+    condition = scope_of(user).q(f"{path}residence_region", f"{path}hukou_region")
+    if role_of(user) == Role.VISITOR:
+        mine = Assignment.objects.filter(visitor__user=user, ended_at__isnull=True).values("person_id")
+        condition &= Q(**{f"{path}pk__in": mine})
+    return condition
+
+
 def visit_targets(user: Any) -> QuerySet[Target]:
-    return Target.objects.filter(active=True, person__in=visit_persons(user))
+    return Target.objects.filter(visit_person_q(user), active=True)
 
 
 def visit_records(user: Any) -> QuerySet[Visit]:
@@ -65,7 +77,7 @@ def visit_records(user: Any) -> QuerySet[Visit]:
 
 
 def visit_followups(user: Any) -> QuerySet[FollowUp]:
-    return FollowUp.objects.filter(person__in=visit_persons(user))
+    return FollowUp.objects.filter(visit_person_q(user))
 
 
 def scoped_visitors(user: Any) -> QuerySet[Visitor]:

@@ -1,4 +1,5 @@
-"""The visits lists: monthly rates, overdue visits, workloads, follow-ups, plans — for a page or a sheet.
+"""The visits lists: monthly rates, overdue visits, workloads, follow-ups — for a page or a sheet
+(the monthly plan is in ``fieldwork``).
 
 Each list is computed for one user (their visit scope) and returned as plain rows; the views render
 them as HTML and as XLSX. Rates are counted over the current target list (``Target.active``): a target
@@ -14,20 +15,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from yanglao.core import masking
 from yanglao.core.idnumber import mask_id_number
-from yanglao.core.visits.schedule import Interval, add_months, due_date, month_bounds, on_schedule
+from yanglao.core.visits.schedule import (
+    Interval,
+    add_interval,
+    add_months,
+    due_date,
+    month_bounds,
+    on_schedule,
+)
 from yanglao.regions.models import Region
 from yanglao.visits.access import scoped_visitors, visit_followups, visit_targets
+from yanglao.visits.filters import RegionFilter
 from yanglao.visits.models import (
     Assignment,
     AssignmentRole,
-    FollowUp,
     FollowUpStatus,
-    PlanEntry,
     Visit,
+    Visitor,
 )
 
 WEEKLY = Q(interval_days__gt=0, interval_days__lte=7)
@@ -115,10 +124,14 @@ def rates_tree(targets: Any, year: int, month: int, today: dt.date) -> RateRow:
         for row in targets.values("village").annotate(n=Count("id"), weekly=Count("id", filter=WEEKLY))
     }
     visited = dict(
-        targets.filter(person__visits__visited_on__gte=start, person__visits__visited_on__lte=end)
-        .values("village")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("village", "n")
+        Visit.objects.filter(
+            visited_on__gte=start,
+            visited_on__lte=end,
+            person__visit_target__in=targets.values("pk"),
+        )
+        .values("person__visit_target__village")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("person__visit_target__village", "n")
     )
     on_time = weekly_on_schedule(targets, start, until) if start <= today else {}
     villages = sorted(per_village)
@@ -154,6 +167,28 @@ def rates_tree(targets: Any, year: int, month: int, today: dt.date) -> RateRow:
     return root
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
+def first_not_overdue(interval: Interval, today: dt.date) -> dt.date:
+    """The earliest day whose next visit (one interval later) is due today or later: a target whose last
+    visit (never visited: the day it became a target) is before it is overdue. ``add_interval`` never
+    goes backwards, so the overdue are exactly those before this day (the database selects them)."""
+    day = add_months(today - dt.timedelta(days=interval.days), -interval.months)
+    while add_interval(day - ONE_DAY, interval) >= today:
+        day -= ONE_DAY
+    while add_interval(day, interval) < today:
+        day += ONE_DAY
+    return day
+
+
+def last_visit() -> Any:
+    """A target's last visit date: one look-up in the (person, visited_on) index per target, instead of
+    grouping the join of every target with every visit."""
+    latest = Visit.objects.filter(person_id=OuterRef("person_id")).order_by("-visited_on")
+    return Subquery(latest.values("visited_on")[:1])
+
+
 @dataclass
 class OverdueRow:
     person_pk: int
@@ -178,11 +213,21 @@ def current_visitors(person_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def overdue_visits(user: Any, today: dt.date) -> list[OverdueRow]:
-    """Targets whose last visit + interval is before today (never visited: since + interval), worst first."""
+def overdue_visits(user: Any, today: dt.date, region: RegionFilter | None = None) -> list[OverdueRow]:
+    """Targets whose last visit + interval is before today (never visited: since + interval), worst first;
+    of one township or village when ``region`` names one."""
+    targets = visit_targets(user)
+    if region is not None and region.prefix:
+        targets = targets.filter(village__startswith=region.prefix)
+    late_q = Q(pk__in=[])
+    for days, months in targets.order_by().values_list("interval_days", "interval_months").distinct():
+        edge = first_not_overdue(Interval(days=days, months=months), today)
+        late_q |= Q(interval_days=days, interval_months=months) & (
+            Q(last__lt=edge) | Q(last__isnull=True, since__lt=edge)
+        )
     rows = (
-        visit_targets(user)
-        .annotate(last=Max("person__visits__visited_on"))
+        targets.annotate(last=last_visit())
+        .filter(late_q)
         .values_list(
             "person_id",
             "person__name",
@@ -239,105 +284,61 @@ class WorkloadRow:
         return self.capacity is not None and self.caseload > self.capacity
 
 
-def workloads(user: Any, year: int, month: int) -> list[WorkloadRow]:
+def scoped_workers(user: Any) -> Any:
+    """The user's active visitors, in order (a query set: the page is cut in the database)."""
+    return scoped_visitors(user).filter(active=True).order_by("village_id", "kind", "name", "pk")
+
+
+def workloads(visitors: Iterable[Visitor], year: int, month: int) -> list[WorkloadRow]:
+    """The workload of each of ``visitors`` (a page of ``scoped_workers``): one grouped query per figure,
+    over these visitors only (no join of assignments with visits, which multiplied the rows)."""
     start, end = month_bounds(year, month)
-    current = Q(assignments__ended_at__isnull=True)
-    primary = current & Q(assignments__role=AssignmentRole.PRIMARY)
-    visitors = (
-        scoped_visitors(user)
-        .filter(active=True)
-        .select_related("village")
-        .annotate(
-            caseload=Count("assignments", filter=primary, distinct=True),
-            high=Count(
-                "assignments",
-                filter=primary
-                & Q(
-                    assignments__person__visit_target__interval_days__gt=0,
-                    assignments__person__visit_target__interval_days__lte=7,
-                ),
-                distinct=True,
-            ),
-            neighbours=Count(
-                "assignments", filter=current & Q(assignments__role=AssignmentRole.NEIGHBOUR), distinct=True
-            ),
-            month_visits=Count(
-                "visits", filter=Q(visits__visited_on__gte=start, visits__visited_on__lte=end), distinct=True
-            ),
+    visitors = list(visitors)
+    ids = [v.pk for v in visitors]
+    current = Assignment.objects.filter(visitor_id__in=ids, ended_at__isnull=True)
+    primary = current.filter(role=AssignmentRole.PRIMARY)
+
+    def per_visitor(qs: Any, counted: str = "person_id") -> dict[int, int]:
+        rows = (
+            qs.values("visitor_id").annotate(n=Count(counted, distinct=True)).values_list("visitor_id", "n")
         )
-        .order_by("village_id", "kind", "name")
+        return dict(rows)
+
+    caseload = per_visitor(primary)
+    high = per_visitor(
+        primary.filter(person__visit_target__interval_days__gt=0, person__visit_target__interval_days__lte=7)
     )
+    neighbours = per_visitor(current.filter(role=AssignmentRole.NEIGHBOUR))
+    visits = per_visitor(
+        Visit.objects.filter(visitor_id__in=ids, visited_on__gte=start, visited_on__lte=end), "id"
+    )
+    names = _names({v.village_id for v in visitors})
     return [
         WorkloadRow(
             v.pk,
             v.name,
             v.get_kind_display(),
-            v.village.name,
-            v.caseload,
-            v.high,
-            v.neighbours,
-            v.month_visits,
+            names.get(v.village_id, v.village_id),
+            caseload.get(v.pk, 0),
+            high.get(v.pk, 0),
+            neighbours.get(v.pk, 0),
+            visits.get(v.pk, 0),
             v.capacity,
         )
         for v in visitors
     ]
 
 
-def followups(user: Any, status: str) -> Any:
-    qs = visit_followups(user).select_related("person", "township", "opened_by", "closed_by")
-    if status in FollowUpStatus.values:
-        qs = qs.filter(status=status)
-    return qs.order_by("status", "due_at", "-opened_at")
-
-
-@dataclass
-class PlanRow:
-    person_pk: int
-    name: str
-    visitor: str
-    due_on: dt.date
-    tier: str
-    state: str
-
-
-def plan(user: Any, year: int, month: int, today: dt.date) -> list[PlanRow]:
-    start, _ = month_bounds(year, month)
-    entries = list(
-        PlanEntry.objects.filter(month=start, person__in=visit_targets(user).values("person_id"))
-        .select_related("person", "visitor", "person__visit_target")
-        .order_by("due_on", "visitor__name", "person_id")
-    )
-    ids = {e.person_id for e in entries}
-    visits: dict[int, list[dt.date]] = defaultdict(list)
-    low = start - dt.timedelta(days=31)
-    for pid, day in Visit.objects.filter(person_id__in=ids, visited_on__gte=low).values_list(
-        "person_id", "visited_on"
-    ):
-        visits[pid].append(day)
-    out: list[PlanRow] = []
-    for e in entries:
-        interval: Interval = e.person.visit_target.interval
-        window_start = _minus(e.due_on, interval)
-        done = any(window_start < d <= e.due_on for d in visits[e.person_id])
-        state = "已探访" if done else ("逾期" if e.due_on < today else "待探访")
-        out.append(
-            PlanRow(e.person_id, person_name(user, e.person.name), e.visitor.name, e.due_on, e.tier, state)
-        )
-    return out
-
-
-def _minus(day: dt.date, interval: Interval) -> dt.date:
-    """The day one interval before ``day`` (calendar months clamp to the month's end)."""
-    if interval.days:
-        return day - dt.timedelta(days=interval.days)
-    return add_months(day, -interval.months)
+def followups(user: Any) -> Any:
+    """The user's follow-ups (``filters.FollowUpFilter.apply`` filters and orders them)."""
+    return visit_followups(user).select_related("person", "township", "opened_by", "closed_by")
 
 
 def followup_counts(user: Any) -> dict[str, int]:
     qs = visit_followups(user)
     return {
         "open": qs.filter(status=FollowUpStatus.OPEN).count(),
-        "overdue": FollowUp.objects.overdue().filter(pk__in=qs.values("pk")).count(),
+        "overdue": qs.filter(status=FollowUpStatus.OPEN, due_at__lt=timezone.now()).count(),
     }
 
 

@@ -52,8 +52,11 @@ def xlsx_response(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
     summary: str,
+    people: set[int] | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """An XLSX download of one list; audited as an export."""
+    """An XLSX download of one list; audited as one export event. ``people`` (filled while ``rows``
+    is read) gives the number of people in the file, named in the event."""
     from openpyxl.styles import Font
 
     from yanglao.core.exports import workbook, workbook_bytes
@@ -77,8 +80,16 @@ def xlsx_response(
         request=request,
         object_type="visits",
         object_id=name,
-        summary=f"导出{title}：{summary}，{count} 行"[:300],
-        detail={"list": name, "rows": count, "query": dict(request.GET.items())},
+        summary=(
+            f"导出{title}：{summary}，{count} 行" + (f"，{len(people)} 人" if people is not None else "")
+        )[:300],
+        detail={
+            "list": name,
+            "rows": count,
+            **({"people": len(people)} if people is not None else {}),
+            **(detail or {}),
+            "query": dict(request.GET.items()),
+        },
     )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (

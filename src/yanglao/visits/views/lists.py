@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 from yanglao.accounts.current import current_user
 from yanglao.accounts.models import Role
 from yanglao.core.idnumber import mask_id_number
+from yanglao.core.masking import person_label
 from yanglao.core.visits.schedule import due_date
-from yanglao.visits import reports
+from yanglao.visits import fieldwork, reports
 from yanglao.visits.access import can_manage, visit_targets
 from yanglao.visits.actions import do_auto_assign, do_make_plans, do_refresh_targets
-from yanglao.visits.models import FollowUpStatus
+from yanglao.visits.filters import STATES, FollowUpFilter, RegionFilter, region_choices
+from yanglao.visits.models import FollowUpKind
 from yanglao.visits.rules import param
 from yanglao.visits.views.common import month_of, require_read, wants_xlsx, xlsx_response
 from yanglao.visits.views.record import audit_list_view
@@ -39,7 +41,7 @@ def _my_people(request: HttpRequest, today: dt.date) -> list[dict[str, Any]]:
     rows = (
         visit_targets(request.user)
         .select_related("person")
-        .annotate(last=Max("person__visits__visited_on"))
+        .annotate(last=reports.last_visit())
         .order_by("person__name")
     )
     out = []
@@ -140,39 +142,38 @@ def rates(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     require_read(request)
     today = timezone.localdate()
-    rows = reports.overdue_visits(request.user, today)
+    region = RegionFilter.of(request.GET)
+    rows = reports.overdue_visits(request.user, today, region)
     if wants_xlsx(request):
+        people: set[int] = set()
         return xlsx_response(
             request,
             name="overdue",
             title="逾期未探访",
-            headers=[
-                "姓名",
-                "公民身份号码",
-                "村（社区）",
-                "分级",
-                "探访频次",
-                "上次探访",
-                "应探访日期",
-                "逾期天数",
-                "探访人员",
-            ],
-            rows=(
-                [r.name, r.id_number, r.village, r.tier, r.interval, r.last_visit, r.due, r.days, r.visitor]
-                for r in rows
-            ),
+            headers=fieldwork.OVERDUE_HEADERS,
+            rows=fieldwork.overdue_sheet(request.user, rows, people),
             summary=f"截至 {today}",
+            people=people,
+            detail={"full_phone": fieldwork.full_phone(request.user)},
         )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     audit_list_view(request, "overdue", "查看逾期未探访名单", len(rows))
-    return render(request, "visits/overdue.html", {"page": page, "total": len(rows), "today": today})
+    context = {
+        "page": page,
+        "total": len(rows),
+        "today": today,
+        "region": region,
+        "choices": region_choices(request.user, region),
+        "query": urlencode(region.params()),
+    }
+    return render(request, "visits/overdue.html", context)
 
 
 @login_required
 def workloads(request: HttpRequest) -> HttpResponse:
     require_read(request)
     year, month, label = month_of(request)
-    rows = reports.workloads(request.user, year, month)
+    visitors = reports.scoped_workers(request.user)
     if wants_xlsx(request):
         return xlsx_response(
             request,
@@ -190,25 +191,34 @@ def workloads(request: HttpRequest) -> HttpResponse:
             ],
             rows=(
                 [r.name, r.kind, r.village, r.caseload, r.high, r.neighbours, r.visits, r.capacity]
-                for r in rows
+                for chunk in fieldwork.chunks(visitors)
+                for r in reports.workloads(chunk, year, month)
             ),
             summary=label,
         )
-    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    return render(request, "visits/workloads.html", {"page": page, "month": label, "total": len(rows)})
+    page = Paginator(visitors, PAGE).get_page(request.GET.get("page"))
+    rows = reports.workloads(page.object_list, year, month)
+    context = {
+        "page": page,
+        "rows": rows,
+        "month": label,
+        "total": page.paginator.count,
+        "query": urlencode({"month": label}),
+    }
+    return render(request, "visits/workloads.html", context)
 
 
 @login_required
 def followups(request: HttpRequest) -> HttpResponse:
     require_read(request)
-    status = request.GET.get("status", FollowUpStatus.OPEN)
-    qs = reports.followups(request.user, status)
+    wanted = FollowUpFilter.of(request.GET)
     now = timezone.now()
+    qs = wanted.apply(reports.followups(request.user), now)
     sensitive = current_user(request).sees_sensitive
 
     def row(f: Any) -> list[Any]:
         return [
-            reports.person_name(request.user, f.person.name),
+            person_label(request.user, f.person),
             mask_id_number(f.person.id_number),
             f.get_kind_display(),
             f.entitlement,
@@ -242,14 +252,18 @@ def followups(request: HttpRequest) -> HttpResponse:
                 "办理结果",
             ],
             rows=(row(f) for f in qs.iterator()),
-            summary=dict(FollowUpStatus.choices).get(status, "全部"),
+            summary=dict(STATES).get(wanted.state, "全部"),
         )
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     audit_list_view(request, "followups", "查看探访跟进事项", page.paginator.count)
     context = {
         "page": page,
-        "status": status,
-        "statuses": [("open", "待处理"), ("closed", "已办结"), ("all", "全部")],
+        "wanted": wanted,
+        "status": wanted.state,
+        "statuses": STATES,
+        "kinds": FollowUpKind.choices,
+        "choices": region_choices(request.user, wanted.region),
+        "query": wanted.query(),
         "now": now,
         "can_manage": can_manage(request.user),
     }
@@ -261,19 +275,33 @@ def plans(request: HttpRequest) -> HttpResponse:
     require_read(request)
     year, month, label = month_of(request)
     today = timezone.localdate()
-    rows = reports.plan(request.user, year, month, today)
+    region = RegionFilter.of(request.GET)
+    entries = fieldwork.plan_entries(request.user, year, month, region)
     if wants_xlsx(request):
+        people: set[int] = set()
         return xlsx_response(
             request,
             name="plans",
             title=f"{label}月度探访计划",
-            headers=["最迟探访日期", "老年人", "探访人员", "分级", "状态"],
-            rows=([r.due_on, r.name, r.visitor, r.tier, r.state] for r in rows),
+            headers=fieldwork.PLAN_HEADERS,
+            rows=fieldwork.plan_sheet(request.user, entries, today, people),
             summary=label,
+            people=people,
+            detail={"full_phone": fieldwork.full_phone(request.user)},
         )
-    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    audit_list_view(request, "plans", f"查看{label}月度探访计划", len(rows))
-    return render(request, "visits/plans.html", {"page": page, "month": label, "total": len(rows)})
+    page = Paginator(entries, PAGE).get_page(request.GET.get("page"))
+    rows = fieldwork.plan_rows(request.user, list(page.object_list), today)
+    audit_list_view(request, "plans", f"查看{label}月度探访计划", page.paginator.count)
+    context = {
+        "page": page,
+        "rows": rows,
+        "month": label,
+        "total": page.paginator.count,
+        "region": region,
+        "choices": region_choices(request.user, region),
+        "query": urlencode({"month": label, **region.params()}),
+    }
+    return render(request, "visits/plans.html", context)
 
 
 @login_required
