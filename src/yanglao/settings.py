@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "yanglao.web.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that its redirects carry the headers of the middleware above.
+    "yanglao.accounts.middleware.PasswordChangeMiddleware",
 ]
 
 ROOT_URLCONF = "yanglao.urls"
@@ -79,6 +81,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "yanglao.accounts.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# A password older than this many days must be changed at the next login (0: passwords never expire).
+PASSWORD_EXPIRY_DAYS = conf.envint("PASSWORD_EXPIRY_DAYS", 90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

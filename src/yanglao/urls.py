@@ -10,5 +10,6 @@ urlpatterns = [
     path("payments/", include("yanglao.payments.urls")),
     path("catalogs/", include("yanglao.catalogweb.urls")),
     path("stats/", include("yanglao.stats.urls")),
+    path("", include("yanglao.web.users_urls")),
     path("", include("yanglao.web.urls")),
 ]

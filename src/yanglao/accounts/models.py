@@ -41,6 +41,10 @@ class User(AbstractUser):
         "regions.Region", verbose_name="所属区划", null=True, blank=True, on_delete=models.PROTECT
     )
     display_name = models.CharField("姓名", max_length=64, blank=True)
+    # A one-time password (set by an administrator or ``yanglao createuser``) must be changed at the
+    # next login; so must a password older than ``PASSWORD_EXPIRY_DAYS`` (see ``accounts/passwords.py``).
+    must_change_password = models.BooleanField("须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
