@@ -93,13 +93,15 @@ def test_the_error_report_downloads_as_a_spreadsheet_with_the_bad_rows(
     assert response["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("行号", "字段", "原因")
-    assert [(line, field) for line, field, _ in rows[1:]] == [
-        (3, "id_number"),
-        (5, "living_arrangement"),
-        (5, "birth_date"),
+    assert rows[0] == ("行号", "身份证号后4位", "姓名", "字段", "原因")
+    assert [row[:4] for row in rows[1:]] == [
+        (3, BAD_CHECK[-4:], "李建国", "公民身份号码"),
+        (5, ZHAO[-4:], "赵玉兰", "居住状况"),
+        (5, ZHAO[-4:], "赵玉兰", "出生日期"),
     ]
-    assert rows[1][2].startswith("校验码错误")
+    assert rows[1][4].startswith("校验码错误")
+    assert BAD_CHECK not in str(rows)
+    assert ZHAO not in str(rows)
 
 
 def test_a_clean_upload_has_no_error_report(login: Any, township_user: Any) -> None:

@@ -69,4 +69,7 @@ def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
         "rejected": result.rejected,
         "batch": result.batch_id,
         "failed": result.failed,
+        # The kept errors with whose rows they are, for the page and the error report (the batch's stored
+        # error rows have no columns for them).
+        "report": [e.report_dict() for e in result.errors],
     }

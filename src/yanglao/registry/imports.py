@@ -124,6 +124,11 @@ def parse_row(line: int, row: dict[str, Any]) -> tuple[dict[str, Any], list[RowE
     """One raw row to (record, errors). Registry extras (phone, address, …) are parsed as text.
 
     Unknown JSON keys are not part of the row's errors: :func:`unknown_keys` reports them once."""
+    record, errors = _parse_row(line, row)
+    return record, [e.of_row(row.get("id_number"), row.get("name")) for e in errors]
+
+
+def _parse_row(line: int, row: dict[str, Any]) -> tuple[dict[str, Any], list[RowError]]:
     errors: list[RowError] = []
     for key in ("__width__", "__json__"):
         if key in row:
@@ -279,7 +284,8 @@ def do_import_persons(
                         result.add_error(RowError(line, key, "未知字段，该字段未导入"))
                 ident = record.get("id_number")
                 if isinstance(ident, str) and ident in seen:
-                    errors.append(RowError(line, "id_number", f"与第 {seen[ident]} 行的公民身份号码重复"))
+                    duplicate = RowError(line, "id_number", f"与第 {seen[ident]} 行的公民身份号码重复")
+                    errors.append(duplicate.of_row(ident, record.get("name")))
                 if errors:
                     result.add_errors(errors)
                     continue

@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from yanglao.accounts.scope import Scope, scope_of
+from yanglao.core import person as spec
 from yanglao.core.records_io import RowError
-from yanglao.registry.models import Department, Person
+from yanglao.registry.models import EXTRA_FIELDS, Department, Person
 
 BOTH = ["county_caseworker", "township_caseworker"]
 COUNTY = ["county_caseworker"]
@@ -30,9 +31,76 @@ DEFAULT_DEPARTMENTS: list[tuple[str, str, list[str]]] = [
     ("canlian", "旗残联", COUNTY),
     ("renshe", "旗人社局", COUNTY),
 ]
+# The columns each usual department's file carries (its import template); a department registered later
+# gets every column. Every file starts with the ID number and the name.
+IDENTITY = ("id_number", "name")
+DEPARTMENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "gongan": (
+        *IDENTITY,
+        "sex",
+        "birth_date",
+        "hukou_region",
+        "residence_region",
+        "residence_permit",
+        "death_date",
+        "address",
+    ),
+    "minzheng": (
+        *IDENTITY,
+        "residence_region",
+        "living_arrangement",
+        "no_supporter",
+        "dibao",
+        "dibao_edge",
+        "spending_hardship",
+        "tekun",
+        "tekun_care",
+        "poverty_relapse",
+        "poverty_relapse_risk",
+        "vagrant",
+        "self_care_unable",
+        "ability_level",
+        "ability_assessed_on",
+        "special_contribution",
+        "periodic_pension",
+        "military_family",
+        "phone",
+        "address",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "emergency_contact_relation",
+    ),
+    "laolingban": (
+        *IDENTITY,
+        "residence_region",
+        "living_arrangement",
+        "phone",
+        "address",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "emergency_contact_relation",
+        "spouse_id_number",
+    ),
+    "weijian": (
+        *IDENTITY,
+        "fp_special",
+        "ability_level",
+        "ability_assessed_on",
+        "long_term_care_need",
+        "disabled_months",
+    ),
+    "yibao": (*IDENTITY, "ltc_insured", "long_term_care_need", "disabled_months"),
+    "canlian": (*IDENTITY, "disability_grade", "disability_category"),
+    "renshe": (*IDENTITY, "pension_scheme"),
+}
 OUT_OF_SCOPE = "不在您的管辖区域内：只能导入户籍地或常住地在本辖区内的老年人"
 MOVE_REFUSED = "迁入或迁出本辖区须由同时管辖原地和新地的用户办理"
 REGION_FIELDS = ("residence_region", "hukou_region")
+
+
+def department_fields(department: Department) -> tuple[str, ...]:
+    """The columns of ``department``'s import template."""
+    return DEPARTMENT_FIELDS.get(department.code) or (*spec.FIELD_NAMES, *EXTRA_FIELDS)
 
 
 class ImportRefused(Exception):

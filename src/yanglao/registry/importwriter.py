@@ -90,7 +90,7 @@ class ChunkWriter:
             if error is None:
                 records.append(record)
             else:
-                self.result.add_error(error)
+                self.result.add_error(error.of_row(record["id_number"], record.get("name")))
         existing = {i: p for i, p in existing.items() if self.rows.sees(p)}
         change_rows = list(
             PersonChange.objects.filter(person__in=existing.values())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Any
 
@@ -19,12 +19,27 @@ SCALARS = (str, int, float, bool)
 
 @dataclass(frozen=True)
 class RowError:
+    """One error: its line, its field (the code name, or a column heading as the file has it) and the
+    reason; for an error of a row, the row's ID number as its last 4 characters and the row's name, so
+    the error report says whose row it is."""
+
     line: int
     field: str
     reason: str
+    id_tail: str = ""
+    name: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"line": self.line, "field": self.field, "reason": self.reason}
+
+    def report_dict(self) -> dict[str, Any]:
+        """As the error report shows it: with whose row it is."""
+        return {**self.as_dict(), "id_tail": self.id_tail, "name": self.name}
+
+    def of_row(self, id_number: object, name: object) -> RowError:
+        """This error naming its row: the ID number cut to its last 4 characters, the name as written."""
+        ident = "" if id_number is None else str(id_number).strip()
+        return replace(self, id_tail=ident[-4:], name=("" if name is None else str(name).strip())[:64])
 
 
 class FileFormatError(ValueError):

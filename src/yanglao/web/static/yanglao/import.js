@@ -1,4 +1,4 @@
-// Upload a department file, then poll the import's progress and show the outcome.
+// Upload a department file, then poll the import's progress and show the outcome and its errors.
 (function () {
   var form = document.getElementById("upload");
   if (!form) { return; }
@@ -7,11 +7,46 @@
   var text = document.getElementById("progress-text");
   var outcome = document.getElementById("outcome");
 
-  function show(html) { outcome.hidden = false; outcome.innerHTML = html; }
-  // Messages may quote the file or the form (a file name, a source): shown as text, never as markup.
-  function showError(message) {
-    var p = document.createElement("p"); p.className = "error"; p.textContent = message;
-    outcome.hidden = false; outcome.replaceChildren(p);
+  // Messages and errors quote the file (names, cells): always set as text, never as markup.
+  function element(tag, content, className) {
+    var node = document.createElement(tag);
+    if (content !== undefined && content !== null) { node.textContent = String(content); }
+    if (className) { node.className = className; }
+    return node;
+  }
+  function show(nodes) {
+    outcome.hidden = false;
+    outcome.replaceChildren.apply(outcome, nodes);
+  }
+  function showError(message) { show([element("p", message, "error")]); }
+
+  function counts(res) {
+    var p = element("p");
+    [["新增 ", res.created, true], ["，更新 ", res.updated, true], ["，无变化 ", res.unchanged, false],
+     ["，错误 ", res.errors, true], ["，冲突 ", res.conflicts, false]].forEach(function (part) {
+      p.appendChild(document.createTextNode(part[0]));
+      p.appendChild(part[2] ? element("strong", part[1]) : document.createTextNode(String(part[1])));
+    });
+    p.appendChild(document.createTextNode("。"));
+    return p;
+  }
+
+  var HEADINGS = [["line", "行号"], ["id_tail", "身份证号后4位"], ["name", "姓名"], ["field", "字段"], ["reason", "原因"]];
+
+  function errorTable(rows) {
+    var table = element("table", null, "list errors");
+    var head = table.createTHead().insertRow();
+    HEADINGS.forEach(function (h) { head.appendChild(element("th", h[1])); });
+    var body = table.createTBody();
+    rows.forEach(function (row) {
+      var tr = body.insertRow();
+      HEADINGS.forEach(function (h) {
+        var td = element("td", row[h[0]]);
+        td.setAttribute("data-label", h[1]);
+        tr.appendChild(td);
+      });
+    });
+    return table;
   }
 
   function poll(url) {
@@ -23,11 +58,22 @@
       if (!task.finished) { setTimeout(function () { poll(url); }, 1000); return; }
       var res = task.result || {};
       if (res.failed) { showError(res.failed); return; }
-      var html = "<p>新增 <strong>" + res.created + "</strong>，更新 <strong>" + res.updated + "</strong>，无变化 " +
-        res.unchanged + "，错误 <strong>" + res.errors + "</strong>，冲突 " + res.conflicts + "。</p>";
-      if (res.rejected) { html += '<p class="error">文件有错误，按要求整个文件未导入。</p>'; }
-      if (res.report) { html += '<p><a href="' + res.report + '">下载错误报告（Excel）</a></p>'; }
-      show(html);
+      var nodes = [counts(res)];
+      if (res.rejected) { nodes.push(element("p", "文件有错误，按要求整个文件未导入。", "error")); }
+      var shown = res.shown || [];
+      if (shown.length) {
+        var title = shown.length < res.errors ? "错误（前 " + shown.length + " 条，共 " + res.errors + " 条）" : "错误";
+        nodes.push(element("h3", title));
+        nodes.push(errorTable(shown));
+      }
+      if (res.report) {
+        var p = element("p");
+        var link = element("a", "下载错误报告（Excel）");
+        link.href = res.report;
+        p.appendChild(link);
+        nodes.push(p);
+      }
+      show(nodes);
     });
   }
 
