@@ -317,6 +317,27 @@ def age_on(birth: dt.date, on: dt.date) -> int:
     return years
 
 
+BOOL_WORDS = {"true": "是", "false": "否"}
+
+
+def value_words(name: str, value: Value) -> str:
+    """A value of field ``name`` in the documents' words: a code by its label (``alone`` → 独居), an
+    ability level by its name (``2`` → 中度失能), true/false as 是/否; dates, numbers, text and region
+    codes as their interchange text. A value that is not one of the field's codes (a masked value, a
+    label already) is shown as it is. The one place the interface turns codes into words."""
+    text = format_value(value)
+    fld = FIELD_BY_NAME.get(name)
+    if fld is None or not text:
+        return text
+    if fld.kind == "code":
+        return fld.code_label(text)
+    if fld.kind == "bool":
+        return BOOL_WORDS.get(text.lower(), text)
+    if fld.name == "ability_level":
+        return dict(ABILITY_LEVELS).get(text, text)
+    return text
+
+
 def format_value(value: Value) -> str:
     """The interchange text of a parsed value (CSV cell)."""
     if value is None:
