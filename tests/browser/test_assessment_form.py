@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.integration.assessor_helpers import qualified
+from yanglao.accounts.models import User
 from yanglao.assessments.models import Assessment, Status
 from yanglao.core.assessment import instrument
 from yanglao.registry.models import Person
@@ -49,7 +51,10 @@ def page(browser: Any, live_server: Any, township_user: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def wang(make_person: Any) -> Person:
+def wang(make_person: Any, township_user: Any) -> Person:
+    """王秀英, and the two qualified assessors: the township caseworker and 刘评估."""
+    qualified(township_user.username, "音德尔镇经办人")
+    qualified("assessor_liu", "刘评估")
     person: Person = make_person("王秀英", region=VILLAGE)
     return person
 
@@ -71,7 +76,7 @@ def wait_for(page: Any, out: str, expected: str) -> None:
 
 
 def test_an_assessor_fills_in_the_form_on_a_tablet_and_signs(
-    page: Any, live_server: Any, wang: Person, tmp_path: Path
+    page: Any, live_server: Any, wang: Person, township_user: Any, tmp_path: Path
 ) -> None:
     page.goto(f"{live_server.url}/assessments/person/{wang.pk}/")
     page.get_by_role("link", name="新建评估").click()
@@ -130,7 +135,10 @@ def test_an_assessor_fills_in_the_form_on_a_tablet_and_signs(
     choose(page, "coma", "false")
     for key in ("fall", "lost", "choking", "self_harm", "other"):
         choose(page, f"risk_{key}", "0")
-    page.fill("#i-assessor_2_name", "刘评估")
+    assert page.locator("#i-assessor_1").input_value() == str(township_user.pk)  # the user, qualified
+    liu = User.objects.get(username="assessor_liu")
+    assert "刘评估（assessor_liu）" in page.locator("#i-assessor_2").inner_text()
+    page.select_option("#i-assessor_2", value=str(liu.pk))
     page.fill("#i-place", "龙腾社区居家")
     page.get_by_role("button", name="签署并生成结果").tap()
     page.wait_for_url(f"{live_server.url}/assessments/*/")

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import frozen_today
+from tests.integration.assessor_helpers import qualified, two_assessors
 from yanglao.assessments.models import Assessment, Status
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.core.assessment import instrument, valid_until
@@ -45,8 +46,8 @@ def complete(total: int = 90, **overrides: str) -> dict[str, str]:
         "coma": "false",
         "diagnoses": "I10",
         **{f"risk_{k}": "0" for k in ("fall", "lost", "choking", "self_harm", "other")},
-        "assessor_1_name": "张评估",
-        "assessor_2_name": "刘评估",
+        "assessor_1": str(two_assessors()[0].pk),
+        "assessor_2": str(two_assessors()[1].pk),
         "place": "龙腾社区居家",
         "med_rows": "3",
         "med_0_drug_name": "硝苯地平缓释片",
@@ -123,7 +124,7 @@ def test_signing_an_incomplete_assessment_names_every_missing_field(
     login: Any, township_user: Any, wang: Person
 ) -> None:
     data = complete(action="sign")
-    for name in ("B.4.5", "B.2.3", "informant_name", "place", "assessor_2_name", "risk_fall", "coma"):
+    for name in ("B.4.5", "B.2.3", "informant_name", "place", "assessor_2", "risk_fall", "coma"):
         del data[name]
 
     response = login(township_user).post(new_url(wang), data)
@@ -136,7 +137,7 @@ def test_signing_an_incomplete_assessment_names_every_missing_field(
         "B.2.3 平地行走：缺少评分",
         "A.3.1 信息提供者的姓名：必填",
         "评估地点：必填",
-        "评估员二：必填",
+        "评估员二：请选择持有效资质的评估员",
         "A.2.14.1 近30天内跌倒：请选择次数",
         "A.5.11 昏迷：请选择无或有",
     ):
@@ -149,33 +150,36 @@ def test_signing_an_incomplete_assessment_names_every_missing_field(
 
 
 def test_signing_needs_two_different_assessors(login: Any, township_user: Any, wang: Person) -> None:
-    data = complete(action="sign", assessor_1_name="张评估", assessor_2_name="张评估")
+    first, _ = two_assessors()
+    data = complete(action="sign", assessor_1=str(first.pk), assessor_2=str(first.pk))
 
     response = login(township_user).post(new_url(wang), data)
 
     assert response.status_code == 400
-    assert "评估员二：须由两名不同的评估员评估" in response.content.decode()
+    page = response.content.decode()
+    assert "评估员二：须由两名不同的评估员评估" in page
+    assert 'id="f-assessor_2"' in page
+    assert not Assessment.objects.filter(person=wang, status=Status.SIGNED).exists()
 
 
-def test_the_same_user_chosen_twice_is_one_assessor(login: Any, township_user: Any, wang: Person) -> None:
-    data = complete(
-        action="sign",
-        assessor_1=str(township_user.pk),
-        assessor_2=str(township_user.pk),
-        assessor_1_name="音德尔镇经办人",
-        assessor_2_name="另一个名字",
-    )
+def test_a_user_without_a_valid_qualification_is_refused_beside_the_field(
+    login: Any, township_user: Any, wang: Person
+) -> None:
+    data = complete(action="sign", assessor_1=str(township_user.pk))
 
     response = login(township_user).post(new_url(wang), data)
 
     assert response.status_code == 400
-    assert "须由两名不同的评估员评估" in response.content.decode()
+    page = response.content.decode()
+    assert f"所选用户在 {frozen_today()} 没有有效的评估员资质" in page
+    assert not Assessment.objects.filter(person=wang, status=Status.SIGNED).exists()
 
 
 def test_signing_a_complete_assessment_makes_it_the_persons_current_result(
     login: Any, township_user: Any, wang: Person
 ) -> None:
     # total 50 → initial level 2 (中度失能); dementia F03 raises it to 3 (重度失能)
+    qualified(township_user.username, "音德尔镇经办人")
     data = complete(50, action="sign", diagnoses="I10 F03", assessor_1=str(township_user.pk))
 
     response = login(township_user).post(new_url(wang), data)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.conftest import frozen_today
+from tests.integration.assessor_helpers import two_assessors
 from yanglao.assessments.actions import do_import_legacy_result, do_save_draft, do_sign_assessment
 from yanglao.assessments.models import Assessment
 from yanglao.audit.models import Action, AuditEvent
@@ -41,8 +42,8 @@ def signed(person: Person, user: Any, total: int, **fields: Any) -> Assessment:
         "place": "音德尔镇龙腾社区居家",
         "coma": False,
         "risk_events": dict.fromkeys(("fall", "lost", "choking", "self_harm", "other"), 0),
-        "assessor_1_name": "张评估",
-        "assessor_2_name": "刘评估",
+        "assessor_1": two_assessors()[0],
+        "assessor_2": two_assessors()[1],
         "items": items,
         **fields,
     }

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tests.integration.assessor_helpers import two_assessors
 from yanglao.assessments.actions import (
     NotCurrent,
     do_expire,
@@ -58,8 +59,8 @@ def sign(
         "place": "居家",
         "coma": False,
         "risk_events": dict.fromkeys(("fall", "lost", "choking", "self_harm", "other"), 0),
-        "assessor_1_name": "张评估",
-        "assessor_2_name": "刘评估",
+        "assessor_1": two_assessors()[0],
+        "assessor_2": two_assessors()[1],
         "items": items_for(total),
         **fields,
     }

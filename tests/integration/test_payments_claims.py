@@ -30,6 +30,12 @@ from yanglao.payments.models import LOCKED_STATES, PaymentClaim, PaymentLine, Pa
 JUNE = Month(2025, 6)
 
 
+@pytest.fixture(autouse=True)
+def inline_jobs(settings: Any) -> None:
+    """Rolls are prepared by a background job: here inside the request."""
+    settings.JOBS_INLINE = True
+
+
 def in_two_rolls(
     states: frozenset[str] | None = LOCKED_STATES, month: Month | None = None
 ) -> list[tuple[Any, ...]]:

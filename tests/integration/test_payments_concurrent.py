@@ -32,6 +32,12 @@ APPROVE_TRIES = 10
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+@pytest.fixture(autouse=True)
+def inline_jobs(settings: Any) -> None:
+    """Rolls are prepared by a background job: here inside the request."""
+    settings.JOBS_INLINE = True
+
+
 class Session:
     """A logged-in browser over plain HTTP: the session cookie of ``user``, the CSRF token of a page."""
 

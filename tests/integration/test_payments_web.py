@@ -6,6 +6,8 @@ import datetime as dt
 import io
 from typing import Any
 
+import pytest
+
 from tests.integration.test_payments_roll import (
     ACCOUNTS,
     OTHER_TOWNSHIP,
@@ -23,6 +25,12 @@ from yanglao.payments.actions import approve_roll, prepare_roll, review_roll
 from yanglao.payments.models import PaymentRoll
 
 JUNE = {"month": "2025-06", "catalog": "152223"}
+
+
+@pytest.fixture(autouse=True)
+def inline_jobs(settings: Any) -> None:
+    """Rolls are prepared by a background job: here inside the request."""
+    settings.JOBS_INLINE = True
 
 
 def full_numbers(people: dict[str, Any]) -> list[str]:

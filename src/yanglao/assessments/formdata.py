@@ -3,7 +3,8 @@
 Input names: the Annex B items by their code (``B.1.1``), the Annex A fields kept in columns by the
 column's name (``reference_date``, ``informant_name``, ``coma``, ``diagnoses`` as text, ``risk_fall``
 … ``risk_other``), the other Annex A fields as ``a_<key>`` (with ``a_<key>_detail`` for the words of
-an 其他 choice), medication rows as ``med_<row>_<key>``, and the assessors as ``assessor_1``/``_name``.
+an 其他 choice), medication rows as ``med_<row>_<key>``, and the assessors as ``assessor_1``/``assessor_2`` (users
+qualified on the reference date, :mod:`yanglao.assessments.assessors`; their names are copied).
 
 Reading a draft keeps every value that is well formed and names every one that is not; nothing is
 corrected. Whether an assessment is complete enough to sign is a separate check
@@ -22,6 +23,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils import timezone
 
+from yanglao.assessments.assessors import assessor_problems
 from yanglao.assessments.models import Assessment, ReasonChoice
 from yanglao.core.assessment import icd10 as icd
 from yanglao.core.assessment import instrument
@@ -299,12 +301,18 @@ def parse_form(post: QueryDict, assessors: Mapping[int, Any]) -> tuple[dict[str,
     for fld in answer_fields():
         _answer(post, fld, answers, errors)
     out["answers"] = answers
-    for n in (1, 2):
+    on = out["reference_date"]
+    for n, label in ((1, "评估员一"), (2, "评估员二")):
         raw = post.get(f"assessor_{n}", "")
         user = assessors.get(int(raw)) if raw.isdigit() else None
-        name = _text(post, f"assessor_{n}_name", 64)
+        if raw and user is None:
+            when = f"在 {on} " if on else ""
+            errors.append(FormError(f"assessor_{n}", label, f"所选用户{when}没有有效的评估员资质"))
         out[f"assessor_{n}"] = user
-        out[f"assessor_{n}_name"] = name or (str(user) if user is not None else "")
+        out[f"assessor_{n}_name"] = str(user)[:64] if user is not None else ""
+    first, second = out["assessor_1"], out["assessor_2"]
+    if first is not None and second is not None and first.pk == second.pk:
+        errors.append(FormError("assessor_2", "评估员二", "须由两名不同的评估员评估"))
     return out, errors
 
 
@@ -346,11 +354,8 @@ def sign_problems(a: Assessment, person: Person, today: dt.date | None = None) -
     need("coma", "A.5.11 昏迷", a.coma is not None, "请选择无或有")
     for item in inst.items:
         need(item.code, f"{item.code} {item.name}", item.code in a.items, "缺少评分")
-    need("assessor_1_name", "评估员一", a.assessor_1_name)
-    need("assessor_2_name", "评估员二", a.assessor_2_name)
-    both_users = a.assessor_1_id is not None and a.assessor_2_id is not None
-    same = a.assessor_1_id == a.assessor_2_id if both_users else a.assessor_1_name == a.assessor_2_name
-    if a.assessor_1_name and a.assessor_2_name and same:
-        out.append(FormError("assessor_2_name", "评估员二", "须由两名不同的评估员评估"))
+    labels = {"assessor_1": "评估员一", "assessor_2": "评估员二"}
+    for name, reason in assessor_problems(a.assessor_1_id, a.assessor_2_id, a.reference_date).items():
+        out.append(FormError(name, labels[name], reason))
     need("place", "评估地点", a.place)
     return out

@@ -216,3 +216,57 @@ class Use(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose}：{self.assessment.number}"
+
+
+class AssessorQualification(models.Model):
+    """A user's qualification as an assessor (评估员资质): its number, who issued it and when it is valid.
+
+    Only a user holding a qualification valid on an assessment's reference date may be chosen as one
+    of its two assessors. A qualification is never deleted: it is ended (``ended_on``, with a reason)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assessor_qualifications",
+        verbose_name="评估员（用户）",
+    )
+    number = models.CharField("资质证书编号", max_length=64)
+    issuer = models.CharField("发证机构", max_length=100)
+    valid_from = models.DateField("有效期自")
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    ended_on = models.DateField("终止日期", null=True, blank=True)
+    ended_reason = models.CharField("终止原因", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="登记人",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    synthetic = models.BooleanField("合成数据", default=False)
+
+    class Meta:
+        verbose_name = "评估员资质"
+        verbose_name_plural = "评估员资质"
+        ordering = ["user__username", "-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="assessor_qualification_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.number}"
+
+    def is_valid_on(self, on: dt.date) -> bool:
+        """Valid on ``on``: begun, not past its end, not ended (an ended qualification is valid before
+        its end date only)."""
+        return (
+            self.valid_from <= on
+            and (self.valid_until is None or on <= self.valid_until)
+            and (self.ended_on is None or on < self.ended_on)
+        )

@@ -4,15 +4,17 @@ through :mod:`actions`."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yanglao.accounts.current import current_user
-from yanglao.accounts.models import Role, User
+from yanglao.accounts.models import User
 from yanglao.accounts.scope import require
 from yanglao.assessments import formview
 from yanglao.assessments.access import (
@@ -21,10 +23,12 @@ from yanglao.assessments.access import (
     may_write,
 )
 from yanglao.assessments.actions import SignError, do_save_draft, do_sign_assessment
+from yanglao.assessments.assessors import qualified_users
 from yanglao.assessments.formdata import (
     FormError,
     Values,
     medication_rows,
+    parse_date,
     parse_form,
     values_from_post,
     values_of,
@@ -104,15 +108,16 @@ def person_history(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(request, "assessments/person.html", context)
 
 
-def _assessors(request: HttpRequest) -> dict[int, User]:
-    """Users who may be chosen as assessors: active staff of the user's county."""
+def _assessors(request: HttpRequest, on: dt.date | None) -> dict[int, User]:
+    """Users who may be chosen as assessors: active users of the user's county holding an assessor
+    qualification valid on ``on`` (the reference date; today when it is not given)."""
     user = current_user(request)
-    qs = User.objects.filter(
-        is_active=True, role__in=[Role.COUNTY, Role.TOWNSHIP, Role.VISITOR, Role.CAREHOME]
-    )
-    if user.region_id:
-        qs = qs.filter(region__code__startswith=str(user.region_id)[:6])
-    return {u.pk: u for u in qs.order_by("username")[:300]}
+    prefix = str(user.region_id)[:6] if user.region_id else ""
+    return qualified_users(prefix, on or timezone.localdate())
+
+
+def _on(values: Values | QueryDict) -> dt.date | None:
+    return parse_date(str(values.get("reference_date", "") or ""))
 
 
 def _render_form(
@@ -143,7 +148,7 @@ def _render_form(
             "name_name": f"assessor_{n}_name",
             "selected": int(s) if (s := str(values.get(f"assessor_{n}", ""))).isdigit() else None,
             "value": values.get(f"assessor_{n}_name", ""),
-            "error": by_name.get(f"assessor_{n}_name"),
+            "error": by_name.get(f"assessor_{n}"),
         }
         for n, label in ((1, "评估员一"), (2, "评估员二"))
     ]
@@ -158,7 +163,8 @@ def _render_form(
         "signing": signing,
         "signers": signers,
         "place": {"value": values.get("place", ""), "error": by_name.get("place")},
-        "assessors": sorted(_assessors(request).values(), key=str),
+        "assessors": sorted(_assessors(request, _on(values)).values(), key=str),
+        "assessors_on": _on(values) or timezone.localdate(),
         "live": live,
         "med_rows": medication_rows(values),
     }
@@ -168,16 +174,18 @@ def _render_form(
 def _initial_values(request: HttpRequest, person: Person) -> Values:
     user = current_user(request)
     has_history = person.assessments.filter(status=Status.SIGNED).exists()
-    return {
-        "reference_date": timezone.localdate().isoformat(),
+    today = timezone.localdate()
+    values: Values = {
+        "reference_date": today.isoformat(),
         "reason": ReasonChoice.ROUTINE if has_history else ReasonChoice.FIRST,
-        "assessor_1": str(user.pk),
-        "assessor_1_name": str(user),
     }
+    if user.pk in _assessors(request, today):  # the user fills in the form as the first assessor
+        values.update(assessor_1=str(user.pk), assessor_1_name=str(user))
+    return values
 
 
 def _save(request: HttpRequest, person: Person, assessment: Assessment | None) -> HttpResponse:
-    data, errors = parse_form(request.POST, _assessors(request))
+    data, errors = parse_form(request.POST, _assessors(request, _on(request.POST)))
     assessment = do_save_draft(request, person, data, assessment)
     values = values_from_post(request.POST)
     if errors:

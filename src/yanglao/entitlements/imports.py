@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,7 +29,14 @@ from yanglao.audit.models import Action
 from yanglao.core.idnumber import IdNumberError, parse_id_number
 from yanglao.core.records_io import RowError, open_source
 from yanglao.entitlements import catalogs
-from yanglao.entitlements.models import Enrolment, EnrolmentSource, EnrolmentStatus, PayeeAccount
+from yanglao.entitlements.accounts import ACCOUNT, history_of
+from yanglao.entitlements.models import (
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    PayeeAccount,
+    PayeeAccountHistory,
+)
 from yanglao.registry.models import Person
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -45,9 +53,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 HEADER_FIELDS: tuple[str, ...] = tuple(COLUMNS)
 ALIASES: dict[str, str] = {a: name for name, extra in COLUMNS.items() for a in (name, *extra)}
-ACCOUNT = re.compile(r"^[0-9]{8,32}$")
 MAX_AMOUNT = Decimal("1000000")
 CHUNK = 2000
+NOT_FOUND = "老年人信息库中没有此人，请先导入人员信息"
+NOT_OURS = "本辖区老年人信息库中没有此人"
 
 
 @dataclass
@@ -184,7 +193,7 @@ def parse_row(raw: dict[str, Any], line: int) -> Row:
         if missing:
             raise Bad(missing[0], "开户银行、账号、户名须同时填写")
         number = parts[1].replace(" ", "")
-        if not ACCOUNT.match(number):
+        if not ACCOUNT.match(number):  # the one rule, in accounts.py
             raise Bad("account_number", "账号应为 8–32 位数字")
         account = (parts[0][:100], number, parts[2][:64])
     period = next((b.period for b in item.benefits if b.period), None) or ""
@@ -229,12 +238,13 @@ def read_rows(path: Path) -> tuple[list[Row], list[RowError], int]:
     return rows, errors, count
 
 
-def _persons(ids: list[str]) -> dict[str, tuple[int, str]]:
+def _persons(ids: list[str], among: QuerySet[Person] | None = None) -> dict[str, tuple[int, str]]:
     out: dict[str, tuple[int, str]] = {}
+    qs = Person.objects.all() if among is None else among
     for i in range(0, len(ids), CHUNK):
-        for pk, ident, hukou, residence in Person.objects.filter(
-            id_number__in=ids[i : i + CHUNK]
-        ).values_list("pk", "id_number", "hukou_region", "residence_region"):
+        for pk, ident, hukou, residence in qs.filter(id_number__in=ids[i : i + CHUNK]).values_list(
+            "pk", "id_number", "hukou_region", "residence_region"
+        ):
             out[ident] = (pk, hukou or residence or "")
     return out
 
@@ -248,24 +258,26 @@ def do_import_enrolments(
     request: HttpRequest | None = None,
     progress: Callable[[int], None] | None = None,
     synthetic: bool = False,
+    among: QuerySet[Person] | None = None,
 ) -> EnrolmentImport:
     """Import a department's enrolment file (see the module docstring). Raises FileFormatError when
-    the file cannot be read at all."""
+    the file cannot be read at all. With ``among`` (a web user's people), a person outside it is a
+    row error worded like one not in the registry at all."""
     as_of = as_of or timezone.localdate()
     rows, errors, count = read_rows(Path(path))
     result = EnrolmentImport(rows=count, errors=errors)
     with transaction.atomic():
-        persons = _persons(sorted({r.id_number for r in rows}))
+        persons = _persons(sorted({r.id_number for r in rows}), among)
         good: list[Row] = []
         for row in rows:
             if row.id_number not in persons:
                 result.errors.append(
-                    RowError(row.line, "id_number", "老年人信息库中没有此人，请先导入人员信息")
+                    RowError(row.line, "id_number", NOT_FOUND if among is None else NOT_OURS)
                 )
             else:
                 good.append(row)
         _save_enrolments(good, persons, source, Path(path).name, as_of, result, synthetic)
-        _save_accounts(good, persons, result, synthetic)
+        _save_accounts(good, persons, result, synthetic, actor, f"{source}：{Path(path).name}")
         result.errors.sort(key=lambda e: (e.line, e.field))
         audit(
             actor,
@@ -340,8 +352,15 @@ def _save_enrolments(
 
 
 def _save_accounts(
-    rows: list[Row], persons: dict[str, tuple[int, str]], result: EnrolmentImport, synthetic: bool = False
+    rows: list[Row],
+    persons: dict[str, tuple[int, str]],
+    result: EnrolmentImport,
+    synthetic: bool = False,
+    actor: Any = "命令行",
+    origin: str = "",
 ) -> None:
+    """New accounts are added; a changed account is replaced with the old one kept in the history
+    (its reason names the file and the line)."""
     wanted: dict[int, tuple[tuple[str, str, str], int]] = {}
     for row in rows:
         if row.account is None:
@@ -361,7 +380,9 @@ def _save_accounts(
     }
     new: list[PayeeAccount] = []
     changed: list[PayeeAccount] = []
-    for pk, ((bank, number, holder), _line) in wanted.items():
+    kept: list[PayeeAccountHistory] = []
+    now = timezone.now()
+    for pk, ((bank, number, holder), line) in wanted.items():
         current = existing.get(pk)
         if current is None:
             new.append(
@@ -370,10 +391,11 @@ def _save_accounts(
                 )
             )
         elif (current.bank, current.account_number, current.holder_name) != (bank, number, holder):
+            kept.append(history_of(current, actor, f"部门数据导入 {origin} 第 {line} 行", now))
             current.bank, current.account_number, current.holder_name = bank, number, holder
             changed.append(current)
     PayeeAccount.objects.bulk_create(new, batch_size=CHUNK)
-    now = timezone.now()
+    PayeeAccountHistory.objects.bulk_create(kept, batch_size=CHUNK)
     for account in changed:
         account.updated_at = now
     PayeeAccount.objects.bulk_update(

@@ -84,6 +84,42 @@ class PayeeAccount(models.Model):
         return mask_account(self.account_number)
 
 
+class PayeeAccountHistory(models.Model):
+    """An account a person's benefits were paid into before it was changed: never overwritten silently.
+
+    One row per replaced account, with who replaced it, when and why (a web change names its reason;
+    an import names its file and line)."""
+
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="payee_account_history",
+        verbose_name="老年人",
+    )
+    bank = models.CharField("开户银行", max_length=100)
+    account_number = models.CharField("账号", max_length=32)
+    holder_name = models.CharField("户名", max_length=64)
+    used_since = models.DateTimeField("启用时间", null=True, blank=True)
+    replaced_at = models.DateTimeField("变更时间")
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replaced_by_name = models.CharField("变更人", max_length=150, blank=True)
+    reason = models.CharField("变更原因", max_length=200)
+
+    class Meta:
+        verbose_name = "发放账户变更记录"
+        verbose_name_plural = "发放账户变更记录"
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.bank} {self.masked}"
+
+    @property
+    def masked(self) -> str:
+        return mask_account(self.account_number)
+
+
 class FindingKind(models.TextChoices):
     MISSED = "missed", "漏保：符合条件未享受"
     NOT_ENTITLED = "not_entitled", "错保：不符合条件仍在享受"

@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -30,8 +31,9 @@ from yanglao.entitlements.access import (
     scoped_findings,
     townships,
 )
-from yanglao.entitlements.actions import WorkError, do_discover, do_work_finding
+from yanglao.entitlements.actions import WorkError, do_work_finding
 from yanglao.entitlements.explain import decide, decision_json
+from yanglao.entitlements.jobs import KIND, own_job, start_job
 from yanglao.entitlements.models import (
     LIVE_STATES,
     Enrolment,
@@ -40,6 +42,7 @@ from yanglao.entitlements.models import (
     FindingState,
     PayeeAccount,
 )
+from yanglao.jobs.models import Job, JobState
 from yanglao.regions.models import Region
 from yanglao.regions.tree import name_of
 
@@ -331,15 +334,51 @@ def work(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run(request: HttpRequest) -> HttpResponse:
-    """Run discovery over the user's own region, today (a county takes a few seconds)."""
+    """Run discovery over the user's own region, today, as a background job (a county takes seconds
+    to a minute); the job's page polls it."""
     require(request, "entitlements.work")
     user: Any = request.user
     if user.region is None:
         raise Http404
-    outcome = do_discover(user.region, timezone.localdate(), actor=user, request=request)
-    found = "，".join(f"{FindingKind(k).label} {n}" for k, n in outcome.found.items())
+    job = start_job(KIND, user, {"region": user.region.code, "on": timezone.localdate().isoformat()})
+    return _job_answer(request, job)
+
+
+def _job_answer(request: HttpRequest, found: Job) -> HttpResponse:
+    """A finished job: its outcome as a message on the overview; a failed or running one: its page."""
+    if found.state != JobState.DONE:
+        if found.state == JobState.FAILED and request.method == "GET":
+            return _job_page(request, found)
+        return redirect("entitlements:job", pk=found.pk)
+    r = found.result
+    kinds = "，".join(f"{FindingKind(k).label} {n}" for k, n in r.get("found", {}).items())
     messages.success(
         request,
-        f"已完成服务找人（{outcome.seconds:.1f} 秒）：{found}；新增 {outcome.created}，自动关闭 {outcome.closed}",
+        f"已完成服务找人（{r.get('seconds', 0):.1f} 秒）：{kinds}；新增 {r.get('created', 0)}，"
+        f"自动关闭 {r.get('closed', 0)}",
     )
     return redirect("entitlements:index")
+
+
+def _job_page(request: HttpRequest, found: Job) -> HttpResponse:
+    context = {
+        "job": found,
+        "title": "服务找人",
+        "back": "服务找人",
+        "back_url": reverse("entitlements:index"),
+        "poll_url": reverse("entitlements:job", args=[found.pk]),
+    }
+    return render(request, "entitlements/job.html", context)
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A discovery job's page (its owner only) while it runs; ``Accept: application/json`` gives its
+    progress. A finished job answers with its outcome."""
+    require(request, "entitlements.work")
+    found = own_job(request, pk, KIND)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(found.as_progress())
+    if found.finished:
+        return _job_answer(request, found)
+    return _job_page(request, found)

@@ -8,6 +8,7 @@ app_name = "payments"
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
     path("prepare/", views.prepare, name="prepare"),
+    path("jobs/<int:pk>/", views.job, name="job"),
     path("<int:pk>/", views.roll_page, name="roll"),
     path("<int:pk>/again/", views.again, name="again"),
     path("<int:pk>/review/", views.review, name="review"),

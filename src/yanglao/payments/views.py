@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,8 @@ from yanglao.core.catalog import load_catalog
 from yanglao.core.catalog.loader import list_codes
 from yanglao.core.idnumber import mask_id_number
 from yanglao.core.payments import Month
+from yanglao.entitlements.jobs import own_job, start_job
+from yanglao.jobs.models import Job, JobState
 from yanglao.payments.access import (
     access_preparable_region,
     access_roll,
@@ -30,14 +33,13 @@ from yanglao.payments.access import (
 )
 from yanglao.payments.actions import (
     RollError,
-    RollExists,
     approve_roll,
     export_bank,
     export_xlsx,
     file_stem,
-    prepare_roll,
     review_roll,
 )
+from yanglao.payments.jobs import KIND
 from yanglao.payments.models import LineKind, PaymentRoll, RollLocked, RollState
 from yanglao.regions.tree import prefix_of
 
@@ -79,6 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def prepare(request: HttpRequest) -> HttpResponse:
+    """Check the region, list and month here; the roll is prepared by a background job."""
     user = current_user(request)
     region = access_preparable_region(request, request.POST.get("region", ""))
     catalog = request.POST.get("catalog", "")
@@ -86,22 +89,52 @@ def prepare(request: HttpRequest) -> HttpResponse:
         month = Month.parse(request.POST.get("month", ""))
         if catalog not in dict(catalogs_for(region.code)):
             raise RollError(f"清单 {catalog} 不适用于 {region.name}")
-        roll = prepare_roll(user, catalog, month, region, request=request, new_only=True)
-    except RollExists as exc:  # a second identical request (a double click, two people at once)
-        messages.warning(request, str(exc))
-        return redirect("payments:roll", pk=exc.roll.pk)
-    except (RollError, RollLocked, ValueError) as exc:
+    except (RollError, ValueError) as exc:
         messages.error(request, str(exc))
         return redirect("payments:index")
-    t = roll.totals
-    messages.success(
-        request,
-        f"已生成{roll.label}：{t['lines']} 行，{t['persons']} 人，合计 {t['amount']} 元"
-        + (
-            f"（第 {roll.prepare_count} 次生成，校验码 {roll.digest[:12]}）" if roll.prepare_count > 1 else ""
-        ),
-    )
-    return redirect("payments:roll", pk=roll.pk)
+    params = {"region": region.code, "catalog": catalog, "month": str(month), "new_only": True}
+    return _job_answer(request, start_job(KIND, user, params))
+
+
+def _job_answer(request: HttpRequest, found: Job) -> HttpResponse:
+    """A finished job: the roll with the outcome as a message; a failed or running one: its page."""
+    if found.state != JobState.DONE:
+        if found.state == JobState.FAILED and request.method == "GET":
+            return _job_page(request, found)
+        return redirect("payments:job", pk=found.pk)
+    r = found.result
+    if r.get("exists"):  # a second identical request (a double click, two people at once)
+        messages.warning(request, r["exists"])
+    else:
+        again = f"（第 {r['prepare_count']} 次生成，校验码 {r['digest']}）" if r["prepare_count"] > 1 else ""
+        messages.success(
+            request, f"已生成{r['label']}：{r['lines']} 行，{r['persons']} 人，合计 {r['amount']} 元" + again
+        )
+    return redirect("payments:roll", pk=r["roll"])
+
+
+def _job_page(request: HttpRequest, found: Job) -> HttpResponse:
+    context = {
+        "job": found,
+        "title": "生成补贴发放表",
+        "back": "补贴发放",
+        "back_url": reverse("payments:index"),
+        "poll_url": reverse("payments:job", args=[found.pk]),
+    }
+    return render(request, "entitlements/job.html", context)
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A roll-preparing job's page (its owner only) while it runs; ``Accept: application/json`` gives
+    its progress. A finished job answers with the roll."""
+    require(request, "payments.work")
+    found = own_job(request, pk, KIND)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(found.as_progress())
+    if found.finished:
+        return _job_answer(request, found)
+    return _job_page(request, found)
 
 
 def _filters(request: HttpRequest, roll: PaymentRoll) -> tuple[Any, dict[str, str]]:
@@ -213,15 +246,8 @@ def again(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "payments.work")
     _require_read(request)
     roll = access_roll(request, pk, purpose="重新生成发放表")
-    try:
-        roll = prepare_roll(
-            current_user(request), roll.catalog, Month.of(roll.month), roll.region, request=request
-        )
-    except (RollError, RollLocked) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已重新生成：合计 {roll.totals['amount']} 元，校验码 {roll.digest[:12]}")
-    return redirect("payments:roll", pk=roll.pk)
+    params = {"region": roll.region.code, "catalog": roll.catalog, "month": str(Month.of(roll.month))}
+    return _job_answer(request, start_job(KIND, current_user(request), params))
 
 
 @login_required

@@ -77,11 +77,6 @@
     var input = event.target;
     if (input.matches("input[type=checkbox]")) { exclusive(input); }
     if (input.matches("input[type=radio], input[type=checkbox]")) { syncDetails(input); markItem(input); }
-    if (input.matches("select[data-name-input]")) {
-      var name = document.getElementById(input.dataset.nameInput);
-      var option = input.options[input.selectedIndex];
-      if (name && option && option.dataset.name) { name.value = option.dataset.name; }
-    }
     update();
   });
   form.addEventListener("input", function (event) {
@@ -105,7 +100,7 @@
     if (choices.length) {
       return Array.prototype.some.call(choices, function (input) { return input.checked; });
     }
-    var texts = box.querySelectorAll("input[type=text]:not(.detail), input[type=date], input[type=tel]");
+    var texts = box.querySelectorAll("input[type=text]:not(.detail), input[type=date], input[type=tel], select");
     return Array.prototype.some.call(texts, function (input) { return input.value.trim() !== ""; });
   }
 
