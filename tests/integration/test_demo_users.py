@@ -41,7 +41,7 @@ def test_every_role_has_a_login_and_two_county_caseworkers_share_the_county(clie
     assert ("养老机构工作人员", "carehome152223", "扎赉特旗·音德尔镇敬老院") in logins
     for username in names:
         assert client.login(username=username, password=DEMO_PASSWORD), username
-        assert client.get(reverse("home")).status_code == 200, username  # not sent to change it
+        assert client.get(reverse("users:account")).status_code == 200, username  # not sent to change it
         assert not User.objects.get(username=username).must_change_password
 
 

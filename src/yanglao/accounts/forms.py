@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -149,7 +149,7 @@ class PasswordChangeForm(forms.Form):
         label="新密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
-        help_text="；".join(password_validators_help_texts()),
+        help_text="至少8位，并包含大写字母、小写字母、数字、符号中的至少三类；不能是常见密码，不能与当前密码相同。",
     )
     new_password_again = forms.CharField(
         label="再次输入新密码",
