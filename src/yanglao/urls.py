@@ -10,6 +10,7 @@ urlpatterns = [
     path("payments/", include("yanglao.payments.urls")),
     path("catalogs/", include("yanglao.catalogweb.urls")),
     path("stats/", include("yanglao.stats.urls")),
+    path("facilities/", include("yanglao.facilities.urls")),
     path("", include("yanglao.web.users_urls")),
     path("", include("yanglao.web.urls")),
 ]

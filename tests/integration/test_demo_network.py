@@ -12,7 +12,6 @@ from yanglao.demo.network import build_network
 from yanglao.facilities.models import (
     CapacityReport,
     Facility,
-    FacilityPost,
     ResidentialProject,
     StaffMember,
     Status,
@@ -73,16 +72,10 @@ def test_twelve_months_of_reports_some_missing_late_or_corrected(network: int, t
         assert r.residents == r.in_use == r.tekun + r.dibao + r.social
 
 
-def test_staff_projects_and_the_demo_care_home_login(today: dt.date) -> None:
-    from yanglao.accounts.models import User
-
-    User.objects.create_user(username="carehome152223", password="x", role="carehome", region_id="152223")
-    build_network(Region.objects.get(code="152223"), today)
+def test_staff_and_projects(network: int) -> None:
     assert StaffMember.objects.filter(role="caregiver").count() > 100
     assert TrainingRecord.objects.exists()
     assert ResidentialProject.objects.count() == 5
-    post = FacilityPost.objects.get(user__username="carehome152223")
-    assert post.facility.kind == "private_home"
 
 
 def test_the_build_is_seeded(today: dt.date) -> None:

@@ -24,7 +24,6 @@ from yanglao.facilities.models import (
     Facility,
     FacilityChange,
     FacilityKind,
-    FacilityPost,
     LicenceKind,
     Operator,
     ResidentialProject,
@@ -69,7 +68,7 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "秀英桂兰玉珍淑华凤芝海军建国志强丽娟春梅红霞宏伟金花巴特尔图雅额尔敦其木格"
 BED_KINDS = (K.PUBLIC_HOME, K.PRIVATE_HOME, K.MUTUAL_AID, K.COMMUNITY_STATION, K.DAY_CARE)
 REPORT_MONTHS = 12
-DUE_DAY = 10  # reports filed after this day of the next month are marked late
+DUE_DAY = 5  # reports filed after this day of the next month are late (FACILITY_REPORT_DUE_DAY default)
 
 
 @dataclass
@@ -442,20 +441,6 @@ def _projects(plan: Plan, facilities: list[Facility]) -> int:
     return len(objs)
 
 
-def attach_demo_staff_user(county: Region) -> None:
-    """The demo's care-home login (``carehome<code>``) works at the county's first private home."""
-    from yanglao.accounts.models import User
-
-    user = User.objects.filter(username=f"carehome{county.code}").first()
-    home = (
-        Facility.objects.filter(region__code__startswith=county.prefix, kind=K.PRIVATE_HOME)
-        .order_by("pk")
-        .first()
-    )
-    if user is not None and home is not None:
-        FacilityPost.objects.update_or_create(user=user, defaults={"facility": home})
-
-
 @transaction.atomic
 def build_network(county: Region, on: dt.date | None = None) -> int:
     """Build the county's network; returns the number of facilities."""
@@ -475,5 +460,4 @@ def build_network(county: Region, on: dt.date | None = None) -> int:
     _staff(plan, facilities)
     _reports(plan, facilities)
     _projects(plan, facilities)
-    attach_demo_staff_user(county)
     return len(facilities)
