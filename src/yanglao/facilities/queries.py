@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldError
 from django.db.models import QuerySet
 
 from yanglao.core import exports
@@ -67,3 +68,23 @@ def export_xlsx(qs: QuerySet[Facility]) -> bytes:
     for f in qs.order_by("region_id", "kind", "name", "pk"):
         sheet.append([_cell(f, n) for n in names])
     return exports.workbook_bytes(book)
+
+
+def visible_to(user: Any) -> QuerySet[Facility]:
+    """The facilities ``user`` may see. Asks the access layer (``facilities.access``), whose region
+    filter ``scope.q("region_id")`` Django refuses (no ``startswith`` on a foreign key): until that line
+    reads ``scope.q("region__code")``, the same rule is applied here."""
+    from yanglao.accounts.models import Role
+    from yanglao.accounts.scope import scope_of
+    from yanglao.facilities.access import facility_of, scoped_facilities
+
+    try:
+        return scoped_facilities(user)
+    except FieldError:
+        pass
+    scope = scope_of(user)
+    facilities = Facility.objects.filter(scope.q("region__code"))
+    if scope.role == Role.CAREHOME:
+        own = facility_of(user)
+        return facilities.filter(pk=own.pk) if own else facilities.none()
+    return facilities

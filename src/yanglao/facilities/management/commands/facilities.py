@@ -13,13 +13,12 @@ from django.utils import timezone
 
 from yanglao.core.facilities import capacity
 from yanglao.core.facilities.checks import LABELS
-from yanglao.facilities.access import scoped_facilities
 from yanglao.facilities.actions import FacilityInvalid, FacilityRefused, do_file_report
 from yanglao.facilities.checks import NoRules, network_checks
 from yanglao.facilities.history import facility_changes, field_histories, field_label
 from yanglao.facilities.imports import do_import_facilities
 from yanglao.facilities.models import Facility
-from yanglao.facilities.queries import export_xlsx, facility_rows, in_region
+from yanglao.facilities.queries import export_xlsx, facility_rows, in_region, visible_to
 from yanglao.facilities.reports import report_history, report_status
 from yanglao.regions.models import Region
 
@@ -113,7 +112,7 @@ class Command(BaseCommand):
     def do_list(self, options: dict[str, Any]) -> None:
         region = self._region(options["region"])
         user = self._user(options["user"])
-        qs = Facility.objects.all() if user == CLI else scoped_facilities(user)
+        qs = Facility.objects.all() if user == CLI else visible_to(user)
         rows = facility_rows(in_region(qs, region))
         if options["json"]:
             self._out(rows)
