@@ -223,3 +223,14 @@ def test_the_loader_is_strict(tmp_path: Path) -> None:
         )
     with pytest.raises(CatalogError, match=r"重复|duplicate"):
         load_rules(_write(tmp_path, original.replace("name: 扎赉特旗\n", "name: 扎赉特旗\nname: 又一个\n")))
+
+
+def test_the_benchmark_frames_run_through_every_check() -> None:
+    from yanglao.bench.facilities import synthetic_inputs
+
+    small = synthetic_inputs(townships=20, facilities=2_200, people=100_000)
+    results = run_checks(small, RULES)  # type: ignore[arg-type]
+    assert small.villages.height == 400
+    assert small.facilities.height == 2_200
+    assert len(results) == 7
+    assert {r.check for r in results if r.failing} >= {"village_station", "service_circle"}
