@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.accounts.scope import require
+from yanglao.accounts.scope import may, require
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
@@ -158,6 +158,8 @@ def township(request: HttpRequest, code: str) -> HttpResponse:
             ],
             "leads": _leads(request, region),
             "can_work": can_work(request.user),
+            "can_run": can_work(request.user) and getattr(request.user, "region_id", None) == region.code,
+            "can_import": may(request.user, "payments.work"),
             "query": request.GET.urlencode(),
         },
     )

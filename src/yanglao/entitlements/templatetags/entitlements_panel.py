@@ -46,4 +46,5 @@ def person_entitlements(context: dict[str, Any], person: Any) -> dict[str, Any]:
         "account": account.masked if account else "",
         "bank": account.bank if account else "",
         "findings": findings,
+        "can_open": can_read(user),
     }
