@@ -234,3 +234,12 @@ def test_the_benchmark_frames_run_through_every_check() -> None:
     assert small.facilities.height == 2_200
     assert len(results) == 7
     assert {r.check for r in results if r.failing} >= {"village_station", "service_circle"}
+
+
+@pytest.mark.parametrize("code", ["152223", "410400", "410721", "411303", "411700"])
+def test_every_jurisdiction_has_its_parameters_with_references(code: str) -> None:
+    rules = load_rules(data_dir() / f"{code}.yaml")
+    assert rules.code == code
+    for param in rules.parameters.values():
+        assert all(v.reference for v in param.values)
+    assert rules_for(code) == rules
