@@ -22,7 +22,7 @@ from yanglao.accounts.scope import may, require
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import mask_id_number
-from yanglao.core.masking import person_label
+from yanglao.core.masking import mask, person_label
 from yanglao.entitlements import catalogs
 from yanglao.entitlements.access import (
     access_finding,
@@ -195,6 +195,10 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     (qs, _base), kind, state = _filtered(request, region)
     from yanglao.core.exports import workbook, workbook_bytes
 
+    user: Any = request.user
+    role = str(getattr(user, "role", ""))
+    full_phone = may(user, "persons.reveal_phone")  # for field work; masked for everyone else
+    names = dict(Region.objects.filter(code__startswith=region.prefix).values_list("code", "name"))
     book = workbook(write_only=True)
     sheet = book.create_sheet("服务找人")
     headers = [
@@ -203,7 +207,10 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
         "状态",
         "姓名",
         "公民身份号码",
-        "常住地",
+        "乡镇（街道）",
+        "村（社区）",
+        "居住地址",
+        "联系电话",
         "清单",
         "序号",
         "项目",
@@ -219,14 +226,18 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     count = 0
     for f in qs.select_related("person").order_by("kind", "pk").iterator(chunk_size=2000):
         p = f.person
+        place = p.residence_region or p.hukou_region or ""
         sheet.append(
             [
                 f.pk,
                 f.get_kind_display(),
                 f.get_state_display(),
-                person_label(request.user, p),
+                person_label(user, p),
                 mask_id_number(p.id_number),
-                p.residence_region or p.hukou_region or "",
+                names.get(f.township) or name_of(f.township),
+                names.get(place, "") if len(place) == 12 else "",
+                mask(role, "address", p.address),
+                p.phone if full_phone else mask(role, "phone", p.phone),
                 f.catalog,
                 f.item_no,
                 f.item_name,
@@ -242,13 +253,14 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
         count += 1
     data = workbook_bytes(book)
     audit(
-        request.user,
+        user,
         Action.EXPORT,
         request=request,
         object_type="findings",
         object_id=region.code,
-        summary=f"导出服务找人工作清单：{region.name}，{count} 行",
-        detail={"kind": kind, "state": state, "rows": count},
+        summary=f"导出服务找人工作清单：{region.name}，{count} 行"
+        + ("（含居住地址和完整联系电话）" if full_phone else "（联系电话已遮蔽）"),
+        detail={"kind": kind, "state": state, "rows": count, "full_phone": full_phone, "region": region.code},
     )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (
