@@ -107,3 +107,13 @@ def test_it_refuses_an_existing_username_and_a_weak_password(
     with pytest.raises(CommandError, match="密码不符合要求"):
         createuser("--username", "zhou", "--role", "visitor", "--region", TOWNSHIP)
     assert not User.objects.filter(username="zhou").exists()
+
+
+def test_createadmin_starts_the_administrators_password_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YANGLAO_ADMIN_PASSWORD", ONE_TIME)
+
+    call_command("createadmin", "--username", "root", stdout=StringIO())
+
+    root = User.objects.get(username="root")
+    assert root.password_changed_at is not None
+    assert not root.must_change_password  # the installer chose it

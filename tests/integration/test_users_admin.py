@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from yanglao.accounts.models import Role, User
 from yanglao.audit.models import Action, AuditEvent
-from yanglao.facilities.access import facility_of
+from yanglao.facilities.access import facility_of, set_facility
 from yanglao.facilities.models import Facility
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +248,17 @@ def test_the_administrator_manages_every_county_and_may_create_an_administrator(
     assert created.status_code == 200
     assert User.objects.get(username="root2").role == "admin"
     assert client.get(reverse("users:edit", args=[foreign_county_user.pk])).status_code == 200
+
+
+def test_the_list_runs_a_fixed_number_of_queries(
+    client: Any, county_user: User, home: Facility, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(40):
+        staff = User.objects.create_user(f"s{i:02}", role=Role.CAREHOME, region_id=TOWNSHIP)
+        set_facility(staff, home)
+    client.force_login(county_user)
+
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("users:list")).content.decode()
+
+    assert html.count("音德尔镇敬老院") == 40

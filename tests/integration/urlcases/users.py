@@ -12,3 +12,6 @@ CASES = {
     "users:edit": Case(lambda w: [w.township_user.pk], MANAGERS_ONLY),
     "users:reset": Case(lambda w: [w.township_user.pk], MANAGERS_ONLY, "post"),
 }
+
+# The header's 用户管理 link (base.html: ``{% if user|may:"users.manage" %}<a href="{% url 'users:list' %}">用户管理</a>{% endif %}``).
+MENU = {"users:list": "users.manage"}

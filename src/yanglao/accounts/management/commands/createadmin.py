@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from yanglao.accounts.models import Role, User
 
@@ -29,5 +30,7 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
-        User.objects.create_superuser(username=username, password=password, role=Role.ADMIN, email="")
+        user = User.objects.create_superuser(username=username, password=password, role=Role.ADMIN, email="")
+        user.password_changed_at = timezone.now()  # it expires like any other (PASSWORD_EXPIRY_DAYS)
+        user.save(update_fields=["password_changed_at"])
         self.stdout.write(f"已创建系统管理员 {username}")
