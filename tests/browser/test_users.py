@@ -136,4 +136,10 @@ def test_the_user_pages_fit_the_screen(
         page.screenshot(path=tmp_path / f"{name}-{viewport}.png", full_page=True)
         assert fits(page), f"{name} is wider than the {viewport} screen"
     page.goto(base + "/users/")
-    assert page.get_by_role("link", name="visitor").count() == 1
+    page.get_by_role("link", name="visitor").click()
+    page.get_by_role("button", name="重置密码").click()
+    shown = page.get_by_test_id("one-time-password").inner_text().strip()
+    page.screenshot(path=tmp_path / f"one-time-{viewport}.png", full_page=True)
+    assert fits(page), f"the one-time password page is wider than the {viewport} screen"
+    visitor.refresh_from_db()
+    assert visitor.check_password(shown)

@@ -262,3 +262,33 @@ def test_the_list_runs_a_fixed_number_of_queries(
         html = client.get(reverse("users:list")).content.decode()
 
     assert html.count("音德尔镇敬老院") == 40
+
+
+def test_a_care_home_staff_user_given_another_role_leaves_the_facility(
+    client: Any, county_user: User, home: Facility
+) -> None:
+    staff = User.objects.create_user("jing", role=Role.CAREHOME, region_id=TOWNSHIP)
+    set_facility(staff, home)
+    client.force_login(county_user)
+
+    client.post(
+        reverse("users:edit", args=[staff.pk]), {"role": "visitor", "region": TOWNSHIP, "is_active": "on"}
+    )
+
+    staff.refresh_from_db()
+    assert staff.role == "visitor"
+    assert facility_of(staff) is None
+    summary = AuditEvent.objects.get(action=Action.CHANGE).summary
+    assert "角色 养老机构工作人员 → 村（社区）探访员（网格员）" in summary
+    assert "解除所在设施 音德尔镇敬老院" in summary
+
+
+def test_the_role_must_be_chosen(client: Any, county_user: User) -> None:
+    client.force_login(county_user)
+
+    page = client.get(reverse("users:new")).content.decode()
+    response = new_user(client, role="")
+
+    assert '<option value="" selected>请选择</option>' in page
+    assert response.status_code == 200
+    assert not User.objects.filter(username="zhangsan").exists()

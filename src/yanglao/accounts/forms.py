@@ -99,7 +99,7 @@ class UserForm(forms.Form):
         assert isinstance(role, forms.ChoiceField)
         assert isinstance(region, forms.ChoiceField)
         assert isinstance(facility, forms.ModelChoiceField)
-        role.choices = role_choices(scope)
+        role.choices = [("", "请选择"), *role_choices(scope)]
         region.choices = region_choices(scope, allow_none=scope.everything)
         facility.queryset = facilities.select_related("region").order_by("region_id", "name")
         facility.label_from_instance = _facility_label  # type: ignore[method-assign,assignment]
