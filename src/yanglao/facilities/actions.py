@@ -18,6 +18,7 @@ from yanglao.accounts.scope import may, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.facilities import capacity
+from yanglao.core.facilities.fileformat import CHOICES, COUNTS, SERVICES
 from yanglao.facilities.access import facility_of
 from yanglao.facilities.models import (
     TRACKED_FIELDS,
@@ -84,6 +85,20 @@ def _current(facility: Facility, name: str) -> Any:
     return facility.region_id if name == "region" else getattr(facility, name)
 
 
+def check_codes(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The coded fields hold known codes, the counts are whole numbers ≥ 0, the services a set of codes."""
+    errors: list[tuple[str, str]] = []
+    for name, value in values.items():
+        if name in CHOICES and value not in ("", None) and value not in CHOICES[name][0]:
+            errors.append((name, f"{CHOICES[name][2]}：“{value}”"))
+        if name in COUNTS and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            errors.append((name, f"应为不小于 0 的整数，实际为“{value}”"))
+    unknown = [s for s in values.get("services") or [] if s not in SERVICES]
+    if unknown:
+        errors.append(("services", f"未知的服务项目：“{unknown[0]}”"))
+    return errors
+
+
 def validate(values: dict[str, Any]) -> list[tuple[str, str]]:
     """Rules across fields of a facility's merged values."""
     errors: list[tuple[str, str]] = []
@@ -127,6 +142,8 @@ def apply_values(
     """Create or update one facility with ``values`` (region as a code) and write its change event.
     Returns the facility and ``"created"``, ``"updated"`` or ``"unchanged"``. The caller has checked the
     values and the scope and audits; runs inside the caller's transaction."""
+    if "services" in values:
+        values = {**values, "services": sorted(set(values["services"] or []))}
     changes = diff(facility, values)
     if facility is not None and not changes:
         return facility, "unchanged"
@@ -170,7 +187,10 @@ def do_save_facility(
         {name: _current(facility, name) for name in (*TRACKED_FIELDS, "occupied_beds")} if facility else {}
     )
     merged.update(values)
-    errors = validate(merged)
+    unknown = sorted(set(values) - {*TRACKED_FIELDS, "occupied_beds", "synthetic"})
+    errors = [(name, "未知字段") for name in unknown] + check_codes(values)
+    if not errors:
+        errors = validate(merged)
     if facility is None:
         errors += [(name, "必填") for name in ("name", "kind", "region") if not values.get(name)]
     if region and not Region.objects.filter(code=region).exists():
