@@ -34,6 +34,9 @@ class Job(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # Renewed by the worker while it runs: a running job whose heartbeat stopped lost its worker, on
+    # whichever machine it ran (yanglao.jobs.runner.check).
+    heartbeat_at = models.DateTimeField("心跳时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "后台任务"

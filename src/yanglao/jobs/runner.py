@@ -14,6 +14,8 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,9 @@ KINDS: dict[str, str] = {
 CLEANUPS: dict[str, str] = {
     "import_persons": "yanglao.registry.importjob.discard_job_upload",
 }
+HEARTBEAT = dt.timedelta(seconds=30)  # how often a running worker renews its job's heartbeat
+SILENT_AT_MOST = 4 * HEARTBEAT  # a running job whose heartbeat is older lost its worker
+KEEP = dt.timedelta(days=7)  # job logs, job files and abandoned uploads are deleted after this
 Handler = Callable[[Job, Callable[[int], None]], dict[str, Any]]
 
 
@@ -50,13 +55,20 @@ def worker_command(job: Job) -> list[str]:
     return [sys.executable, "-m", "yanglao.cli", "runjob", str(job.pk)]
 
 
+def jobs_folder() -> Path:
+    """``YANGLAO_HOME/jobs``: the workers' logs and the files jobs make (``<pk>.log``, ``<pk>.<ext>``)."""
+    folder = Path(settings.HOME) / "jobs"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def start(job: Job) -> None:
     """Run ``job`` in a worker process of its own (or now, inline)."""
     if inline():
         run_job(job.pk)
         return
-    log = Path(settings.HOME) / "jobs"
-    log.mkdir(exist_ok=True)
+    sweep()
+    log = jobs_folder()
     with (log / f"{job.pk}.log").open("ab") as out:
         # A session of its own: stopping or restarting the server does not stop the import.
         subprocess.Popen(
@@ -106,14 +118,17 @@ def _alive(pid: int) -> bool:
 
 def check(job: Job) -> Job:
     """A job whose worker is gone (killed, the machine restarted) is failed, not left running for ever:
-    its worker's process is looked for on the worker's host; a job no worker claimed in ten minutes
-    never started."""
+    its worker's process is looked for on the worker's host, and on any host a worker whose heartbeat
+    stopped is gone; a job no worker claimed in ten minutes never started."""
     now = timezone.now()
-    gone = ""
-    if job.state == JobState.RUNNING and job.host == socket.gethostname() and job.pid and not _alive(job.pid):
-        gone = "导入进程已停止，未写入任何数据"
+    imports = job.kind.startswith("import")
+    running, gone = job.state == JobState.RUNNING, ""
+    dead = job.host == socket.gethostname() and bool(job.pid) and not _alive(job.pid or 0)
+    silent = job.heartbeat_at is not None and now - job.heartbeat_at > SILENT_AT_MOST
+    if running and (dead or silent):
+        gone = "导入进程已停止，未写入任何数据" if imports else "后台进程已停止，任务未完成"
     elif job.state == JobState.QUEUED and now - job.created_at > STARTING_AT_MOST:
-        gone = "导入进程未能启动，未写入任何数据"
+        gone = "导入进程未能启动，未写入任何数据" if imports else "后台进程未能启动，任务未完成"
     if gone and Job.objects.filter(pk=job.pk, state=job.state).update(
         state=JobState.FAILED, error=gone, finished_at=now
     ):
@@ -123,14 +138,82 @@ def check(job: Job) -> Job:
     return job
 
 
-def run_job(pk: int) -> Job:
-    """Claim the queued job ``pk`` and run it to its end (a job is run once: a second call does nothing)."""
+def sweep() -> dict[str, int]:
+    """Fail the jobs whose worker is gone (:func:`check`) and delete, after :data:`KEEP`, job logs and
+    files and the uploads of finished or forgotten jobs. Run when a job starts and by
+    ``yanglao runjob --sweep`` (docs/operations.md)."""
+    failed = 0
+    for job in Job.objects.filter(state__in=(JobState.QUEUED, JobState.RUNNING)):
+        failed += check(job).state == JobState.FAILED
+    before = time.time() - KEEP.total_seconds()
+    deleted = 0
+    unfinished = {str(pk) for pk in Job.objects.filter(finished_at__isnull=True).values_list("pk", flat=True)}
+    for path in jobs_folder().iterdir():
+        if path.is_file() and path.stem not in unfinished and path.stat().st_mtime < before:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    uploads = Path(settings.HOME) / "uploads"
+    if uploads.is_dir():
+        for folder in uploads.iterdir():
+            if folder.is_dir() and folder.stat().st_mtime < before:
+                for path in folder.iterdir():
+                    path.unlink(missing_ok=True)
+                folder.rmdir()
+                deleted += 1
+    return {"failed": failed, "deleted": deleted}
+
+
+class Heartbeat:
+    """Renews a running job's ``heartbeat_at`` every :data:`HEARTBEAT` from a thread of the worker
+    (its own database connection), until stopped."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"job-{pk}-heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT.total_seconds()):
+                try:
+                    Job.objects.filter(pk=self.pk, state=JobState.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:  # a busy SQLite writer: the next beat will do
+                    continue
+        finally:
+            connection.close()
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
+def run_job(pk: int, heartbeat: bool = False) -> Job:
+    """Claim the queued job ``pk`` and run it to its end (a job is run once: a second call does nothing;
+    two workers racing for it: one claims it). A worker process (``heartbeat``) keeps the job's
+    heartbeat while it runs."""
+    now = timezone.now()
     claimed = Job.objects.filter(pk=pk, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=timezone.now(), pid=os.getpid(), host=socket.gethostname()
+        state=JobState.RUNNING,
+        started_at=now,
+        heartbeat_at=now if heartbeat else None,
+        pid=os.getpid(),
+        host=socket.gethostname(),
     )
     job = Job.objects.get(pk=pk)
     if not claimed:
         return job
+    if heartbeat:
+        with Heartbeat(pk):
+            return _run(job)
+    return _run(job)
+
+
+def _run(job: Job) -> Job:
+    pk = job.pk
     handler: Handler = import_string(KINDS[job.kind])
     progress = Progress(job)
     try:

@@ -15,7 +15,7 @@ from yanglao.core.stats import svg, text
 from yanglao.core.stats.ages import month_end
 from yanglao.regions.models import Region
 from yanglao.stats import labels
-from yanglao.stats.compute import region_stats, trends
+from yanglao.stats.compute import cached_value, region_stats, trends
 
 # The CJK font the assessment reports embed (文泉驿微米黑, Apache-2.0), else Debian's copy of it.
 FONT_CANDIDATES = (
@@ -45,9 +45,15 @@ def bulletin_date(year: int, month: int, today: dt.date | None = None) -> dt.dat
     return min(month_end(year, month), today)
 
 
+def figures(region: Region, on: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The bulletin's figures and its 13 months of trends, cached until the data change."""
+    s = cached_value("bulletin-stats", region, on, lambda: region_stats(region, on))
+    trend = cached_value("bulletin-trends", region, on, lambda: trends(region, on, 13))
+    return s, trend
+
+
 def context(region: Region, on: dt.date, *, font: str = "sans-serif") -> dict[str, Any]:
-    s = region_stats(region, on)
-    trend = trends(region, on, 13)
+    s, trend = figures(region, on)
     bands = s["age_bands"]
     charts: dict[str, SafeString] = {
         "ages": mark_safe(
@@ -260,3 +266,11 @@ def bulletin_xlsx(region: Region, on: dt.date) -> bytes:
         for row in s["entitlements"]["by_funding_level"]:
             ent.append([row["funding_levels"], row["items"], row["person_items"], row["annual_amount"]])
     return workbook_bytes(book)
+
+
+def bulletin_bytes(region: Region, on: dt.date, kind: str) -> bytes:
+    """The bulletin as ``pdf`` or ``xlsx``, made once per issue day until the data change."""
+    make = bulletin_pdf if kind == "pdf" else bulletin_xlsx
+    issued = timezone.localdate().isoformat()
+    data: bytes = cached_value(f"bulletin-{kind}-{issued}", region, on, lambda: make(region, on))
+    return data
