@@ -229,7 +229,7 @@ def test_the_facility_page_shows_beds_trend_reports_staff_and_checks(
     html = login(county_user).get(reverse("facilities:detail", args=[home.pk])).content.decode()
     assert "<svg" in html
     assert "<polyline" in html
-    assert "近12个月床位使用" in html
+    assert "入住趋势（近12个月床位使用）" in html
     assert "完全失能" in html
     assert "养老护理员" in html
     assert "已被替换" in html  # the demo's corrected month

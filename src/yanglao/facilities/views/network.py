@@ -39,6 +39,15 @@ KIND_COLOURS = {
     "neighbour_aid": "#4d7c0f",
     "meal_point": "#a16207",
 }
+# Village-level markers first, institutions last (on top where they share a seat).
+DRAW_ORDER = {
+    "public_home": 3,
+    "private_home": 3,
+    "county_centre": 3,
+    "special_care": 3,
+    "glory_home": 3,
+    "regional_centre": 2,
+}
 REPORTING_KINDS = ("public_home", "private_home", "mutual_aid", "community_station", "day_care")
 
 
@@ -188,7 +197,7 @@ def _facility_points(request: HttpRequest, region: Region) -> list[dict[str, Any
         .filter(region__code__startswith=region.prefix)
         .exclude(status=Status.CLOSED)
     )
-    for f in qs.order_by("kind", "name"):
+    for f in sorted(qs, key=lambda f: (DRAW_ORDER.get(f.kind, 0), f.name)):
         if f.lon is None or f.lat is None:
             continue
         lon, lat = to_wgs84(f.lon, f.lat, f.coordinate_system)

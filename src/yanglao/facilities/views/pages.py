@@ -124,9 +124,8 @@ def occupancy_chart(reports: list[CapacityReport]) -> str:
     return svg.line_chart(
         labels,
         [("床位", [r.beds for r in reports]), ("在用床位", [r.in_use for r in reports])],
-        title="近12个月床位使用",
-        width=640,
-        height=220,
+        width=420,
+        height=200,
     )
 
 
