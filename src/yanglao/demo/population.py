@@ -10,6 +10,7 @@ written beside it with its source (see docs/demo.md). ID numbers are valid and m
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -158,6 +159,7 @@ class PopulationBuilder:
         self.mongol_share = MONGOL_SHARE.get(baseline.code, 0.0)
         self.sequences: dict[tuple[str, dt.date], int] = {}
         self.weights = [v.weight for v in villages]
+        self.cumulative = list(itertools.accumulate(self.weights))  # the same draws as weights=, summed once
 
     def _id_number(self, birth: dt.date, sex: str) -> str:
         key = (self.baseline.code, birth)
@@ -214,7 +216,7 @@ class PopulationBuilder:
         rng = self.rng
         sex = "1" if rng.random() < (MALE_80 if age >= 80 else MALE_60_79) else "2"
         birth = _birth_for_age(rng, age, self.on)
-        village = rng.choices(self.villages, weights=self.weights)[0]
+        village = rng.choices(self.villages, cum_weights=self.cumulative)[0]
         # "MOVED": 户籍 here, living outside the county; build() puts in the place they live.
         residence = "MOVED" if rng.random() < MOVED_AWAY else village.code
         phone = _phone(rng) if rng.random() < MOBILE else ""
@@ -237,11 +239,14 @@ class PopulationBuilder:
         rng, base = self.rng, self.baseline
         union_size = base.alone_tekun_disabled or round(len(people) * 0.0758)
         candidates = [p for p in people if p["residence_region"] != "MOVED"]
-        weights = [1.0 + max(p["_age"] - 60, 0) / 8 for p in candidates]
+        # Cumulative weights once (``choices(weights=…)`` would sum them again at every draw: quadratic
+        # at a million people); the draws are the same.
+        cumulative = list(itertools.accumulate(1.0 + max(p["_age"] - 60, 0) / 8 for p in candidates))
+        indexes = range(len(candidates))
         union: list[dict[str, Any]] = []
         chosen: set[int] = set()
         while len(union) < union_size:
-            index = rng.choices(range(len(candidates)), weights=weights)[0]
+            index = rng.choices(indexes, cum_weights=cumulative)[0]
             if index not in chosen:
                 chosen.add(index)
                 union.append(candidates[index])
