@@ -129,3 +129,32 @@ def test_the_filter_is_in_the_audit_log(login: Any, township_user: Any, make_per
     event = AuditEvent.objects.get(action=Action.SEARCH)
     assert event.summary == f"查询“王”，区划 {JIEFANG}，1 条结果"
     assert event.detail == {"results": 1, "region": JIEFANG}
+
+
+def test_on_sqlite_a_name_search_and_a_township_list_read_index_ranges(
+    county_user: Any, make_person: Any, rf: Any
+) -> None:
+    """SQLite's LIKE uses no index: the prefix is a range on the name index, the region a range on
+    each region code's index (the plan behind the search's speed on the default database)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yanglao.registry.access import search_persons
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan (PostgreSQL's: test_access)")
+    make_person("王秀英", region=VILLAGE)
+    request = rf.get("/persons/")
+    request.user = county_user
+    plans = []
+    for query, township in (("王秀", ""), ("", TOWNSHIP)):
+        with CaptureQueriesContext(connection) as queries:
+            search_persons(request, query, township=township)
+        [select] = [q["sql"] for q in queries.captured_queries if 'FROM "registry_person"' in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + select)
+            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+
+    assert "USING INDEX registry_person_name_search (name>? AND name<?)" in plans[0]
+    assert "residence_region>? AND residence_region<?" in plans[1]
+    assert "hukou_region>? AND hukou_region<?" in plans[1]
