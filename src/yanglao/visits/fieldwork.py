@@ -76,17 +76,6 @@ def contacts(user: Any, person_ids: Iterable[int]) -> dict[int, Contact]:
     return out
 
 
-def chunks(qs: QuerySet[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    """A query set's rows in lists of ``size`` (by offset: the query set must have a total order)."""
-    offset = 0
-    while True:
-        rows = list(qs[offset : offset + size])
-        if not rows:
-            return
-        yield rows
-        offset += size
-
-
 # --- the monthly plan ----------------------------------------------------------------------------
 
 
@@ -110,7 +99,8 @@ def plan_entries(user: Any, year: int, month: int, region: RegionFilter) -> Quer
     qs = PlanEntry.objects.filter(visit_person_q(user), month=start, person__visit_target__active=True)
     if region.prefix:
         qs = qs.filter(person__visit_target__village__startswith=region.prefix)
-    return qs.order_by("due_on", "visitor_id", "person_id", "pk")
+    related = qs.select_related("person", "visitor", "person__visit_target")
+    return related.order_by("due_on", "visitor_id", "person_id", "pk")
 
 
 def _minus(day: dt.date, interval: Interval) -> dt.date:
@@ -120,13 +110,10 @@ def _minus(day: dt.date, interval: Interval) -> dt.date:
     return add_months(day, -interval.months)
 
 
-def plan_rows(user: Any, entries: Sequence[PlanEntry], today: dt.date) -> list[PlanRow]:
-    """The lines with their state (已探访, 逾期, 待探访): a visit in the window ending on the due date."""
-    entries = list(
-        PlanEntry.objects.filter(pk__in=[e.pk for e in entries])
-        .select_related("person", "visitor", "person__visit_target")
-        .order_by("due_on", "visitor_id", "person_id", "pk")
-    )
+def plan_rows(user: Any, entries: Iterable[PlanEntry], today: dt.date) -> list[PlanRow]:
+    """The lines (from ``plan_entries``) with their state: 已探访 (a visit in the window of one interval
+    ending on the due date), 逾期 (none, and the date has passed) or 待探访."""
+    entries = list(entries)
     if not entries:
         return []
     windows = {e.pk: _minus(e.due_on, e.person.visit_target.interval) for e in entries}
@@ -155,17 +142,27 @@ def plan_rows(user: Any, entries: Sequence[PlanEntry], today: dt.date) -> list[P
     return out
 
 
+def batches(rows: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def plan_sheet(
     user: Any, entries: QuerySet[PlanEntry], today: dt.date, people: set[int]
 ) -> Iterator[list[Any]]:
-    """The rows of the plan's sheet; fills ``people`` with the persons written."""
-    for chunk in chunks(entries):
-        rows = plan_rows(user, chunk, today)
+    """The rows of the plan's sheet (one pass over the plan); fills ``people`` with the persons written."""
+    for batch in batches(entries.iterator(chunk_size=CHUNK)):
+        rows = plan_rows(user, batch, today)
         found = contacts(user, {r.person_pk for r in rows})
         people.update(found)
         for r in rows:
-            contact = found[r.person_pk]
-            yield [r.due_on, r.name, r.id_number, *contact.cells(), r.visitor, r.tier, r.state]
+            yield [r.due_on, r.name, r.id_number, *found[r.person_pk].cells(), r.visitor, r.tier, r.state]
 
 
 # --- the overdue list ----------------------------------------------------------------------------

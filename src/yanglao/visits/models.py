@@ -146,6 +146,10 @@ class PlanEntry(models.Model):
         verbose_name = "月度探访计划"
         verbose_name_plural = "月度探访计划"
         ordering = ["due_on", "visitor_id"]
+        # The plan page reads a month in this order, a page at a time.
+        indexes = [
+            models.Index(fields=["month", "due_on", "visitor", "person"], name="visits_plan_month_order")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["month", "person", "due_on"], name="visits_plan_unique_due")
         ]

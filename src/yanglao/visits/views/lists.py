@@ -191,7 +191,7 @@ def workloads(request: HttpRequest) -> HttpResponse:
             ],
             rows=(
                 [r.name, r.kind, r.village, r.caseload, r.high, r.neighbours, r.visits, r.capacity]
-                for chunk in fieldwork.chunks(visitors)
+                for chunk in fieldwork.batches(visitors.iterator())
                 for r in reports.workloads(chunk, year, month)
             ),
             summary=label,
