@@ -258,7 +258,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
         set_facility(staff, home)
     client.force_login(county_user)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(16):  # session, user, count, page, facilities, the audit
         html = client.get(reverse("users:list")).content.decode()
 
     assert html.count("音德尔镇敬老院") == 40
@@ -292,3 +292,13 @@ def test_the_role_must_be_chosen(client: Any, county_user: User) -> None:
     assert '<option value="" selected>请选择</option>' in page
     assert response.status_code == 200
     assert not User.objects.filter(username="zhangsan").exists()
+
+
+def test_reading_the_list_is_audited(client: Any, county_user: User) -> None:
+    client.force_login(county_user)
+
+    client.get(reverse("users:list"), {"region": TOWNSHIP, "role": "visitor"})
+
+    event = AuditEvent.objects.get(action=Action.VIEW, object_type="users")
+    assert event.summary == "查看用户列表第 1 页（共 0 个用户）"
+    assert (event.object_region, event.detail["role"]) == (TOWNSHIP, "visitor")

@@ -29,6 +29,8 @@ from yanglao.accounts.forms import PasswordChangeForm, UserForm, region_choices
 from yanglao.accounts.models import Role, User
 from yanglao.accounts.passwords import expires_at, must_change, one_time_password
 from yanglao.accounts.scope import deny, require, scope_of
+from yanglao.audit.log import audit
+from yanglao.audit.models import Action
 from yanglao.facilities.access import facility_of, set_facility
 from yanglao.facilities.models import Facility, FacilityPost
 from yanglao.regions.models import Region
@@ -121,6 +123,18 @@ def user_list(request: HttpRequest) -> HttpResponse:
         for post in FacilityPost.objects.filter(user_id__in=[u.pk for u in page]).select_related("facility")
     }
     rows = [{"user": user, "facility": posts.get(user.pk, "")} for user in page]
+    audit(
+        current_user(request),
+        Action.VIEW,
+        request=request,
+        object_type="users",
+        summary=f"查看用户列表第 {page.number} 页（共 {page.paginator.count} 个用户）",
+        detail={
+            "page": page.number,
+            "results": page.paginator.count,
+            **{k: v for k, v in chosen.items() if v},
+        },
+    )
     query = "&".join(f"{key}={value}" for key, value in chosen.items() if value)
     scope = scope_of(current_user(request))
     context = {
