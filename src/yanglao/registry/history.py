@@ -59,13 +59,21 @@ def field_histories(changes: Iterable[PersonChange]) -> dict[str, list[FieldVers
 
 def masked_histories(role: str, histories: dict[str, list[FieldVersion]]) -> dict[str, list[FieldVersion]]:
     """``field_histories`` as ``role`` may see them: every value through the one masking function
-    (``core.masking``); the history of a field hidden from the role is left out whole (its dates and
-    sources would tell that the person has, say, a disability)."""
+    (``core.masking``), and where the role sees it in full, in words (``alone`` → 独居,
+    ``core.person.value_words``); the history of a field hidden from the role is left out whole (its
+    dates and sources would tell that the person has, say, a disability)."""
     return {
-        name: [replace(v, value=masking.mask(role, name, v.value)) for v in versions]
+        name: [replace(v, value=shown(role, name, v.value)) for v in versions]
         for name, versions in histories.items()
         if masking.rule(role, name) is not masking.Shown.HIDDEN
     }
+
+
+def shown(role: str, name: str, value: str) -> str:
+    """One history value as ``role`` sees it: masked, or in words."""
+    if masking.sees(role, name):
+        return spec.value_words(name, value)
+    return masking.mask(role, name, value)
 
 
 def initial_values(person: Person, later: Iterable[Any]) -> dict[str, str]:
