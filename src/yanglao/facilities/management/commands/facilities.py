@@ -1,4 +1,4 @@
-"""``yanglao facilities import|list|export|reports|file-report|history|check`` (docs/facilities.md)."""
+"""``yanglao facilities import|import-reports|list|export|reports|file-report|history|check`` (docs/facilities.md)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,10 @@ class Command(BaseCommand):
         imp.add_argument("--user", help="以该用户的身份导入：只导入其管辖区域内的设施")
         imp.add_argument("--as-of", type=dt.date.fromisoformat, help="数据日期 YYYY-MM-DD，默认为今天")
         imp.add_argument("--json", action="store_true")
+        rim = sub.add_parser("import-reports", help="从文件填报（代报）月度床位报告（CSV/XLSX）")
+        rim.add_argument("file", type=Path)
+        rim.add_argument("--user", help="以该用户的身份填报：只能填报其管辖区域内的设施")
+        rim.add_argument("--json", action="store_true")
         lst = sub.add_parser("list", help="列出区划内的设施")
         lst.add_argument("--region", required=True)
         lst.add_argument("--user", help="只列出该用户可见的设施")
@@ -107,6 +111,24 @@ class Command(BaseCommand):
             for e in result.errors:
                 self.stdout.write(f"  第 {e.line} 行 {e.field}：{e.reason}")
         if result.error_count:
+            sys.exit(1)
+
+    def do_import_reports(self, options: dict[str, Any]) -> None:
+        from yanglao.facilities.reportimport import do_import_reports
+
+        path: Path = options["file"]
+        if not path.exists():
+            raise CommandError(f"文件不存在：{path}")
+        result = do_import_reports(path, actor=self._user(options["user"]))
+        if options["json"]:
+            self._out(result.as_dict())
+        else:
+            self.stdout.write(
+                f"新报 {result.filed}，替换 {result.replaced}，无变化 {result.unchanged}，错误 {len(result.errors)}"
+            )
+            for e in result.errors:
+                self.stdout.write(f"  第 {e.line} 行 {e.field}：{e.reason}")
+        if result.errors:
             sys.exit(1)
 
     def do_list(self, options: dict[str, Any]) -> None:
