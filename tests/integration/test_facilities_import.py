@@ -172,3 +172,12 @@ def test_the_import_function_reports_an_unreadable_file(tmp_path: Path) -> None:
     assert result.failed
     assert result.error_count == 1
     assert not FacilityImport.objects.exists()
+
+
+def test_a_role_that_may_not_register_facilities_imports_nothing(tmp_path: Path, visitor: Any) -> None:
+    code, result = run("import", str(write(tmp_path, HEADER + GOOD)), "--user", visitor.username)
+    assert code == 1
+    assert result["errors"] == [
+        {"line": 1, "field": "（用户）", "reason": "当前角色不能登记或修改养老服务设施"}
+    ]
+    assert not Facility.objects.exists()

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.accounts.scope import scope_of
+from yanglao.accounts.scope import REFUSALS, may, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.conf import import_limits
@@ -166,6 +166,11 @@ def do_import_facilities(
     source = source or path.name
     keep = import_limits().max_errors_kept
     result = FacilityImportResult()
+    user = user_of(actor)
+    if user is not None and not may(user, "facilities.write"):
+        result.failed = REFUSALS["facilities.write"]
+        result.add_error(RowError(1, "（用户）", result.failed), keep)
+        return result
     try:
         src = open_source(path, ALIASES, required=REQUIRED, limits=import_limits())
     except FileFormatError as exc:
@@ -227,7 +232,6 @@ def do_import_facilities(
             FacilityImportError(batch=batch, line=e.line, field=e.field[:100], reason=e.reason[:500])
             for e in result.errors
         )
-        user = user_of(actor)
         audit(
             actor,
             Action.IMPORT,
