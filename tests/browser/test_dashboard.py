@@ -134,3 +134,22 @@ def test_the_outsider_gets_404_for_another_township(
     assert own is not None
     assert own.status == 200
     assert "新林镇老年人口与养老服务" in page.content()
+
+
+def test_on_a_phone_the_dashboards_tables_keep_their_headings(
+    open_page: Callable[[], Any], live_server: Any, county_user: Any, people: None, tmp_path: Path
+) -> None:
+    page = open_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "county")
+    page.goto(live_server.url + "/stats/region/152223/")
+    cell = page.locator("#units-table tbody tr").first.locator("td").nth(1)
+    cell.wait_for()
+    assert page.locator("#units-table thead").is_hidden()  # one card per row on a phone
+    heading = cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert heading == '"60周岁及以上"'
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # no sideways scrolling
+    shot = tmp_path / "dashboard-390.png"
+    page.screenshot(path=shot, full_page=True)
+    keep(shot)
