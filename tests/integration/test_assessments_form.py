@@ -318,10 +318,10 @@ def test_the_index_lists_recent_assessments_and_results_about_to_expire(
 
     page = response.content.decode()
     assert response.status_code == 200
-    expiring = page[page.index("30 天内到期") : page.index("最近的评估")]
+    expiring = page[page.index("30 天内到期") : page.index("评估列表")]
     assert "王秀英" in expiring
     assert "李桂兰" not in expiring
-    assert "李桂兰" in page[page.index("最近的评估") :]
+    assert "李桂兰" in page[page.index("评估列表") :]
     assert AuditEvent.objects.filter(action=Action.VIEW, object_type="assessment").exists()
 
 

@@ -62,3 +62,67 @@ def test_the_auditor_gets_the_phone_masked(login: Any, auditor: Any, missed: Any
     assert row["姓名"] != "漏保老人"  # the auditor sees the first character only
     event = AuditEvent.objects.get(action="export", object_type="findings")
     assert event.detail["full_phone"] is False
+
+
+# --- the assessments list -----------------------------------------------------------------------
+
+
+def signed(person: Any, number: str, level: int, on: dt.date) -> Any:
+    from yanglao.assessments.models import Assessment
+
+    return Assessment.objects.create(
+        person=person, number=number, status="signed", final_level=level, reference_date=on, total=50
+    )
+
+
+def test_the_assessments_list_filters_by_village_level_state_and_dates_and_masks_the_id(
+    login: Any, county_user: Any, make_person: Callable[..., Any], today: dt.date
+) -> None:
+    from yanglao.assessments.models import Assessment
+
+    here = make_person("龙腾老人", region="152223100001")
+    there = make_person("别村老人", region="152223100002")
+    far = make_person("新林老人", region="152223101001")
+    signed(here, "PG-A", 2, today - dt.timedelta(days=10))
+    signed(there, "PG-B", 2, today - dt.timedelta(days=10))
+    signed(far, "PG-C", 3, today - dt.timedelta(days=100))
+    Assessment.objects.create(person=here, number="PG-D")  # a draft
+    client = login(county_user)
+
+    everything = client.get("/assessments/").content.decode()
+    village = client.get("/assessments/", {"township": TOWNSHIP, "village": "152223100001"}).content.decode()
+    level = client.get("/assessments/", {"level": "3"}).content.decode()
+    drafts = client.get("/assessments/", {"state": "draft"}).content.decode()
+    recent = client.get(
+        "/assessments/", {"since": (today - dt.timedelta(days=30)).isoformat()}
+    ).content.decode()
+    bad = client.get("/assessments/", {"until": "2026-13-01"}).content.decode()
+
+    assert all(n in everything for n in ("PG-A", "PG-B", "PG-C", "PG-D"))
+    assert "龙腾社区" in village  # the township chosen: its villages offered by name
+    assert [n for n in ("PG-A", "PG-B", "PG-C", "PG-D") if n in village] == ["PG-A", "PG-D"]
+    assert [n for n in ("PG-A", "PG-B", "PG-C", "PG-D") if n in level] == ["PG-C"]
+    assert [n for n in ("PG-A", "PG-B", "PG-C", "PG-D") if n in drafts] == ["PG-D"]
+    assert [n for n in ("PG-A", "PG-B", "PG-C", "PG-D") if n in recent] == ["PG-A", "PG-B"]
+    assert "评估日期至应为 YYYY-MM-DD" in bad
+    from yanglao.core.idnumber import mask_id_number
+
+    assert mask_id_number(here.id_number) in everything
+    assert here.id_number not in everything
+
+
+def test_the_assessments_list_is_paged(
+    login: Any, township_user: Any, make_person: Callable[..., Any], today: dt.date
+) -> None:
+    person = make_person("王秀英")
+    for n in range(55):
+        signed(person, f"PG-{n:03d}", 1, today - dt.timedelta(days=n))
+    client = login(township_user)
+
+    first = client.get("/assessments/").content.decode()
+    second = client.get("/assessments/", {"page": "2"}).content.decode()
+
+    assert "第 1 / 2 页" in first
+    assert "PG-000" in first
+    assert "PG-054" not in first
+    assert "PG-054" in second

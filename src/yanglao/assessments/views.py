@@ -5,8 +5,10 @@ through :mod:`actions`."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yanglao.accounts.current import current_user
 from yanglao.accounts.models import User
-from yanglao.accounts.scope import require
-from yanglao.assessments import formview
+from yanglao.accounts.scope import may, require
+from yanglao.assessments import formview, listing
 from yanglao.assessments.access import (
     access_assessment_by_pk,
     access_person_for_assessment,
@@ -45,33 +47,51 @@ from yanglao.registry.access import scoped_persons
 from yanglao.registry.models import Person
 
 EXPIRING_DAYS = 30
-RECENT = 50
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """The expiring results, and every assessment of the user's people: filtered, paged."""
     require(request, "assessments.read")
     today = timezone.localdate()
     persons = scoped_persons(request.user)
-    recent = list(
-        Assessment.objects.filter(person__in=persons)
-        .select_related("person")
-        .order_by("-updated_at", "-pk")[:RECENT]
-    )
+    towns = listing.townships_of(request.user)
+    chosen, township = listing.read_filters(request.GET, towns)
+    page = Paginator(listing.filtered(persons, chosen), listing.PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "a": a,
+            "label": person_label(request.user, a.person),
+            "id_number": mask_id_number(a.person.id_number),
+        }
+        for a in page.object_list
+    ]
     soon = list(expiring_among(persons, today, EXPIRING_DAYS))
     audit(
         request.user,
         Action.VIEW,
         request=request,
         object_type="assessment",
-        summary=f"能力评估列表：最近 {len(recent)} 条，{EXPIRING_DAYS} 天内到期 {len(soon)} 条",
+        summary=f"能力评估列表：{page.paginator.count} 条（第 {page.number} 页），"
+        f"{EXPIRING_DAYS} 天内到期 {len(soon)} 条",
+        detail={"filters": chosen.query(), "page": page.number},
     )
-    return render(
-        request,
-        "assessments/index.html",
-        {"recent": recent, "expiring": soon, "days": EXPIRING_DAYS, "today": today},
-    )
+    context = {
+        "rows": rows,
+        "page": page,
+        "filters": chosen,
+        "query": urlencode(chosen.query()),
+        "townships": towns,
+        "villages": listing.villages_of(township, request.user),
+        "levels": listing.level_choices(),
+        "states": Status.choices,
+        "expiring": [{"a": a, "label": person_label(request.user, a.person)} for a in soon],
+        "days": EXPIRING_DAYS,
+        "today": today,
+        "can_manage": may(request.user, "users.manage"),
+    }
+    return render(request, "assessments/index.html", context)
 
 
 @login_required
