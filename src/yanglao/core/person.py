@@ -206,10 +206,10 @@ def _parse_int(fld: Field, text: str) -> Value:
 
 
 def _parse_code(fld: Field, text: str) -> Value:
-    """The English code or its Chinese label."""
+    """The Chinese label or the English code (the error lists the labels: the words people write)."""
     code = _CODE_LOOKUP[fld.name].get(text)
     if code is None:
-        allowed = "、".join(f"{c}（{lbl}）" for c, lbl in fld.codes)
+        allowed = "、".join(lbl for _, lbl in fld.codes)
         raise FieldError(fld.name, f"未知代码“{text}”，可用值：{allowed}")
     return code
 

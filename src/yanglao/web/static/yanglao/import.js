@@ -74,6 +74,17 @@
         nodes.push(p);
       }
       show(nodes);
+      refreshBatches();
+    });
+  }
+
+  // The list of recent imports, read again from the page so the new batch shows.
+  function refreshBatches() {
+    var list = document.querySelector("#batches tbody");
+    if (!list) { return; }
+    fetch(window.location.pathname, {credentials: "same-origin"}).then(function (r) { return r.text(); }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("#batches tbody");
+      if (fresh) { list.replaceWith(fresh); }
     });
   }
 
