@@ -179,6 +179,8 @@ def test_care_home_staff_see_their_facility(login: Any, db: None) -> None:
     assert "本机构：音德尔镇敬老院" in text
     assert "<dt>床位数</dt><dd>60</dd>" in text
     assert "<dt>在住人数</dt><dd>41</dd>" in text
+    assert f'href="{reverse("facilities:detail", args=[home_.pk])}"' in text
+    assert f'href="{reverse("facilities:report", args=[home_.pk])}">填报运营月报' in text
 
 
 def test_care_home_staff_without_a_facility_are_told_so(login: Any, db: None) -> None:
@@ -201,7 +203,7 @@ def test_the_administrator_sees_users_and_recent_failures(login: Any, township_u
 
     text = home(login, admin)
 
-    assert tiles(text)["启用的用户账号"][0] == 2
+    assert tiles(text)["启用的用户账号"] == (2, reverse("users:list"))
     assert "登录失败 5 次：township" in text
     assert "已锁定" in text
     assert "登录失败 2 次：old" not in text

@@ -179,7 +179,7 @@ def admin_work(work: Work) -> None:
     counts = User.objects.aggregate(
         active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
     )
-    work.tiles.append(Tile(counts["active"], "启用的用户账号"))
+    work.tiles.append(Tile(counts["active"], "启用的用户账号", _url("users:list")))
     locked = LoginFailure.objects.filter(Q(locked_until__gt=timezone.now()) | Q(first_failure_at__gte=since))
     for failure in locked.order_by("-first_failure_at")[:LATEST]:
         work.failures.append(
