@@ -31,7 +31,7 @@ def set_facility(user: Any, facility: Facility | None) -> None:
 def scoped_facilities(user: Any) -> QuerySet[Facility]:
     """The facilities the user may see: their region's; care-home staff only their own facility."""
     scope = scope_of(user)
-    facilities = Facility.objects.filter(scope.q("region_id"))
+    facilities = Facility.objects.filter(scope.q("region__code"))
     if scope.role == Role.CAREHOME:
         own = facility_of(user)
         return facilities.filter(pk=own.pk) if own else facilities.none()
