@@ -29,6 +29,7 @@ from yanglao.regions.models import Level, Region
 from yanglao.registry.imports import do_import_persons
 
 DEMO_PASSWORD = "Yanglao#2026"
+DEMO_ACTOR = "演示数据"
 Step = Callable[[str, float], None]
 
 # Published baselines. 152223 from seed 003 (截至2023年4月末). The others have no figure in the seeds:
@@ -251,7 +252,7 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
             step(f"导入 {name}", start + share * min(rows / total, 1.0))
 
         do_import_persons(
-            path, source=source, actor="演示数据", as_of=as_of, synthetic=True, progress=progress
+            path, source=source, actor=DEMO_ACTOR, as_of=as_of, synthetic=True, progress=progress
         )
         done += share
     with connection.cursor() as cursor:
@@ -277,6 +278,11 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     last_month = on.replace(day=1) - dt.timedelta(days=1)
     simulate_month(code, last_month.year, last_month.month, VISIT_COVERAGE, on)  # a whole month
     simulate_month(code, on.year, on.month, VISIT_COVERAGE, on)  # so far
+    # 服务找人 run once on the build day, so the townships' work lists have their findings.
+    step("服务找人", 0.95)
+    from yanglao.entitlements.actions import do_discover
+
+    do_discover(county, on, actor=DEMO_ACTOR)
     # Last, so that a build cut short is built again rather than reused.
     demo = DemoBuild.objects.create(
         region_code=code,

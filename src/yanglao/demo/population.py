@@ -258,7 +258,9 @@ class PopulationBuilder:
                 flags.add(
                     "tekun_centralized" if i < min(TEKUN_CENTRALIZED, tekun_count) else "tekun_dispersed"
                 )
-            if tekun_count - 300 <= i < tekun_count - 300 + disabled_count:
+            # 失能 overlaps the last 300 特困 (fewer in a small sample, which would otherwise have none).
+            overlap = min(300, tekun_count // 3)
+            if tekun_count - overlap <= i < tekun_count - overlap + disabled_count:
                 flags.add("disabled")
             if (
                 not flags
