@@ -131,14 +131,11 @@ def test_a_field_that_may_not_be_edited_is_refused_above_the_page(
     assert '<p class="error" role="alert">未保存：该字段不可修改</p>' in response.content.decode()
 
 
-def test_a_fetch_asking_for_json_gets_the_errors_as_json(
+def test_a_region_field_suggests_the_villages_of_the_scope_with_their_township(
     login: Any, township_user: Any, wang: Person
 ) -> None:
-    response = login(township_user).post(
-        reverse("person-edit", args=[wang.pk]),
-        {"field": "disability_grade", "value": "9", "reason": "x"},
-        HTTP_ACCEPT="application/json",
-    )
+    text = login(township_user).get(reverse("person", args=[wang.pk])).content.decode()
 
-    assert response.status_code == 400
-    assert response.json() == {"errors": {"value": "应在 1–4 之间，实际为 9"}}
+    assert 'list="villages"' in row(text, "residence_region")
+    assert '<option value="152223100003">音德尔镇 解放社区</option>' in text
+    assert "152223101001" not in text  # 新林镇's 解放社区 is not in the township's scope

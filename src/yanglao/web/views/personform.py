@@ -10,6 +10,8 @@ from typing import Any
 
 from yanglao.core import masking
 from yanglao.core import person as spec
+from yanglao.regions.models import Level
+from yanglao.registry.access import scoped_regions
 from yanglao.registry.actions import EDITABLE_FIELDS
 from yanglao.registry.history import text
 from yanglao.registry.models import Person
@@ -17,7 +19,7 @@ from yanglao.registry.models import Person
 UNKNOWN = ("", "未知")
 BOOL_CHOICES: tuple[tuple[str, str], ...] = (UNKNOWN, ("true", "是"), ("false", "否"))
 HINTS: dict[str, str] = {
-    "region": "6位或12位区划代码",
+    "region": "区划代码，可输入村（社区）名称选择",
     "date": "",
     "int": "整数",
 }
@@ -43,6 +45,7 @@ class Widget:
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
     numeric: bool = False
+    suggest: str = ""  # the id of a list of suggested values (the villages of the user's scope)
     reason: str = ""
     errors: dict[str, str] = dc_field(default_factory=dict)
 
@@ -89,7 +92,15 @@ def widget(user: Any, person: Person, name: str, typed: Typed | None = None) -> 
         "text",
         value,
         hint="输入新值（留空表示清除）" if masked else HINTS.get(kind, "留空表示未知"),
-        numeric=kind in ("int", "region") or name.endswith("phone"),
+        numeric=kind == "int" or name.endswith("phone"),
+        suggest="villages" if kind == "region" else "",
         reason=reason,
         errors=errors,
     )
+
+
+def village_suggestions(user: Any) -> list[tuple[str, str]]:
+    """The villages of the user's scope with their township (``音德尔镇 龙腾社区``), for the region
+    fields' suggestion list: village names repeat across townships."""
+    villages = list(scoped_regions(user, Level.VILLAGE).values_list("code", "name", "parent__name"))
+    return [(code, f"{township} {name}" if township else name) for code, name, township in villages]

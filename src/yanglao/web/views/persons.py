@@ -39,7 +39,7 @@ from yanglao.registry.actions import (
 from yanglao.registry.history import field_histories, masked_histories, person_changes, text
 from yanglao.registry.models import EXTRA_FIELDS, Conflict, ConflictStatus, Person, field_label
 from yanglao.visits.access import visit_persons
-from yanglao.web.views.personform import Typed, widget
+from yanglao.web.views.personform import Typed, village_suggestions, widget
 
 # The person page in sections, in the order a caseworker reads them.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -273,6 +273,7 @@ def person_context(request: HttpRequest, person: Person, typed: Typed | None = N
         "reveals_phone": may_reveal_phone(user, person),
         "editable": editable,
         "typed": typed,
+        "villages": village_suggestions(user) if editable else [],
     }
 
 
@@ -314,7 +315,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """One field changed with its reason. A refused value answers the page again (400) with the error
-    beside the field and what was typed kept; a ``fetch`` asking for JSON gets the errors as JSON."""
+    beside the field and what was typed kept (the form posts without JavaScript)."""
     require(request, "persons.write")
     person = access_person_by_pk(request, pk, purpose="修改信息")
     name = request.POST.get("field", "")
@@ -331,8 +332,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if not typed.errors:
         return redirect("person", pk=pk)
-    if "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse({"errors": typed.errors}, status=400)
     if name not in EDITABLE_FIELDS:
         typed.field = ""  # no field to show it beside: the error above the page
     person.refresh_from_db()
