@@ -1,6 +1,8 @@
 """``yanglao bench import [--rows N] [--databases sqlite,postgresql] [--pg-url URL] [--json]``
 ``yanglao bench entitle [--persons N] [--data-dir DIR] [--json]``
-``yanglao bench bomb [--json]`` (peak memory of opening an 8 MB XLSX decompression bomb)"""
+``yanglao bench bomb [--json]`` (peak memory of opening an 8 MB XLSX decompression bomb)
+``yanglao bench web [--people N] [--workers K] [--clients C] [--requests R] [--database NAME] [--json]``
+``yanglao bench web --menus [--workers K]`` (every role's menu pages on the demo county; docs/operations.md)"""
 
 from __future__ import annotations
 
@@ -16,7 +18,13 @@ class Command(BaseCommand):
     help = "性能基准：导入与查询（输出实测数字）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["import", "entitle", "bomb"])
+        parser.add_argument("what", choices=["import", "entitle", "bomb", "web", "web-build"])
+        parser.add_argument("--people", type=int, default=1_000_000, help="web: people in the database")
+        parser.add_argument("--workers", type=int, default=None, help="web: server processes")
+        parser.add_argument("--clients", type=int, default=8, help="web: concurrent clients")
+        parser.add_argument("--requests", type=int, default=300, help="web: requests per page")
+        parser.add_argument("--database", default=None, help="web: database name (default by size)")
+        parser.add_argument("--menus", action="store_true", help="web: every role's menu on the demo")
         parser.add_argument("--persons", type=int, default=20_000_000, help="entitle: the large population")
         parser.add_argument("--data-dir", default=None, help="entitle: where generated files are kept")
         parser.add_argument("--rows", type=int, default=1_000_000)
@@ -25,6 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] in ("web", "web-build"):
+            from yanglao.bench import webrun
+
+            results = webrun.main(options, self.stdout.write)
+            if options["json"]:
+                self.stdout.write(json.dumps(results, ensure_ascii=False))
+            return
         if options["what"] == "bomb":
             from yanglao.bench import filebomb
 
