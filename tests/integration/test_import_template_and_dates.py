@@ -265,3 +265,18 @@ def test_a_department_the_user_may_not_import_for_has_no_template(login: Any, to
 
 def test_a_role_that_never_imports_gets_no_template(login: Any, visitor: Any) -> None:
     assert template(login(visitor), "minzheng").status_code == 403
+
+
+def test_no_import_takes_a_data_date_in_the_future(tmp_path: Any, today: dt.date) -> None:
+    """The rule holds below the page too: the command line and the jobs go through the same action."""
+    from yanglao.registry.imports import do_import_persons
+
+    path = tmp_path / "民政.csv"
+    path.write_text(f"公民身份号码,姓名\n{WANG},王秀英\n", encoding="utf-8")
+
+    result = do_import_persons(path, source="minzheng", actor="ops", as_of=today + dt.timedelta(days=1))
+
+    assert result.failed == f"数据日期 {today + dt.timedelta(days=1):%Y-%m-%d} 晚于今天：数据日期不能是将来"
+    assert not Person.objects.exists()
+    assert not ImportBatch.objects.exists()
+    assert AuditEvent.objects.filter(action=Action.IMPORT, summary__contains="晚于今天").exists()

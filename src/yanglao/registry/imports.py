@@ -247,6 +247,8 @@ def do_import_persons(
     user = actor if hasattr(actor, "role") else None
     result = ImportResult()
     failure = _Failure(path, source, actor, address, result)
+    if as_of > timezone.localdate():
+        return failure(RowError(1, "（数据日期）", f"数据日期 {as_of:%Y-%m-%d} 晚于今天：数据日期不能是将来"))
     try:
         department = resolve_department(source, user)
     except ImportRefused as exc:
