@@ -111,6 +111,21 @@ class Client:
         status, _, content = self.request("GET", path)
         return status, content
 
+    def follow(self, path: str) -> tuple[int, str, bytes]:
+        """GET ``path`` and the redirects of this server it leads to (5 at most): the last answer and
+        the path that gave it."""
+        for _ in range(6):
+            status, location, content = self.request("GET", path)
+            target = urlparse(urljoin(path, location)) if location else None
+            if status not in (301, 302, 303, 307) or target is None or target.netloc not in ("", self.host):
+                break
+            path = target.path + (f"?{target.query}" if target.query else "")
+        return status, path, content
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
     def login(self, username: str, password: str) -> None:
         status, page = self.get("/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
@@ -274,11 +289,13 @@ def time_menus(port: int, logins: list[tuple[str, str, str]], say: Print) -> lis
                 continue
             seen.add(path)
             started = time.perf_counter()
-            status, content = client.get(path)
+            status, final, content = client.follow(path)  # a menu link that redirects: to its page
             seconds = time.perf_counter() - started
-            rows.append({"role": label, "path": path, "seconds": round(seconds, 3), "status": status})
+            row = {"role": label, "path": path, "seconds": round(seconds, 3), "status": status}
+            rows.append(row if final == path else {**row, "page": final})
+            seen.add(final)
             if level < 2 and status == 200 and not re.search(r"\.(pdf|xlsx)(\?|$)", path):
-                queue += [(p, level + 1) for p in menu_links(content, path) if p not in seen]
+                queue += [(p, level + 1) for p in menu_links(content, final) if p not in seen]
         slow = [r for r in rows if r["role"] == label and r["seconds"] > SLOW_SECONDS]
         say(
             f"{label}（{username}）：{sum(1 for r in rows if r['role'] == label)} 个页面，超过 1 秒 {len(slow)} 个"

@@ -119,7 +119,8 @@ def menus(workers: int, say: Print) -> dict[str, Any]:
     slow = sorted((r for r in rows if r["seconds"] > web.SLOW_SECONDS), key=lambda r: -r["seconds"])
     say(f"共 {len(rows)} 个页面；超过 {web.SLOW_SECONDS:.0f} 秒：{len(slow)} 个")
     for r in slow:
-        say(f"  {r['seconds']:7.2f} 秒  {r['status']}  {r['role']}  {r['path']}")
+        page = f" → {r['page']}" if "page" in r else ""
+        say(f"  {r['seconds']:7.2f} 秒  {r['status']}  {r['role']}  {r['path']}{page}")
     failed = [r for r in rows if r["status"] not in (200, 302)]
     for r in failed:
         say(f"  状态 {r['status']}  {r['role']}  {r['path']}")
