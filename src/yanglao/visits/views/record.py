@@ -31,6 +31,7 @@ from yanglao.visits.access import (
     scoped_visitors,
 )
 from yanglao.visits.actions import do_assign, do_close_followup, do_record_visit, village_of
+from yanglao.visits.filters import ordered
 from yanglao.visits.forms import AssignForm, CloseForm, VisitForm
 from yanglao.visits.models import CASELOAD_KINDS, Assignment, FollowUpStatus, Target
 from yanglao.visits.reports import person_name
@@ -57,7 +58,7 @@ def _context(request: HttpRequest, person: Person, form: VisitForm) -> dict[str,
         "overdue": due is not None and due < timezone.localdate(),
         "visits": visits,
         "assignments": assignments,
-        "followups": person.visit_followups.select_related("township").order_by("status", "-opened_at")[:20],
+        "followups": ordered(person.visit_followups.select_related("township"), timezone.now())[:20],
         "form": form,
         "can_record": can_record(request.user),
         "can_manage": can_manage(request.user),
