@@ -37,6 +37,7 @@ SECONDS = 24 * 3600
 WATCHED = (
     ("registry", "Person"),
     ("facilities", "Facility"),
+    ("facilities", "CapacityReport"),
     ("visits", "Visit"),
     ("visits", "Target"),
     ("assessments", "Assessment"),
