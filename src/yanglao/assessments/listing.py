@@ -79,7 +79,12 @@ def read_filters(get: Any, townships: list[Region]) -> tuple[Filters, Region | N
     f = Filters()
     codes = {t.code: t for t in townships}
     township = codes.get(get.get("township", ""))
-    if township is not None:
+    if township is None and len(townships) == 1:  # a township user: its villages offered at once
+        only = townships[0]
+        village = get.get("village", "")
+        f.village = village if village.startswith(only.prefix) and len(village) == 12 else ""
+        township = only
+    elif township is not None:
         f.township = township.code
         village = get.get("village", "")
         if village.startswith(township.prefix) and len(village) == 12:
