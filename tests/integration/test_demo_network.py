@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db.models import Sum
@@ -17,6 +19,7 @@ from yanglao.facilities.models import (
     Status,
     TrainingRecord,
 )
+from yanglao.regions import geo
 from yanglao.regions.models import Region
 from yanglao.stats.compute import region_stats
 
@@ -91,3 +94,27 @@ def test_the_build_is_seeded(today: dt.date) -> None:
         Facility.objects.order_by("pk").values_list("name", "region_id", "lon", "beds", "nursing_beds")
     )
     assert first == again
+
+
+def test_every_planning_check_finds_a_failing_place(
+    network: int, today: dt.date, make_person: Callable[..., Any]
+) -> None:
+    """With the demo's 特困 who cannot look after themselves (503 of 64,511 people aged 60+; here 350, enough
+    for the open public homes' 204 beds to fall short of 60 %) and people in every village."""
+    from yanglao.facilities.checks import network_checks
+
+    villages = sorted(geo.village_points("152223"))
+    for i in range(350):
+        make_person(
+            f"特困{i}",
+            region=villages[i % len(villages)],
+            birth=dt.date(1945, 1, 1),
+            tekun="dispersed",
+            tekun_care="full",
+        )
+    results = network_checks(Region.objects.get(code="152223"), today)
+    assert len(results) == 7
+    for r in results:
+        assert not r.passed, r.check
+        assert r.failing, r.check
+        assert all(place["name"] for place in r.failing), r.check

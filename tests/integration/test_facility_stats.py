@@ -108,3 +108,14 @@ def test_nursing_share_and_units(today: dt.date) -> None:
     meal = next(r for r in s["facilities"]["by_kind"] if r["kind"] == "meal_point")
     assert meal["count"] == 1
     assert labels.FACILITY_SHORT["meal_point"] == "助餐点"
+
+
+def test_a_suspended_home_keeps_its_beds_with_none_in_use(today: dt.date) -> None:
+    a = home("敬老院甲", occupied_beds=40, status="suspended")
+    report(a, first_of(today, 1), 50, 20)
+    f = sources.facilities("152223", today)
+    assert (f["institutions"], f["institution_beds"], f["institution_occupied_beds"]) == (1, 100, 0)
+    assert f["reports"]["facilities_reporting"] == 0
+    assert f["institution_occupancy_percent"] is None  # no bed in service
+    home("敬老院乙", occupied_beds=50)
+    assert sources.facilities("152223", today)["institution_occupancy_percent"] == 50.0

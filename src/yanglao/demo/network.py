@@ -68,6 +68,11 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "秀英桂兰玉珍淑华凤芝海军建国志强丽娟春梅红霞宏伟金花巴特尔图雅额尔敦其木格"
 BED_KINDS = (K.PUBLIC_HOME, K.PRIVATE_HOME, K.MUTUAL_AID, K.COMMUNITY_STATION, K.DAY_CARE)
 REPORT_MONTHS = 12
+# Two public homes stopped taking residents two months ago (the welfare centre for a fire-safety
+# refit, the 公建民营 home while its operator is re-tendered): still registered, so the baseline's
+# 13 institutions / 897 beds stand, but their beds are not 集中供养 capacity now, which the check finds.
+SUSPENDED_HOMES = (0, 3)
+SUSPENDED_MONTHS = 2
 DUE_DAY = 5  # reports filed after this day of the next month are late (FACILITY_REPORT_DUE_DAY default)
 
 
@@ -165,6 +170,8 @@ def _baseline(plan: Plan) -> list[Facility]:
                 fields.update(licensed(kind), services=["residential", "meals", "medical", "rehab"])
                 fields["tier"] = Tier.COUNTY if i == 0 else Tier.TOWNSHIP
                 fields["operator"] = Operator.PUBLIC_PRIVATE if i == 3 else Operator.PUBLIC
+                if i in SUSPENDED_HOMES:
+                    fields["status"] = Status.SUSPENDED
             elif kind == K.PRIVATE_HOME:
                 where = seat if i < 5 else towns[(i - 4) % len(towns)]
                 name = (
@@ -317,12 +324,18 @@ def _reports(plan: Plan, facilities: list[Facility]) -> int:
     """Twelve months of reports for every facility with beds: two have not yet filed the last month, a few
     filed late, one month was corrected (the old report kept, not current)."""
     rng, rows, tz = plan.rng, [], timezone.get_current_timezone()
-    with_beds = [f for f in facilities if f.kind in BED_KINDS and f.beds and f.status == Status.OPEN]
-    missing_last = {f.pk for f in with_beds[-2:]}
+    with_beds = [
+        f
+        for f in facilities
+        if f.kind in BED_KINDS and f.beds and f.status in (Status.OPEN, Status.SUSPENDED)
+    ]
+    missing_last = {f.pk for f in [f for f in with_beds if f.status == Status.OPEN][-2:]}
     for f in with_beds:
         base = 0.86 if f.kind == K.PUBLIC_HOME else 0.55 if f.kind == K.PRIVATE_HOME else 0.45
         for back in range(REPORT_MONTHS, 0, -1):
             if back == 1 and f.pk in missing_last:
+                continue
+            if f.status == Status.SUSPENDED and back <= SUSPENDED_MONTHS:
                 continue
             month = _month(plan.on, back)
             rate = min(0.98, max(0.2, base + (REPORT_MONTHS - back) * 0.006 + rng.uniform(-0.04, 0.04)))
@@ -358,8 +371,8 @@ def _reports(plan: Plan, facilities: list[Facility]) -> int:
             )
             f.occupied_beds = in_use
     CapacityReport.objects.bulk_create(rows)
-    # One correction: the first public home's report three months back was replaced, with a reason.
-    first = next((f for f in with_beds if f.kind == K.PUBLIC_HOME), None)
+    # One correction: the first open public home's report three months back was replaced, with a reason.
+    first = next((f for f in with_beds if f.kind == K.PUBLIC_HOME and f.status == Status.OPEN), None)
     if first is not None:
         old = CapacityReport.objects.get(facility=first, month=_month(plan.on, 3), current=True)
         CapacityReport.objects.filter(pk=old.pk).update(current=False)
@@ -379,6 +392,9 @@ def _reports(plan: Plan, facilities: list[Facility]) -> int:
         first.occupied_beds = CapacityReport.objects.get(
             facility=first, month=_month(plan.on, 1), current=True
         ).in_use
+    for f in with_beds:
+        if f.status == Status.SUSPENDED:
+            f.occupied_beds = 0  # the residents moved to the other homes
     Facility.objects.bulk_update(with_beds, ["occupied_beds"])
     return len(rows)
 

@@ -34,7 +34,8 @@ def installed(app_label: str) -> bool:
 # --- facilities ------------------------------------------------------------------------------------
 # Figures from the facility registry and the monthly capacity reports: a facility counts on ``on`` when it is
 # not planned and not closed by then; its occupancy is its latest current capacity report's beds in use
-# (a month up to ``on``, at most REPORT_MAX_AGE months old), else the registry's ``occupied_beds``.
+# (a month up to ``on``, at most REPORT_MAX_AGE months old), else the registry's ``occupied_beds``; a
+# suspended facility (暂停服务) keeps its beds but has none in use.
 
 REPORT_MAX_AGE = 3
 
@@ -59,7 +60,7 @@ def facility_rows(prefix: str, on: dt.date | None = None) -> list[dict[str, Any]
     rows: list[dict[str, Any]] = [
         dict(r)
         for r in _counting(prefix, on).values(
-            "pk", "kind", "region_id", "beds", "nursing_beds", "occupied_beds"
+            "pk", "kind", "region_id", "beds", "nursing_beds", "occupied_beds", "status"
         )
     ]
     reports: dict[int, CapacityReport] = {}
@@ -69,6 +70,9 @@ def facility_rows(prefix: str, on: dt.date | None = None) -> list[dict[str, Any]
     for report in window.order_by("facility_id", "month"):
         reports[report.facility_id] = report  # the latest month wins
     for row in rows:
+        if row["status"] == Status.SUSPENDED:  # 暂停服务: its beds count, none is in use
+            row["occupied_beds"], row["reported"] = 0, None
+            continue
         latest = reports.get(row["pk"])
         row["reported"] = latest.month if latest else None
         if latest is not None:
@@ -112,6 +116,7 @@ def facilities(prefix: str, on: dt.date | None = None) -> dict[str, Any]:
     beds = sum(r["beds"] for r in inst)
     nursing = sum(r["nursing_beds"] for r in inst)
     occupied = sum(r["occupied_beds"] for r in inst)
+    in_service = sum(r["beds"] for r in inst if r["status"] != Status.SUSPENDED)
     reported = [r for r in rows if r["reported"] is not None]
     months = sorted({r["reported"] for r in reported})
     by_level = [sum(r["residents_by_level"][i] for r in reported) for i in range(5)]
@@ -121,7 +126,7 @@ def facilities(prefix: str, on: dt.date | None = None) -> dict[str, Any]:
         "institution_nursing_beds": nursing,
         "nursing_bed_share_percent": percent(nursing, beds),
         "institution_occupied_beds": occupied,
-        "institution_occupancy_percent": percent(occupied, beds),
+        "institution_occupancy_percent": percent(occupied, in_service),  # of the beds in service
         "facilities_total": len(rows),
         "beds_total": sum(r["beds"] for r in rows),
         "by_kind": by_kind,
