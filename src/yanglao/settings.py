@@ -98,6 +98,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 ASSESSMENT_VALIDITY_MONTHS = conf.envint("ASSESSMENT_VALIDITY_MONTHS", 12)
 # API tokens expire after this many days unless made with another lifetime (yanglao apitoken).
 API_TOKEN_DAYS = conf.envint("API_TOKEN_DAYS", 90)
+# A facility's monthly capacity report is due by this day of the following month (docs/facilities.md).
+FACILITY_REPORT_DUE_DAY = conf.envint("FACILITY_REPORT_DUE_DAY", 5)
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_SECONDS = 15 * 60
 # Per username, and per client address against password spraying (docs/access.md, "Login").
