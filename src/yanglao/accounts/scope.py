@@ -53,6 +53,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "facilities.read": CASEWORKERS | {Role.ADMIN, Role.AUDITOR, Role.CAREHOME},
     "facilities.write": CASEWORKERS | {Role.ADMIN},
     "facilities.report": CASEWORKERS | {Role.CAREHOME},
+    "admissions.read": CASEWORKERS | {Role.ADMIN, Role.AUDITOR, Role.CAREHOME},
+    "admissions.work": CASEWORKERS,
+    "residents.write": CASEWORKERS | {Role.CAREHOME},
+    "services.read": CASEWORKERS | {Role.ADMIN, Role.AUDITOR},
+    "services.plan": CASEWORKERS,
+    "services.deliver": CASEWORKERS,
+    "services.claim": CASEWORKERS,
+    "supervision.read": CASEWORKERS | {Role.ADMIN, Role.AUDITOR, Role.CAREHOME},
+    "supervision.inspect": CASEWORKERS,
+    "supervision.rectify": CASEWORKERS | {Role.CAREHOME},
+    "complaints.handle": CASEWORKERS,
 }
 
 # What the 403 page says for each verb.
@@ -79,6 +90,17 @@ REFUSALS: dict[str, str] = {
     "facilities.read": "当前角色不能查看养老服务设施",
     "facilities.write": "当前角色不能登记或修改养老服务设施",
     "facilities.report": "当前角色不能填报设施运营月报",
+    "admissions.read": "当前角色不能查看入住申请与轮候",
+    "admissions.work": "当前角色不能受理入住申请",
+    "residents.write": "当前角色不能办理入住人员变动",
+    "services.read": "当前角色不能查看居家社区养老服务",
+    "services.plan": "当前角色不能制定服务计划",
+    "services.deliver": "当前角色不能记录上门服务",
+    "services.claim": "当前角色不能办理服务结算申报",
+    "supervision.read": "当前角色不能查看综合监管信息",
+    "supervision.inspect": "当前角色不能开展监管检查",
+    "supervision.rectify": "当前角色不能提交隐患整改",
+    "complaints.handle": "当前角色不能办理投诉",
 }
 
 
