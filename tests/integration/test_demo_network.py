@@ -118,3 +118,13 @@ def test_every_planning_check_finds_a_failing_place(
         assert not r.passed, r.check
         assert r.failing, r.check
         assert all(place["name"] for place in r.failing), r.check
+
+
+@pytest.mark.parametrize("code", ["411700", "410400", "411303", "410721"])
+def test_the_other_demo_jurisdictions_get_a_network_too(code: str, today: dt.date) -> None:
+    region = Region.objects.get(code=code)
+    built = build_network(region, today)
+    assert built == Facility.objects.count() > 13
+    s = region_stats(region, today, entitlements=False)
+    assert (s["institutions"], s["institution_beds"]) == (13, 897)
+    assert CapacityReport.objects.exists()

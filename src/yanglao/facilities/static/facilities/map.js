@@ -56,12 +56,12 @@
         color: "#ffffff",
         weight: 1.5,
         fillColor: f.colour,
-        fillOpacity: f.planned ? 0.4 : 0.95,
+        fillOpacity: f.inactive ? 0.4 : 0.95,
         className: "f-marker f-marker-" + f.kind
       });
       marker.bindPopup(
         '<a href="' + encodeURI(f.url) + '">' + text(f.name) + "</a><br>" + text(f.label) +
-        (f.beds ? "，床位 " + f.beds : "") + (f.planned ? "（筹建中）" : "")
+        (f.beds ? "，床位 " + f.beds : "") + (f.inactive ? "（" + text(f.status) + "）" : "")
       );
       marker.addTo(markers);
     });
