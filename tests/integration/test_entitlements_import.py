@@ -244,3 +244,29 @@ def test_the_file_is_read_within_the_import_limits_of_the_settings(
 
     assert result.created == 2
     assert result.errors == [RowError(4, "（整行）", "超过 2 行数据的上限：本行及以后的行未读取")]
+
+
+@pytest.mark.django_db(transaction=True)  # the command closes the connection when it ends
+def test_the_entitlements_command_of_its_own(
+    tmp_path: Path, people: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``yanglao enrolments import``: the import from the app that owns it (no registry→entitlements
+    arrow); the error names the field as the file's Chinese header does."""
+    path = write_csv(tmp_path / "a.csv", good_rows(people))
+    assert main(["enrolments", "import", str(path), "--source", "旗民政局", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["created"] == 3
+    bad = write_csv(
+        tmp_path / "b.csv", [[people[0].id_number, "152223", "99", "", "", "2020-01-01", "", "", "", ""]]
+    )
+    assert main(["enrolments", "import", str(bad), "--source", "旗民政局"]) == 1
+    assert "第 2 行 清单序号：清单 152223 没有第99项" in capsys.readouterr().out
+
+
+def test_the_demo_runs_discovery_for_its_county(people: list[Any], today: dt.date) -> None:
+    from yanglao.entitlements.demo import discover_demo
+    from yanglao.entitlements.models import Finding
+
+    outcome = discover_demo("152223", today)
+
+    assert outcome["created"] == Finding.objects.count() > 0
+    assert outcome["found"]

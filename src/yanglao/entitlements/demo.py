@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -159,3 +160,12 @@ def build_enrolments(
         "moved": len(moved),
         "left_dibao": len(left),
     }
+
+
+def discover_demo(county_code: str, on: dt.date) -> dict[str, Any]:
+    """The demo's 服务找人 run over the county on ``on`` (so the work lists are not all zeros): the
+    outcome's counts (found by kind, created, closed)."""
+    from yanglao.entitlements.actions import do_discover
+
+    outcome = do_discover(Region.objects.get(code=county_code), on, actor="演示数据")
+    return outcome.as_dict()
