@@ -280,9 +280,9 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     simulate_month(code, on.year, on.month, VISIT_COVERAGE, on)  # so far
     # 服务找人 run once on the build day, so the townships' work lists have their findings.
     step("服务找人", 0.95)
-    from yanglao.entitlements.actions import do_discover
+    from yanglao.entitlements.demo import discover_demo
 
-    do_discover(county, on, actor=DEMO_ACTOR)
+    discover_demo(code, on)
     # Last, so that a build cut short is built again rather than reused.
     demo = DemoBuild.objects.create(
         region_code=code,
