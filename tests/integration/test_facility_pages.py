@@ -61,11 +61,12 @@ def test_the_county_lists_every_facility_and_filters(
     assert "龙腾社区养老服务站" not in html
 
 
-def test_the_list_pages(login: Any, county_user: User) -> None:
+def test_the_list_pages(login: Any, county_user: User, django_assert_max_num_queries: Any) -> None:
     for i in range(55):
         make(f"助餐点{i:02d}", kind="meal_point", beds=0, nursing_beds=0)
     client = login(county_user)
-    first = client.get(reverse("facilities:index"), {"kind": "meal_point"}).content.decode()
+    with django_assert_max_num_queries(16):  # not one per facility
+        first = client.get(reverse("facilities:index"), {"kind": "meal_point"}).content.decode()
     second = client.get(reverse("facilities:index"), {"kind": "meal_point", "page": 2}).content.decode()
     assert "助餐点00" in first
     assert "助餐点54" not in first

@@ -97,14 +97,16 @@ def _unit_rows(
     by_unit: dict[str, list[Facility]] = defaultdict(list)
     for f in facilities:
         by_unit[f.region_id[:digits]].append(f)
+    villages_of: dict[str, set[str]] = defaultdict(set)
+    for code in Region.objects.filter(code__startswith=region.prefix, level=Level.VILLAGE).values_list(
+        "code", flat=True
+    ):
+        villages_of[code[:9]].add(code)
     rows = []
     for unit in Region.objects.filter(code__startswith=region.prefix, level=child).order_by("code"):
         mine = by_unit.get(unit.code[:digits], [])
         kinds = Counter(f.kind for f in mine)
-        villages = Region.objects.filter(code__startswith=unit.prefix, level=Level.VILLAGE)
-        village_codes = (
-            set(villages.values_list("code", flat=True)) if child == Level.TOWNSHIP else {unit.code}
-        )
+        village_codes = villages_of[unit.code[:9]] if child == Level.TOWNSHIP else {unit.code}
         rows.append(
             {
                 "code": unit.code,
