@@ -110,6 +110,23 @@ def test_a_silent_worker_on_another_machine_fails_its_job() -> None:
 
 
 @pytest.mark.django_db
+def test_a_worker_on_this_machine_is_judged_by_its_process_not_its_heartbeat() -> None:
+    import socket
+
+    job = Job.objects.create(
+        kind="import_persons",
+        state=JobState.RUNNING,
+        host=socket.gethostname(),
+        pid=os.getpid(),  # alive: a long SQLite import whose heartbeat waits behind its transaction
+        heartbeat_at=frozen_now() - runner.SILENT_AT_MOST - dt.timedelta(minutes=5),
+        params={"path": "/nonexistent/upload.csv"},
+    )
+    runner.check(job)
+    job.refresh_from_db()
+    assert job.state == JobState.RUNNING
+
+
+@pytest.mark.django_db
 def test_a_dead_worker_on_this_machine_fails_its_job() -> None:
     import socket
     import subprocess

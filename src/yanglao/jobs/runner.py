@@ -123,8 +123,11 @@ def check(job: Job) -> Job:
     now = timezone.now()
     imports = job.kind.startswith("import")
     running, gone = job.state == JobState.RUNNING, ""
-    dead = job.host == socket.gethostname() and bool(job.pid) and not _alive(job.pid or 0)
-    silent = job.heartbeat_at is not None and now - job.heartbeat_at > SILENT_AT_MOST
+    here = job.host == socket.gethostname()
+    dead = here and bool(job.pid) and not _alive(job.pid or 0)
+    # Another machine's worker is judged by its heartbeat (here, the process itself is looked for: a
+    # heartbeat can wait behind a long SQLite write).
+    silent = not here and job.heartbeat_at is not None and now - job.heartbeat_at > SILENT_AT_MOST
     if running and (dead or silent):
         gone = "导入进程已停止，未写入任何数据" if imports else "后台进程已停止，任务未完成"
     elif job.state == JobState.QUEUED and now - job.created_at > STARTING_AT_MOST:
