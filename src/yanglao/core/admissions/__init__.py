@@ -1,0 +1,44 @@
+"""Admission to public care homes (公办养老机构入住): the rules as law-as-data and one explained ranking.
+
+- :func:`load_rules` — a jurisdiction's rules (``carehomes/rules/<code>.yaml``), strictly loaded;
+- :func:`rank` — applications → their places (eligible, class, position, reasons), set-based in Polars;
+- :func:`explain` — one application's verdict with its reasons (the reference the ranking agrees with);
+- :func:`read_applications` / :func:`rank_file` — the same from and to files (``yanglao admissions rank``).
+
+See docs/admissions.md.
+"""
+
+from __future__ import annotations
+
+from yanglao.core.admissions.application import Application, parse_status
+from yanglao.core.admissions.explain import Explainer, Verdict, explain
+from yanglao.core.admissions.files import Applications, Summary, rank_file, read_applications
+from yanglao.core.admissions.loader import RULES_ROOT, list_rules, load_rules
+from yanglao.core.admissions.model import STATUS_WORDS, STATUSES, Assessment, Provision, Rules
+from yanglao.core.admissions.queue import rank_frame
+from yanglao.core.admissions.ranking import Ranked, RankingDisagreement, rank, rank_from_frame
+
+__all__ = [
+    "RULES_ROOT",
+    "STATUSES",
+    "STATUS_WORDS",
+    "Application",
+    "Applications",
+    "Assessment",
+    "Explainer",
+    "Provision",
+    "Ranked",
+    "RankingDisagreement",
+    "Rules",
+    "Summary",
+    "Verdict",
+    "explain",
+    "list_rules",
+    "load_rules",
+    "parse_status",
+    "rank",
+    "rank_file",
+    "rank_frame",
+    "rank_from_frame",
+    "read_applications",
+]
