@@ -229,5 +229,5 @@ def test_the_overdue_list_filters_by_village(login: Any, county_user: Any, plann
     other = client.get(reverse("visits:overdue"), {"village": OTHER_VILLAGE}).context["page"].object_list
     sheet = sheet_rows(client.get(reverse("visits:overdue"), {"village": VILLAGE, "format": "xlsx"}))
 
-    assert all(r.village == "解放社区" for r in other)
+    assert [(r.person_pk, r.township, r.village) for r in other] == [(planned["f"].pk, "新林镇", "解放社区")]
     assert {r["村（社区）"] for r in sheet} == {"龙腾社区"}

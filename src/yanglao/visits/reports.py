@@ -201,6 +201,7 @@ class OverdueRow:
     due: dt.date
     days: int
     visitor: str
+    township: str = ""  # village names repeat across townships
 
 
 def current_visitors(person_ids: list[int]) -> dict[int, str]:
@@ -246,7 +247,7 @@ def overdue_visits(user: Any, today: dt.date, region: RegionFilter | None = None
         due = due_date(last, interval, since)
         if due < today:
             late.append((pid, name, id_number, village, tier, interval, last, due))
-    names = _names({r[3] for r in late})
+    names = _names({r[3] for r in late} | {r[3][:9] + "000" for r in late if len(r[3]) == 12})
     visitors = current_visitors([r[0] for r in late])
     out = [
         OverdueRow(
@@ -260,6 +261,7 @@ def overdue_visits(user: Any, today: dt.date, region: RegionFilter | None = None
             due,
             (today - due).days,
             visitors.get(pid, "未分配"),
+            names.get(village[:9] + "000", "") if len(village) == 12 else "",
         )
         for pid, name, id_number, village, tier, interval, last, due in late
     ]
