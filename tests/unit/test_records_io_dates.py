@@ -108,3 +108,16 @@ def test_an_xlsx_serial_cell_and_a_csv_serial_are_read_as_dates(tmp_path: Path) 
         record, errors = parse_record(row)
         assert (line, errors) == (2, []), name
         assert (record["birth_date"], record["ability_assessed_on"]) == (JUNE_6, dt.date(2026, 5, 6)), name
+
+
+@pytest.mark.parametrize("cell", [1.52223194606061e17, "1.52223E+17", "1.52223194606061E+17"])
+def test_an_id_number_excel_turned_into_a_number_is_explained(cell: object) -> None:
+    with pytest.raises(FieldError) as caught:
+        parse_value(FIELD_BY_NAME["id_number"], cell)
+    assert caught.value.reason.startswith("身份证号码被 Excel 存成了数字")
+
+
+def test_an_id_number_as_an_exact_integer_is_taken() -> None:
+    ident = make_id_number("152223", JUNE_6, 1)
+    assert ident.isdigit()
+    assert parse_value(FIELD_BY_NAME["id_number"], int(ident)) == ident

@@ -156,10 +156,21 @@ def _coerce(fld: Field, raw: object) -> Value:
             raise FieldError(fld.name, str(exc)) from None
     if isinstance(raw, float) and raw.is_integer() and fld.kind in ("int", "code"):
         return str(int(raw))
+    if isinstance(raw, float) and fld.kind == "id":
+        raise FieldError(fld.name, ID_AS_NUMBER)
     return str(raw)
 
 
+# An ID number Excel took for a number keeps 15 significant digits: the rest is gone for good.
+ID_AS_NUMBER = (
+    "身份证号码被 Excel 存成了数字（如 1.52223E+17），后几位已经丢失：请把该列设为“文本”格式，重新填写号码"
+)
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
+
+
 def _parse_id(fld: Field, text: str) -> Value:
+    if _SCIENTIFIC.match(text):
+        raise FieldError(fld.name, ID_AS_NUMBER)
     try:
         return parsed_id(text).value
     except IdNumberError as exc:
