@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.conftest import frozen_now
 from yanglao.accounts.models import LoginFailure, User
 from yanglao.core.catalog import load_catalog
 from yanglao.core.payments import Month
@@ -74,7 +74,7 @@ def test_the_visitor_sees_todays_visits_and_the_overdue_ones(
     target(due_today, today - dt.timedelta(days=7))  # never visited: due one interval after since
     target(late, today - dt.timedelta(days=30))
     target(visited, today - dt.timedelta(days=30))
-    at = timezone.now() - dt.timedelta(days=7)
+    at = frozen_now() - dt.timedelta(days=7)
     Visit.objects.create(
         person=visited, visitor=grid, mode="home", visited_at=at, visited_on=today - dt.timedelta(days=7)
     )
@@ -99,7 +99,7 @@ def test_the_township_sees_findings_followups_rolls_to_prepare_and_conflicts(
             summary="漏保", found_on=today, last_seen_on=today,
         )  # fmt: skip
     Finding.objects.filter(key="k1").update(state="enrolled")
-    now = timezone.now()
+    now = frozen_now()
     FollowUp.objects.create(
         person=wang, kind="urgent", township_id=TOWNSHIP, due_at=now - dt.timedelta(hours=1)
     )
@@ -194,7 +194,7 @@ def test_care_home_staff_without_a_facility_are_told_so(login: Any, db: None) ->
 def test_the_administrator_sees_users_and_recent_failures(login: Any, township_user: User, db: None) -> None:
     admin = User.objects.create_user(username="admin", password=PASSWORD, role="admin")
     User.objects.create_user(username="gone", password=PASSWORD, role="visitor", is_active=False)
-    now = timezone.now()
+    now = frozen_now()
     LoginFailure.objects.create(
         username="township", count=5, first_failure_at=now, locked_until=now + dt.timedelta(minutes=15)
     )
