@@ -23,6 +23,7 @@ OBJECT_TYPES: dict[str, str] = {
     "person": "老年人",
     "import": "数据导入",
     "user": "用户",
+    "users": "用户列表",
     "api_token": "接口令牌",
     "audit": "审计日志",
     "region": "行政区划",
