@@ -104,3 +104,23 @@ def test_the_filters_narrow_the_list_and_the_pages_keep_them(
     page.wait_for_url("**status=open*")
     assert page.input_value("select[name=kind]") == "assessment"
     assert page.input_value("select[name=village]") == VILLAGE
+
+
+def test_the_filters_fit_a_phone(
+    browser: Any, live_server: Any, township_user: Any, fell: Any, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort(),
+    )
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    log_in(page, live_server.url, "township")
+    page.goto(live_server.url + f"/visits/followups/?village={VILLAGE}")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.input_value("select[name=township]") == "152223100000"
+    page.screenshot(path=tmp_path / "followups-phone.png", full_page=False)
+    keep(tmp_path, "followups-phone.png")
+    context.close()
