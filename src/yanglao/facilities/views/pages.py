@@ -120,7 +120,7 @@ def occupancy_chart(reports: list[CapacityReport]) -> str:
     """The last 12 months' occupancy as an SVG line chart (beds in use and beds), drawn on the server."""
     if not reports:
         return ""
-    labels = [f"{r.month:%y-%m}" for r in reports]
+    labels = [f"{r.month.year}年1月" if r.month.month == 1 else f"{r.month.month}月" for r in reports]
     return svg.line_chart(
         labels,
         [("床位", [r.beds for r in reports]), ("在用床位", [r.in_use for r in reports])],
