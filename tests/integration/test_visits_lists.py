@@ -145,9 +145,7 @@ def test_workloads_count_caseloads_weekly_targets_and_this_months_visits(
 ) -> None:
     Visit.objects.filter(person=world["a"]).update(visitor=world["me"])
 
-    rows = {
-        r.name: r for r in login(county_user).get(reverse("visits:workloads")).context["rows"]
-    }
+    rows = {r.name: r for r in login(county_user).get(reverse("visits:workloads")).context["rows"]}
 
     assert (rows["李网格"].caseload, rows["李网格"].high, rows["李网格"].visits) == (2, 1, 1)
     assert rows["张两委"].caseload == 2
