@@ -189,12 +189,9 @@ def admin_work(work: Work) -> None:
                 "locked": failure.locked_until is not None and failure.locked_until > timezone.now(),
             }
         )
-    for job in Job.objects.filter(state=JobState.FAILED, finished_at__gte=since).order_by("-finished_at")[
-        :LATEST
-    ]:
-        work.failures.append(
-            {"at": job.finished_at, "what": f"后台任务失败（{job.kind}）：{job.error}", "locked": False}
-        )
+    jobs = Job.objects.filter(state=JobState.FAILED, finished_at__gte=since).order_by("-finished_at")
+    for at, kind, error in jobs.values_list("finished_at", "kind", "error")[:LATEST]:
+        work.failures.append({"at": at, "what": f"后台任务失败（{kind}）：{error}", "locked": False})
     work.failures.sort(key=lambda f: f["at"] or since, reverse=True)
 
 
