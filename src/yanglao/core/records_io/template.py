@@ -28,6 +28,15 @@ SAMPLE_TEXT: dict[str, str] = {
     "emergency_contact_phone": "13900000000",
     "emergency_contact_relation": "子女",
     "spouse_id_number": "",
+    "tekun_care": "",  # the sample is not 特困: no care type
+}
+FIELD_NOTES: dict[str, str] = {
+    "name": "姓名，与身份证一致",
+    "phone": "手机号或固定电话，只填数字（可含“-”）",
+    "emergency_contact_phone": "手机号或固定电话，只填数字（可含“-”）",
+    "emergency_contact_name": "姓名",
+    "emergency_contact_relation": "如 子女、配偶、亲属、邻居",
+    "address": "详细地址，如 某镇某村某组某号",
 }
 SAMPLE_DATES: dict[str, dt.date | None] = {
     "birth_date": SAMPLE_BIRTH,
@@ -77,13 +86,13 @@ def _sample(fld: spec.Field) -> Any:
         return SAMPLE_INTS.get(fld.name, fld.minimum or 0)
     if fld.kind == "bool":
         return "是" if fld.name in SAMPLE_TRUE else "否"
-    if fld.kind == "code":
-        return fld.codes[min(1, len(fld.codes) - 1)][1]
+    if fld.kind == "code":  # "none" where the field has it (否, 非特困), else the second value
+        return fld.codes[0][1] if fld.codes[0][0] == "none" else fld.codes[min(1, len(fld.codes) - 1)][1]
     return ""
 
 
 def _note(fld: spec.Field) -> str:
-    note = KIND_NOTES[fld.kind]
+    note = FIELD_NOTES.get(fld.name) or KIND_NOTES[fld.kind]
     if fld.kind == "code":
         note += "：" + "、".join(label for _, label in fld.codes)
     if fld.kind == "int" and fld.minimum is not None and fld.maximum is not None:
