@@ -138,6 +138,10 @@ FORM = {
 
 def test_the_bureau_registers_and_edits_a_facility(login: Any, county_user: User) -> None:
     client = login(county_user)
+    form = client.get(reverse("facilities:create")).content.decode()
+    assert "登记养老服务设施" in form
+    assert 'value="152223100001"' in form  # a village of the county to place it in
+    assert "上传并导入" in client.get(reverse("facilities:import")).content.decode()
     response = client.post(reverse("facilities:create"), FORM)
     facility = Facility.objects.get(name="龙腾社区日间照料中心")
     assert response.status_code == 302
