@@ -26,6 +26,7 @@ from yanglao.audit.models import Action
 from yanglao.core.records_io import FORMATS, FileFormatError
 from yanglao.entitlements.imports import COLUMNS, do_import_enrolments
 from yanglao.registry.access import scoped_persons
+from yanglao.registry.imports import import_limits
 
 FIELD_LABELS: dict[str, str] = {name: aliases[0] for name, aliases in COLUMNS.items()}
 SHOWN_ERRORS = 500
@@ -37,8 +38,7 @@ def field_label(name: str) -> str:
 
 
 def _max_bytes() -> int:
-    limits = getattr(settings, "IMPORT_LIMITS", None)
-    return int(getattr(limits, "max_bytes", 200 * 1024 * 1024))
+    return import_limits().max_bytes
 
 
 def _page(request: HttpRequest, status: int = 200, **more: Any) -> HttpResponse:
