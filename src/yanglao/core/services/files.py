@@ -188,12 +188,16 @@ class Checker:
 
     def timestamp(self, name: str) -> pl.Series:
         raw = self.frame[name]
-        value = pl.select(
-            pl.coalesce(
-                pl.lit(raw).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False),
-                pl.lit(raw).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False),
+        value = (
+            pl.select(
+                pl.coalesce(
+                    pl.lit(raw).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False),
+                    pl.lit(raw).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False),
+                )
             )
-        ).to_series()
+            .to_series()
+            .dt.truncate("1m")
+        )
         self.flag(raw.is_not_null() & value.is_null(), name, "应为时间 YYYY-MM-DD HH:MM")
         return value
 

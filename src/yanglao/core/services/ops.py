@@ -197,7 +197,7 @@ class SparkOps:
         return self.f.to_date(timestamp)
 
     def minutes(self, start: Expr, end: Expr) -> Expr:
-        return self.f.floor((end.cast("long") - start.cast("long")) / 60).cast("bigint")
+        return self.f.timestamp_diff("MINUTE", start, end).cast("bigint")
 
     def cond(self, node: LCond) -> Expr:
         from yanglao.core.engine import spark_backend
