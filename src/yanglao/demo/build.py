@@ -212,6 +212,28 @@ def build_users(county: Region) -> list[tuple[str, str, str]]:
     return out
 
 
+def warm_statistics(county: Region, on: dt.date) -> list[str]:
+    """Compute into the statistics cache what the demo's logins open first: the dashboard of today and
+    the bulletin of the last full month, for the county and each demo user's region (the first view
+    would otherwise compute them; the cache keeps them until the data change). Returns the codes."""
+    from yanglao.stats.bulletin import bulletin_date, figures
+    from yanglao.stats.compute import dashboard_stats
+
+    codes = {county.code} | {
+        code
+        for code in User.objects.filter(region__code__startswith=county.prefix).values_list(
+            "region", flat=True
+        )
+        if code
+    }
+    last = on.replace(day=1) - dt.timedelta(days=1)
+    month_end = bulletin_date(last.year, last.month, today=on)
+    for region in Region.objects.filter(code__in=codes).order_by("code"):
+        dashboard_stats(region, on)
+        figures(region, month_end)
+    return sorted(codes)
+
+
 VISIT_COVERAGE = 0.97  # the share of visit targets visited in the simulated month (扎赉特旗 aims at 100 %)
 
 
@@ -283,6 +305,8 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     from yanglao.entitlements.demo import discover_demo
 
     discover_demo(code, on)
+    step("预先计算统计", 0.97)
+    warm_statistics(county, on)
     # Last, so that a build cut short is built again rather than reused.
     demo = DemoBuild.objects.create(
         region_code=code,
