@@ -8,14 +8,12 @@ out-of-scope facility or region answers 404 like a missing one, audited when it 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.core.exceptions import FieldError, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from yanglao.accounts.models import Role
 from yanglao.accounts.scope import deny, may, require, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
@@ -27,26 +25,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NETWORK_REFUSAL = "当前角色不能查看设施网络与规划检查"
 
 
-def scoped(user: Any) -> QuerySet[Facility]:
-    """The facilities the user may see: :func:`yanglao.facilities.access.scoped_facilities`.
-
-    That function filters ``region__code__startswith``, which Django refuses on a foreign key (FieldError)
-    for every user with a region; until ``access.py`` says ``scope.q("region__code")`` (asked of its owner),
-    the same rule is applied here with the lookup that works."""
-    try:
-        return scoped_facilities(user)
-    except FieldError:
-        qs = Facility.objects.filter(scope_of(user).q("region__code"))
-        own = facility_of(user)
-        if own is not None:
-            return qs.filter(pk=own.pk)
-        return qs.none() if scope_of(user).role == Role.CAREHOME else qs
-
-
 def facility_in_scope(request: HttpRequest, pk: int, verb: str = "facilities.read") -> Facility:
     """The facility ``pk`` if the user may ``verb`` (else 403) and see it (else audited 404)."""
     require(request, verb)
-    facility = scoped(request.user).select_related("region").filter(pk=pk).first()
+    facility = scoped_facilities(request.user).select_related("region").filter(pk=pk).first()
     if facility is None:
         exists = Facility.objects.filter(pk=pk).exists()
         raise deny(
@@ -110,7 +92,7 @@ def townships_in_scope(request: HttpRequest) -> list[Region]:
 
 def visible(request: HttpRequest) -> QuerySet[Facility]:
     require(request, "facilities.read")
-    return scoped(request.user)
+    return scoped_facilities(request.user)
 
 
 def xlsx_download(

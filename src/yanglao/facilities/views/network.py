@@ -17,6 +17,7 @@ from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.facilities.capacity import status_of
 from yanglao.core.facilities.geo import to_wgs84
+from yanglao.facilities.access import scoped_facilities
 from yanglao.facilities.actions import report_due_day
 from yanglao.facilities.models import CapacityReport, Facility, FacilityKind, Status
 from yanglao.facilities.views import common
@@ -141,7 +142,7 @@ def network(request: HttpRequest, code: str | None = None) -> HttpResponse:
         return render(request, "facilities/network.html", {"region": None})
     checks, no_rules = region_checks(region, today)
     facilities = list(
-        common.scoped(request.user)
+        scoped_facilities(request.user)
         .filter(region__code__startswith=region.prefix)
         .exclude(status=Status.CLOSED)
     )
@@ -195,7 +196,7 @@ def map_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
 def _facility_points(request: HttpRequest, region: Region) -> list[dict[str, Any]]:
     out = []
     qs = (
-        common.scoped(request.user)
+        scoped_facilities(request.user)
         .filter(region__code__startswith=region.prefix)
         .exclude(status=Status.CLOSED)
     )
