@@ -167,7 +167,7 @@ def test_reading_the_list_is_audited(login: Any, township_user: User, wang: Pers
     login(township_user).get(reverse("conflicts"), {"township": TOWNSHIP, "field": "living_arrangement"})
 
     event = AuditEvent.objects.get(action=Action.VIEW, object_type="conflict")
-    assert event.summary == f"查看待处理数据冲突第 1 页，区划 {TOWNSHIP}，字段 居住状况"
+    assert event.summary == "查看待处理数据冲突第 1 页，音德尔镇，字段 居住状况"
     assert event.detail == {"page": 1, "results": 1, "region": TOWNSHIP}
 
 

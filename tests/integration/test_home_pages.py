@@ -199,14 +199,16 @@ def test_the_administrator_sees_users_and_recent_failures(login: Any, township_u
         username="township", count=5, first_failure_at=now, locked_until=now + dt.timedelta(minutes=15)
     )
     LoginFailure.objects.create(username="old", count=2, first_failure_at=now - dt.timedelta(days=30))
+    LoginFailure.objects.create(username="ip:10.0.0.9", count=0, first_failure_at=now)
     Job.objects.create(kind="discover", state=JobState.FAILED, error="目录不存在", finished_at=now)
 
     text = home(login, admin)
 
     assert tiles(text)["启用的用户账号"] == (2, reverse("users:list"))
-    assert "登录失败 5 次：township" in text
+    assert "登录失败 5 次：用户 township" in text
     assert "已锁定" in text
-    assert "登录失败 2 次：old" not in text
+    assert "登录失败 2 次" not in text  # a month ago
+    assert "来源地址 10.0.0.9" not in text  # its failures were cleared by a login
     assert "后台任务失败（discover）：目录不存在" in text
 
 

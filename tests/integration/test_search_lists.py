@@ -127,7 +127,7 @@ def test_the_filter_is_in_the_audit_log(login: Any, township_user: Any, make_per
     )
 
     event = AuditEvent.objects.get(action=Action.SEARCH)
-    assert event.summary == f"查询“王”，区划 {JIEFANG}，1 条结果"
+    assert event.summary == "查询“王”，音德尔镇 解放社区，1 条结果"
     assert event.detail == {"results": 1, "region": JIEFANG}
 
 

@@ -20,6 +20,7 @@ from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.idnumber import IdNumberError, mask_id_number, mask_name, parse_id_number
 from yanglao.regions.models import Level, Region
+from yanglao.regions.tree import name_of
 from yanglao.registry.models import Conflict, ConflictStatus, Person
 
 SEARCH_LIMIT = 50  # one page of search results
@@ -121,6 +122,13 @@ def within(prefix: str, via: str = "") -> Q:
     return out
 
 
+def place_of(code: str) -> str:
+    """A region's name for the audit log; a village with its township (village names repeat)."""
+    if len(code) == 12 and not code.endswith("000"):
+        return f"{name_of(code[:9] + '000')} {name_of(code)}"
+    return name_of(code)
+
+
 @dataclass
 class SearchPage:
     """One page of a search: the people on it, its number and whether another follows."""
@@ -198,7 +206,7 @@ def _audit_search(
         request=request,
         object_type="person",
         summary=f"查询“{shown}”"
-        + (f"，区划 {where}" if where else "")
+        + (f"，{place_of(where)}" if where else "")
         + (f"，第 {page} 页" if page > 1 else "")
         + f"，{results} 条结果",
         detail={

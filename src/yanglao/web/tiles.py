@@ -180,12 +180,16 @@ def admin_work(work: Work) -> None:
         active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
     )
     work.tiles.append(Tile(counts["active"], "启用的用户账号", _url("users:list")))
-    locked = LoginFailure.objects.filter(Q(locked_until__gt=timezone.now()) | Q(first_failure_at__gte=since))
-    for failure in locked.order_by("-first_failure_at")[:LATEST]:
+    failures = LoginFailure.objects.filter(count__gt=0).filter(
+        Q(locked_until__gt=timezone.now()) | Q(first_failure_at__gte=since)
+    )
+    for failure in failures.order_by("-first_failure_at")[:LATEST]:
+        name = failure.username
+        who = f"来源地址 {name[3:]}" if name.startswith("ip:") else f"用户 {name}"
         work.failures.append(
             {
                 "at": failure.first_failure_at,
-                "what": f"登录失败 {failure.count} 次：{failure.username}",
+                "what": f"登录失败 {failure.count} 次：{who}",
                 "locked": failure.locked_until is not None and failure.locked_until > timezone.now(),
             }
         )

@@ -19,7 +19,7 @@ from yanglao.accounts.scope import require
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core import masking
-from yanglao.registry.access import region_filter, scoped_conflicts
+from yanglao.registry.access import place_of, region_filter, scoped_conflicts
 from yanglao.registry.models import TRACKED_FIELDS, field_label
 from yanglao.web.views.persons import place_names, region_choices, region_names, shown_text
 
@@ -85,7 +85,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
         request=request,
         object_type="conflict",
         summary=f"查看待处理数据冲突第 {page.number} 页"
-        + (f"，区划 {village or township}" if village or township else "")
+        + (f"，{place_of(village or township)}" if village or township else "")
         + (f"，字段 {field_label(field_name)}" if field_name else ""),
         detail={"page": page.number, "results": page.paginator.count, "region": village or township},
     )
