@@ -1,4 +1,4 @@
-"""The person record at the edge (``shared/spec/person-record.md``): fields, parsing, validation.
+"""The person record at the edge (``docs/person-record.md``): fields, parsing, validation.
 
 One flat record of an older person. Every importer, the entitlement engine and the command line speak
 it. Field names are fixed. Parsing never "fixes" input: each bad value is reported with its field and a

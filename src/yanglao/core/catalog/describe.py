@@ -27,7 +27,7 @@ from yanglao.core.catalog.rules import (
     Within,
     jurisdiction_code,
 )
-from yanglao.core.person import FIELD_BY_NAME
+from yanglao.core.person import ABILITY_LEVELS, FIELD_BY_NAME
 
 OP_WORDS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 ARITH_WORDS = {"+": " + ", "-": " − ", "*": " × ", "/": " ÷ "}
@@ -72,7 +72,7 @@ def code_label(field: str, code: str | int) -> str:
 
 
 def _ability_label(level: int) -> str:
-    return ("能力完好", "轻度失能", "中度失能", "重度失能", "完全失能")[level]
+    return dict(ABILITY_LEVELS)[str(level)]
 
 
 @singledispatch
