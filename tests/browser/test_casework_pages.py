@@ -18,6 +18,7 @@ from tests.integration.assessor_helpers import qualified
 from tests.integration.test_assessments_report import signed
 from yanglao.core.assessment import instrument
 from yanglao.entitlements.models import Enrolment, PayeeAccount
+from yanglao.jobs.models import Job
 from yanglao.registry.models import Person
 
 PASSWORD = "Yl-tests-2024!"  # the fixtures' password
@@ -109,7 +110,11 @@ def test_the_casework_pages_fit_every_width(
     browser: Any, live_server: Any, wang: Person, township_user: Any, device: str, shots: Path
 ) -> None:
     result = signed(wang, township_user, 38, diagnoses=["F03"])
+    job = Job.objects.create(
+        kind="discover", user=township_user, params={"region": "152223100000", "on": "2026-06-17"}
+    )
     pages = {
+        "discovery-job": f"/entitlements/jobs/{job.pk}/",
         "assessment-result": f"/assessments/{result.pk}/",
         "assessments-list": "/assessments/",
         "person-account": f"/entitlements/persons/{wang.pk}/",
@@ -124,3 +129,24 @@ def test_the_casework_pages_fit_every_width(
     assert county.goto(live_server.url + "/assessments/assessors/").status == 200
     assert county.evaluate(WIDE) == [], ("assessors", device)
     county.screenshot(path=shots / f"assessors-{device}.png", full_page=True)
+
+
+def test_the_job_page_follows_the_job_and_shows_the_outcome(
+    browser: Any, live_server: Any, wang: Person, monkeypatch: pytest.MonkeyPatch, shots: Path
+) -> None:
+    """The run button leaves a queued job (no worker here); the page polls its row and, once a worker
+    has run it, shows the work list with the outcome."""
+    from yanglao.jobs import runner
+
+    monkeypatch.setattr(runner, "start", lambda job: None)
+    page = open_as(browser, live_server, "township", WIDTHS["phone"])
+    page.goto(f"{live_server.url}/entitlements/")
+    page.get_by_role("button", name="立即比对（今天）").click()
+    page.wait_for_url(f"{live_server.url}/entitlements/jobs/*/")
+    assert "排队中" in page.locator("#job").inner_text()
+
+    runner.run_job(Job.objects.get().pk)  # what the worker process does
+
+    page.wait_for_url(f"{live_server.url}/entitlements/townships/152223100000/")
+    assert "已完成服务找人" in page.locator("main").inner_text()
+    page.screenshot(path=shots / "discovery-done-phone.png")
