@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -190,6 +191,7 @@ def match_files(
     sample_share: Decimal | float | str = "0.05",
     seed: int = 0,
     options: Mapping[str, bool] | None = None,
+    engine: str = "embedded",
 ) -> Summary:
     """Reads the files, matches on the embedded engine, writes JSON Lines to ``output`` and the row
     errors to ``<output>.errors.jsonl``; raises :class:`files.InputError` for a file it cannot use."""
@@ -231,6 +233,35 @@ def match_files(
     summary = summarise(lines, tagged)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _on_spark(
+    catalog: ServiceCatalog,
+    month: dt.date,
+    inputs: tuple[pl.DataFrame | None, ...],
+    sample_share: Decimal | float | str,
+    options: Mapping[str, bool] | None,
+) -> pl.DataFrame:
+    """The checked inputs go to Spark as Parquet (as a cluster job would read them); the result comes
+    back in file order."""
+    from yanglao.core.engine.api import spark_session
+
+    spark = spark_session()
+    with tempfile.TemporaryDirectory(prefix="yanglao-services-") as tmp:
+        folder = Path(tmp)
+        frames: list[Any] = []
+        for i, frame in enumerate(inputs):
+            if frame is None:
+                frames.append(None)
+                continue
+            frame.write_parquet(folder / f"in{i}.parquet")
+            frames.append(spark.read.parquet(str(folder / f"in{i}.parquet")))
+        claims, plans, checkins, persons, stays, settled = frames
+        result = match_spark(
+            spark, catalog, month, claims, plans, checkins, persons, stays, settled, sample_share, options
+        )
+        result.write.mode("overwrite").parquet(str(folder / "out"))
+        return pl.read_parquet(folder / "out" / "*.parquet").sort("row")
 
 
 def _tag(error: RowError, path: Path) -> RowError:

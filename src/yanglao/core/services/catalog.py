@@ -146,7 +146,7 @@ class ServiceCatalog:
 
 def list_service_catalogs(root: Path | None = None) -> list[str]:
     base = root or SERVICE_CATALOGS
-    return sorted(p.stem for p in base.glob("*.yaml"))
+    return sorted(p.stem for p in base.glob("*.yaml") if "." not in p.stem)  # not <code>.cases.yaml
 
 
 def load_services(code: str, root: Path | None = None) -> ServiceCatalog:
