@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from yanglao.accounts.current import current_user
 from yanglao.accounts.scope import require
+from yanglao.audit.labels import action_label
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.audit.reading import mask_query, matching, readable_events, shown_summary
@@ -48,7 +49,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         object_type="audit",
         summary=f"查看审计日志第 {page.number} 页"
         + (f"，筛选“{mask_query(query)}”" if query else "")
-        + (f"，操作 {action}" if action else ""),
+        + (f"，操作“{action_label(action)}”" if action else ""),
         detail={"page": page.number, "results": page.paginator.count},
     )
     return render(

@@ -93,17 +93,9 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def words(name: str, value: str) -> str:
     """A value's interchange text in the words of the page (code labels, 是/否, region names)."""
     fld = spec.FIELD_BY_NAME.get(name)
-    if fld is None:
-        return value
-    if fld.kind == "code":
-        return fld.code_label(value)
-    if fld.name == "ability_level":
-        return dict(spec.ABILITY_LEVELS).get(value, value)
-    if fld.kind == "region":
+    if fld is not None and fld.kind == "region":
         return f"{name_of(value)}（{value}）"
-    if fld.kind == "bool":
-        return {"true": "是", "false": "否"}.get(value, value)
-    return value
+    return spec.value_words(name, value)
 
 
 def shown_text(user: Any, name: str, value: str, empty: str = "未知") -> str:

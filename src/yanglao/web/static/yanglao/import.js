@@ -28,6 +28,11 @@
       p.appendChild(part[2] ? element("strong", part[1]) : document.createTextNode(String(part[1])));
     });
     p.appendChild(document.createTextNode("。"));
+    if (res.conflicts) {  // name the people: the conflict list, where each is resolved
+      var link = element("a", "查看待处理的数据冲突");
+      link.href = form.getAttribute("data-conflicts");
+      p.appendChild(link);
+    }
     return p;
   }
 
