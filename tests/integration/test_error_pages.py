@@ -133,3 +133,9 @@ def test_the_icon_files_are_served(request: pytest.FixtureRequest) -> None:
         assert handle.read(4) == b"\x00\x00\x01\x00"  # an ICO file
     with open(svg, encoding="utf-8") as handle:
         assert handle.read().startswith("<svg")
+
+
+def test_the_favicon_answers_at_the_root(client: Any) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("yanglao/favicon.ico")

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from yanglao.web.views import auth, conflicts, home, imports, persons
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static("yanglao/favicon.ico"), permanent=True)),
     path("", home.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
