@@ -33,7 +33,7 @@ from yanglao.supervision.models import (
     Route,
 )
 
-Files = Sequence[tuple[str, UploadedFile[Any]]]  # (item code or "", file)
+Files = Sequence[tuple[str, "UploadedFile[Any]"]]  # (item code or "", file)
 
 
 def township_of(facility: Facility) -> str:
