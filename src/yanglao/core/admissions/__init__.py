@@ -16,7 +16,14 @@ from yanglao.core.admissions.files import Applications, Summary, rank_file, read
 from yanglao.core.admissions.loader import RULES_ROOT, list_rules, load_rules
 from yanglao.core.admissions.model import STATUS_WORDS, STATUSES, Assessment, Provision, Rules
 from yanglao.core.admissions.queue import rank_frame
-from yanglao.core.admissions.ranking import Ranked, RankingDisagreement, rank, rank_from_frame
+from yanglao.core.admissions.ranking import (
+    Ranked,
+    RankingDisagreement,
+    applications_frame,
+    rank,
+    ranked_frame,
+    reference_reasons,
+)
 
 __all__ = [
     "RULES_ROOT",
@@ -32,6 +39,7 @@ __all__ = [
     "Rules",
     "Summary",
     "Verdict",
+    "applications_frame",
     "explain",
     "list_rules",
     "load_rules",
@@ -39,6 +47,7 @@ __all__ = [
     "rank",
     "rank_file",
     "rank_frame",
-    "rank_from_frame",
+    "ranked_frame",
     "read_applications",
+    "reference_reasons",
 ]

@@ -26,7 +26,7 @@ from yanglao.core.admissions.application import Application, parse_application_c
 from yanglao.core.admissions.explain import Explainer
 from yanglao.core.admissions.loader import RULES_ROOT, load_rules
 from yanglao.core.admissions.model import Status
-from yanglao.core.admissions.ranking import rank
+from yanglao.core.admissions.ranking import rank, reference_reasons
 from yanglao.core.catalog.yamlio import At, boolean, date_value, mapping, read_yaml, sequence, text
 from yanglao.core.person import FIELD_BY_NAME, derive_defaults, parse_record
 
@@ -65,8 +65,8 @@ def _case(raw: object, at: At) -> Case:
     for i, row_raw in enumerate(rows):
         here = apps_at.index(i, rows)
         row = mapping(row_raw, here, free=True)
-        person_cells = {str(k): _cell(v) for k, v in row.items() if k in FIELD_BY_NAME}
-        app_cells = {str(k): _cell(v) for k, v in row.items() if k not in FIELD_BY_NAME}
+        person_cells = {str(k): v for k, v in row.items() if k in FIELD_BY_NAME}
+        app_cells = {str(k): v for k, v in row.items() if k not in FIELD_BY_NAME}
         for key in app_cells:
             if key not in (
                 "applied_on",
@@ -119,17 +119,13 @@ def _case(raw: object, at: At) -> Case:
     return Case(text(body["name"], at.key("name", body)), on, tuple(apps), tuple(names), expect, at.line)
 
 
-def _cell(value: object) -> object:
-    """YAML values as a file's cells: booleans and dates pass (the parsers accept typed cells)."""
-    return value
-
-
 def run_case(code: str, case: Case, root: Path | None = None) -> list[str]:
     """The failures of one case (empty when it passes), through the explainer and the ranking."""
     rules = load_rules(code, root)
     failures: list[str] = []
     explainer = Explainer(rules, case.on)
     results = rank(rules, case.applications, case.on)
+    reference = reference_reasons(rules, case.applications, results, case.on)
     for app, who, result in zip(case.applications, case.names, results, strict=True):
         want = case.expect.get(who)
         if want is None:
@@ -145,6 +141,10 @@ def run_case(code: str, case: Case, root: Path | None = None) -> list[str]:
                 failures.append(f"{case.name}：{who} 的 {key} 应为 {want[key]}，排序结果为 {got[key]}")
             if key in want and key in one and one[key] != want[key]:
                 failures.append(f"{case.name}：{who} 的 {key} 应为 {want[key]}，单人解释为 {one[key]}")
+        if reference[case.names.index(who)] != result.reasons:
+            failures.append(
+                f"{case.name}：{who} 的理由，整体排序与单人解释不同：{result.reasons} ≠ {reference[case.names.index(who)]}"
+            )
         for words in want.get("reason", []):
             if not any(words in reason for reason in result.reasons):
                 failures.append(f"{case.name}：{who} 的理由中没有“{words}”：{'；'.join(result.reasons)}")

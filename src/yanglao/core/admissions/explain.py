@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from yanglao.core.admissions.application import Application
 from yanglao.core.admissions.model import STATUS_WORDS, Rules
 from yanglao.core.catalog.evaluate import Context, eval_cond, failure_reason, is_deceased, success_reason
-from yanglao.core.catalog.rules import Age, FieldRef, fields_used, walk
+from yanglao.core.catalog.rules import Age, Cond, FieldRef, IsKnown, fields_used, walk
 from yanglao.core.person import ABILITY_LEVELS, Value, age_on
 
 
@@ -56,94 +56,66 @@ def assessment_cutoff(rules: Rules, on: dt.date) -> dt.date | None:
 
 
 @dataclass(frozen=True)
-class _RuleWords:
-    """The parts of a verdict that depend only on the person's values the rules read (cached by them)."""
+class _Outcome:
+    """One condition for one combination of the values it reads: whether it holds, and its reason."""
 
-    eligible_rule: bool
-    assessment_rule: bool
-    own_class: int | None
-    tie_breaks: tuple[bool, ...]
-    eligibility: str
-    assessment: str
-    classes: tuple[str, ...]
-    ties: tuple[str, ...]
+    result: bool
+    success: str
+    failure: str
+
+
+class CachedCond:
+    """A condition of the rules, evaluated by the catalogue's evaluator once per combination of the
+    values it reads (its fields, and the age when it reads the age): a county's applicants share few."""
+
+    def __init__(self, cond: Cond, explainer: Explainer) -> None:
+        self.cond = cond
+        self.explainer = explainer
+        nodes = walk(cond)
+        self.uses_age = any(
+            isinstance(n, Age) or (isinstance(n, IsKnown) and n.field == "age") for n in nodes
+        )
+        reads_birth = any(
+            (isinstance(n, FieldRef) and n.name == "birth_date")
+            or (isinstance(n, IsKnown) and n.field == "birth_date")
+            for n in nodes
+        )
+        used = fields_used(cond)
+        if not reads_birth:
+            used.discard("birth_date")
+        self.fields = tuple(sorted(used))
+        self.cache: dict[Hashable, _Outcome] = {}
+
+    def __call__(self, person: Mapping[str, Value]) -> _Outcome:
+        age: int | None = None
+        if self.uses_age:
+            birth = person.get("birth_date")
+            age = age_on(birth, self.explainer.on) if isinstance(birth, dt.date) else None
+        key = (age, *(person.get(name) for name in self.fields))
+        found = self.cache.get(key)
+        if found is None:
+            ctx = Context(self.explainer.rules.catalog, person, self.explainer.on, {})
+            trace = eval_cond(self.cond, ctx)
+            found = self.cache[key] = _Outcome(
+                trace.result,
+                success_reason(trace) if trace.result else "",
+                "" if trace.result else failure_reason(trace),
+            )
+        return found
 
 
 class Explainer:
-    """Explains applications under one jurisdiction's rules on one date. The words that depend only on
-    the values the rules read are cached by those values, so explaining a whole file stays quick."""
+    """Explains applications under one jurisdiction's rules on one date (conditions cached by the values
+    they read, so explaining a whole file stays quick)."""
 
     def __init__(self, rules: Rules, on: dt.date) -> None:
         self.rules = rules
         self.on = on
         self.cutoff = assessment_cutoff(rules, on)
-        conds = [rules.eligibility.rule, rules.assessment.rule]
-        conds += [p.rule for p in (*rules.classes, *rules.tie_breakers)]
-        used: set[str] = set()
-        reads_birth_date = False
-        for cond in conds:
-            used |= fields_used(cond)
-            reads_birth_date |= any(isinstance(n, FieldRef) and n.name == "birth_date" for n in walk(cond))
-        self.uses_age = any(isinstance(n, Age) for cond in conds for n in walk(cond))
-        if not reads_birth_date:
-            used.discard("birth_date")
-        self.fields = tuple(sorted(used))
-        self._cache: dict[Hashable, _RuleWords] = {}
-
-    def _key(self, person: Mapping[str, Value]) -> Hashable:
-        birth = person.get("birth_date")
-        age = age_on(birth, self.on) if self.uses_age and isinstance(birth, dt.date) else None
-        return (age, *(person.get(name) for name in self.fields))
-
-    def _rule_words(self, person: Mapping[str, Value]) -> _RuleWords:
-        key = self._key(person)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = self._evaluate(person)
-        return found
-
-    def _evaluate(self, person: Mapping[str, Value]) -> _RuleWords:
-        rules = self.rules
-        ctx = Context(rules.catalog, person, self.on, {})
-        elig = eval_cond(rules.eligibility.rule, ctx)
-        if elig.result:
-            elig_text = f"符合申请条件（{rules.eligibility.name}）：{success_reason(elig)}"
-        else:
-            elig_text = f"不符合申请条件（{rules.eligibility.name}）：{failure_reason(elig)}"
-        assess = eval_cond(rules.assessment.rule, ctx)
-        assess_text = "" if assess.result else f"能力评估结果不符合入住要求：{failure_reason(assess)}"
-        own: int | None = None
-        class_texts: list[str] = []
-        for rank, provision in enumerate(rules.classes, start=1):
-            trace = eval_cond(provision.rule, ctx)
-            if trace.result:
-                own = rank
-                class_texts.append(
-                    f"第{rank}类（{provision.name}）：{success_reason(trace)}；依据：{provision.reference}"
-                )
-                break
-            class_texts.append(f"不属于第{rank}类（{provision.name}）：{failure_reason(trace)}")
-        ties: list[bool] = []
-        tie_texts: list[str] = []
-        for provision in rules.tie_breakers:
-            trace = eval_cond(provision.rule, ctx)
-            ties.append(trace.result)
-            if trace.result:
-                tie_texts.append(
-                    f"同等条件下优先（{provision.name}）：是，{success_reason(trace)}；依据：{provision.reference}"
-                )
-            else:
-                tie_texts.append(f"同等条件下优先（{provision.name}）：否")
-        return _RuleWords(
-            elig.result,
-            assess.result,
-            own,
-            tuple(ties),
-            elig_text,
-            assess_text,
-            tuple(class_texts),
-            tuple(tie_texts),
-        )
+        self.eligibility = CachedCond(rules.eligibility.rule, self)
+        self.assessment = CachedCond(rules.assessment.rule, self)
+        self.classes = [CachedCond(p.rule, self) for p in rules.classes]
+        self.ties = [CachedCond(p.rule, self) for p in rules.tie_breakers]
 
     def assessment_words(self, person: Mapping[str, Value]) -> tuple[bool, str]:
         """Whether the person has an assessment recent enough, with the words."""
@@ -169,41 +141,59 @@ class Explainer:
 
     def explain(self, app: Application) -> Verdict:
         person = app.person
+        rules = self.rules
         if is_deceased(person, self.on):
             return Verdict(
                 False, None, (), False, True, (f"已于 {person['death_date']} 去世，不在轮候队列中",)
             )
-        words = self._rule_words(person)
+        elig = self.eligibility(person)
+        if elig.result:
+            reasons = [f"符合申请条件（{rules.eligibility.name}）：{elig.success}"]
+        else:
+            reasons = [f"不符合申请条件（{rules.eligibility.name}）：{elig.failure}"]
         assessed, assess_text = self.assessment_words(person)
-        reasons = [words.eligibility, assess_text]
-        if words.assessment:
-            reasons.append(words.assessment)
+        reasons.append(assess_text)
+        result = self.assessment(person)
+        if not result.result:
+            reasons.append(f"能力评估结果不符合入住要求：{result.failure}")
         reasons.append(
             "本人有入住意愿"
             if app.wants_placement
             else "本人没有入住意愿（申请表“入住意愿”为否），不进入轮候"
         )
-        eligible = (
-            words.eligible_rule
-            and assessed
-            and words.assessment_rule
-            and app.wants_placement
-            and words.own_class is not None
-        )
-        own_class = words.own_class if eligible else None
-        tie_breaks = words.tie_breaks if eligible else ()
+        own: int | None = None
+        class_texts: list[str] = []
+        for rank, (cond, provision) in enumerate(zip(self.classes, rules.classes, strict=True), start=1):
+            outcome = cond(person)
+            if outcome.result:
+                own = rank
+                class_texts.append(
+                    f"第{rank}类（{provision.name}）：{outcome.success}；依据：{provision.reference}"
+                )
+                break
+            class_texts.append(f"不属于第{rank}类（{provision.name}）：{outcome.failure}")
+        eligible = elig.result and assessed and result.result and app.wants_placement and own is not None
+        ties: list[bool] = []
         if eligible:
-            reasons.extend(words.classes)
-            reasons.extend(words.ties)
+            reasons.extend(class_texts)
+            for cond, provision in zip(self.ties, rules.tie_breakers, strict=True):
+                outcome = cond(person)
+                ties.append(outcome.result)
+                if outcome.result:
+                    reasons.append(
+                        f"同等条件下优先（{provision.name}）：是，{outcome.success}；依据：{provision.reference}"
+                    )
+                else:
+                    reasons.append(f"同等条件下优先（{provision.name}）：否")
             reasons.append(f"申请日期：{app.applied_on}（同一类别、同等条件下先申请者在前）")
-        elif words.own_class is None and words.eligible_rule:
+        elif own is None and elig.result:
             reasons.append("不属于任何轮候类别")
         in_queue = eligible and app.status == "waiting"
         if app.status != "waiting":
             reasons.append(f"申请状态：{STATUS_WORDS[app.status]}，不在轮候队列中")
         elif not eligible:
             reasons.append("不符合入住条件，不在轮候队列中")
-        return Verdict(eligible, own_class, tie_breaks, in_queue, False, tuple(reasons))
+        return Verdict(eligible, own if eligible else None, tuple(ties), in_queue, False, tuple(reasons))
 
 
 def explain(rules: Rules, app: Application, on: dt.date) -> Verdict:

@@ -53,8 +53,13 @@ def conform(frame: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+PARTS = ("__elig", "__assessed", "__assess_rule", "__own_any", AGE)
+
+
 def decide(rules: Rules, frame: pl.LazyFrame, on: dt.date) -> pl.LazyFrame:
-    """Adds ``eligible``, ``own_class``, ``in_queue`` and one boolean per tie-breaker (``__tie<i>``)."""
+    """Adds ``eligible``, ``own_class``, ``in_queue``, one boolean per tie-breaker (``__tie<i>``) and the
+    parts the reasons are built from (:data:`PARTS`: each condition's result, the first class that holds
+    whether or not the person is eligible, the age)."""
     low = Lowering(on, {}, rules.catalog)
     alive = pl.col("death_date").is_null() | (pl.col("death_date") > pl.lit(on))
     cutoff = assessment_cutoff(rules, on)
@@ -66,35 +71,37 @@ def decide(rules: Rules, frame: pl.LazyFrame, on: dt.date) -> pl.LazyFrame:
         ).fill_null(False)
     own: pl.Expr = pl.lit(None, pl.Int32)
     for rank in range(len(rules.classes), 0, -1):
-        own = (
-            pl.when(cond_expr(low.cond(rules.classes[rank - 1].rule)))
-            .then(pl.lit(rank, pl.Int32))
-            .otherwise(own)
-        )
+        holds = cond_expr(low.cond(rules.classes[rank - 1].rule))
+        own = pl.when(holds).then(pl.lit(rank, pl.Int32)).otherwise(own)
     eligible = (
         alive
-        & cond_expr(low.cond(rules.eligibility.rule))
-        & assessed
-        & cond_expr(low.cond(rules.assessment.rule))
+        & pl.col("__elig")
+        & pl.col("__assessed")
+        & pl.col("__assess_rule")
         & pl.col("wants_placement").fill_null(False)
         & pl.col("__own_any").is_not_null()
     )
     return (
         frame.with_columns(age_expr(on))
-        .with_columns(own.alias("__own_any"))
+        .with_columns(
+            own.alias("__own_any"),
+            cond_expr(low.cond(rules.eligibility.rule)).alias("__elig"),
+            assessed.alias("__assessed"),
+            cond_expr(low.cond(rules.assessment.rule)).alias("__assess_rule"),
+        )
         .with_columns(eligible.alias("eligible"))
         .with_columns(
             pl.when(pl.col("eligible")).then(pl.col("__own_any")).alias("own_class"),
             (pl.col("eligible") & (pl.col("status").fill_null("waiting") == "waiting")).alias("in_queue"),
             *(cond_expr(low.cond(p.rule)).alias(_tie(i)) for i, p in enumerate(rules.tie_breakers)),
         )
-        .drop("__own_any", AGE)
     )
 
 
-def rank_lazy(rules: Rules, frame: pl.LazyFrame, on: dt.date) -> pl.LazyFrame:
+def rank_lazy(rules: Rules, frame: pl.LazyFrame, on: dt.date, *, parts: bool = False) -> pl.LazyFrame:
     """Every application with ``eligible``, ``own_class``, ``class`` (a couple's better class),
-    ``position`` (null out of the queue), ``in_queue`` and ``couple``, in the input's row order."""
+    ``position`` (null out of the queue), ``in_queue`` and ``couple``, in the input's row order; with
+    ``parts``, also the columns the reasons are built from (:mod:`.reasons`)."""
     decided = decide(rules, conform(frame).with_row_index("__row"), on)
     ties = [_tie(i) for i in range(len(rules.tie_breakers))]
     keys = ["own_class", *ties, "applied_on", "birth_date", "id_number"]
@@ -126,12 +133,13 @@ def rank_lazy(rules: Rules, frame: pl.LazyFrame, on: dt.date) -> pl.LazyFrame:
         .with_row_index("position", offset=1)
         .select("__row", pl.col("position").cast(pl.Int64), "class", "couple")
     )
-    return (
+    ranked = (
         decided.join(placed, on="__row", how="left")
         .sort("__row")
         .with_columns(pl.col("couple").fill_null(False), pl.coalesce("class", "own_class").alias("class"))
-        .drop("__row", *ties)
+        .drop("__row")
     )
+    return ranked if parts else ranked.drop(*ties, *PARTS)
 
 
 def rank_frame(rules: Rules, frame: pl.DataFrame, on: dt.date) -> pl.DataFrame:

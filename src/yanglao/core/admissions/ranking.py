@@ -1,14 +1,15 @@
 """Ranking applications and explaining each place: the one function the command line and the web use.
 
-The order and the classes come from the set-based query (:mod:`.queue`); the words from the one-person
-explainer (:mod:`.explain`), which must agree with it on eligibility and class for every application
-(:class:`RankingDisagreement` otherwise, as the entitlement engine does)."""
+The order and the classes come from the set-based query (:mod:`.queue`), the words from
+:mod:`.reasons`, which assembles for a whole file what :func:`reference_reasons` (the one-person
+explainer, :mod:`.explain`, plus the couple and the position) writes for each application; the tests
+hold the two to the same verdicts and the same words."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -16,13 +17,16 @@ import polars as pl
 from yanglao.core.admissions.application import Application
 from yanglao.core.admissions.explain import Explainer
 from yanglao.core.admissions.model import Rules, Status
-from yanglao.core.admissions.queue import APPLICATION_SCHEMA, rank_frame
+from yanglao.core.admissions.queue import APPLICATION_SCHEMA, rank_lazy
+from yanglao.core.admissions.reasons import with_reasons
 from yanglao.core.engine.polars_backend import PERSON_SCHEMA
-from yanglao.core.person import Value
+from yanglao.core.person import Value, derive_defaults
+
+OUTPUT_COLUMNS = ("id_number", "eligible", "class", "class_name", "position", "reasons")
 
 
 class RankingDisagreement(RuntimeError):
-    """The bulk ranking and the one-person explainer disagree (a bug, never a data problem)."""
+    """The set-based ranking and the one-person explainer disagree (a bug, never a data problem)."""
 
 
 @dataclass(frozen=True)
@@ -63,33 +67,58 @@ def applications_frame(apps: Sequence[Application]) -> pl.DataFrame:
             "status": app.status,
             "partner_id_number": app.partner_id_number,
         }
-        for app in apps
+        for app in map(_derived, apps)
     ]
     return pl.DataFrame(rows, schema={**PERSON_SCHEMA, **APPLICATION_SCHEMA})
 
 
-def _tail(id_number: str) -> str:
-    return id_number[-4:]
+def _derived(app: Application) -> Application:
+    """Birth date and sex from the ID number, residence from 户籍, where the record leaves them empty
+    (as a flat file is read: ``derive_defaults``)."""
+    person = app.person
+    if (
+        person.get("birth_date") is None
+        or person.get("sex") is None
+        or person.get("residence_region") is None
+    ):
+        return replace(app, person=derive_defaults(dict(person)))
+    return app
 
 
-def rank(rules: Rules, apps: Sequence[Application], on: dt.date, *, explain: bool = True) -> list[Ranked]:
-    """Rank ``apps`` (one jurisdiction's applications) on ``on``; results in the input's order.
+def ranked_frame(rules: Rules, frame: pl.DataFrame, on: dt.date) -> pl.DataFrame:
+    """Set-based, explained: ``frame`` (``PERSON_SCHEMA`` + the application columns, as read from a file
+    or built by :func:`applications_frame`) ranked, with ``class_name`` and ``reasons`` (list of text),
+    ``own_class``, ``in_queue`` and ``couple``; in the input's order."""
+    ranked = rank_lazy(rules, frame.lazy(), on, parts=True).collect()
+    names = {i + 1: p.name for i, p in enumerate(rules.classes)}
+    out = with_reasons(rules, ranked, on).with_columns(
+        pl.col("class").replace_strict(names, default=None, return_dtype=pl.String).alias("class_name")
+    )
+    return out.select(*OUTPUT_COLUMNS, "own_class", "in_queue", "couple")
 
-    ``explain=False`` leaves ``reasons`` empty (the order and classes are the same)."""
-    ranked = rank_frame(rules, applications_frame(apps), on)
-    return _results(rules, apps, ranked, on, explain=explain)
 
-
-def rank_from_frame(rules: Rules, frame: pl.DataFrame, on: dt.date, *, explain: bool = True) -> list[Ranked]:
-    """As :func:`rank`, from a typed frame (``PERSON_SCHEMA`` + the application columns, as read from a
-    file); ``preferred_facilities`` and ``ref`` are not needed for the ranking."""
-    apps = [
-        application_of(row) for row in frame.select(*PERSON_SCHEMA, *APPLICATION_SCHEMA).iter_rows(named=True)
+def rank(rules: Rules, apps: Sequence[Application], on: dt.date) -> list[Ranked]:
+    """Rank ``apps`` (one jurisdiction's applications) on ``on``; results in the input's order."""
+    frame = ranked_frame(rules, applications_frame(apps), on)
+    return [
+        Ranked(
+            id_number=row["id_number"],
+            eligible=row["eligible"],
+            rank_class=row["class"],
+            class_name=row["class_name"],
+            position=row["position"],
+            reasons=tuple(row["reasons"]),
+            own_class=row["own_class"],
+            in_queue=row["in_queue"],
+            couple=row["couple"],
+            ref=app.ref,
+        )
+        for app, row in zip(apps, frame.iter_rows(named=True), strict=True)
     ]
-    return rank(rules, apps, on, explain=explain)
 
 
 def application_of(row: Mapping[str, Any]) -> Application:
+    """An application from a row of the typed frame."""
     person: dict[str, Value] = {name: row.get(name) for name in PERSON_SCHEMA}
     status: Status = row.get("status") or "waiting"
     return Application(
@@ -101,54 +130,40 @@ def application_of(row: Mapping[str, Any]) -> Application:
     )
 
 
-def _results(
-    rules: Rules, apps: Sequence[Application], ranked: pl.DataFrame, on: dt.date, *, explain: bool
-) -> list[Ranked]:
+def reference_reasons(
+    rules: Rules, apps: Sequence[Application], ranked: Sequence[Ranked], on: dt.date
+) -> list[tuple[str, ...]]:
+    """The reasons the one-person explainer gives each application, completed with the couple and the
+    position from ``ranked``; raises :class:`RankingDisagreement` where its verdict differs."""
+    apps = [_derived(app) for app in apps]
     explainer = Explainer(rules, on)
-    columns = ranked.select("eligible", "own_class", "class", "position", "in_queue", "couple").rows()
     where = {app.id_number: i for i, app in enumerate(apps)}
-    out: list[Ranked] = []
-    for app, (eligible, own, klass, position, in_queue, couple) in zip(apps, columns, strict=True):
-        reasons: tuple[str, ...] = ()
+    out: list[tuple[str, ...]] = []
+    for app, result in zip(apps, ranked, strict=True):
         verdict = explainer.explain(app)
-        if (
-            verdict.eligible != bool(eligible)
-            or verdict.own_class != own
-            or verdict.in_queue != bool(in_queue)
+        if (verdict.eligible, verdict.own_class, verdict.in_queue) != (
+            result.eligible,
+            result.own_class,
+            result.in_queue,
         ):
             raise RankingDisagreement(
-                f"{_tail(app.id_number)}: explainer {verdict.eligible}/{verdict.own_class}/{verdict.in_queue}, "
-                f"ranking {eligible}/{own}/{in_queue}"
+                f"{app.id_number[-4:]}: explainer {verdict.eligible}/{verdict.own_class}/{verdict.in_queue}, "
+                f"ranking {result.eligible}/{result.own_class}/{result.in_queue}"
             )
-        if explain:
-            words = list(verdict.reasons)
-            partner = app.partner_id_number
-            if couple and partner is not None:
+        words = list(verdict.reasons)
+        partner = app.partner_id_number
+        if not verdict.deceased:
+            if result.couple and partner is not None and result.rank_class is not None:
                 words.append(
-                    f"与配偶（公民身份号码后四位 {_tail(partner)}）一同申请：按两人中较高的第{klass}类"
-                    f"（{rules.class_name(klass)}）和较前的位次排序，位次相连"
+                    f"与配偶（公民身份号码后四位 {partner[-4:]}）一同申请：按两人中较高的第{result.rank_class}类"
+                    f"（{rules.class_name(result.rank_class)}）和较前的位次排序，位次相连"
                 )
-            elif partner is not None and in_queue:
-                words.append(
-                    f"配偶（公民身份号码后四位 {_tail(partner)}）{_partner_gap(apps, where, partner, app.id_number)}，本人单独轮候"
-                )
-            if position is not None:
-                words.append(f"轮候位次：第 {position} 位（{rules.jurisdiction or rules.code}）")
-            reasons = tuple(words)
-        out.append(
-            Ranked(
-                id_number=app.id_number,
-                eligible=bool(eligible),
-                rank_class=klass,
-                class_name=rules.class_name(klass) if klass is not None else None,
-                position=position,
-                reasons=reasons,
-                own_class=own,
-                in_queue=bool(in_queue),
-                couple=bool(couple),
-                ref=app.ref,
-            )
-        )
+            elif partner is not None and result.in_queue:
+                gap = _partner_gap(apps, where, partner, app.id_number)
+                words.append(f"配偶（公民身份号码后四位 {partner[-4:]}）{gap}，本人单独轮候")
+            if result.position is not None:
+                words.append(f"轮候位次：第 {result.position} 位（{rules.jurisdiction or rules.code}）")
+        out.append(tuple(words))
     return out
 
 
@@ -157,7 +172,6 @@ def _partner_gap(apps: Sequence[Application], where: Mapping[str, int], partner:
     i = where.get(partner)
     if i is None:
         return "没有申请"
-    other = apps[i]
-    if other.partner_id_number != me:
+    if apps[i].partner_id_number != me:
         return "的申请没有填写本人为配偶"
     return "不在轮候队列中"
