@@ -135,9 +135,13 @@ def check_case(catalog: ServiceCatalog, case: ServiceCase) -> list[str]:
                 problems.append(f"{key}：应为 {value}，参考实现为 {getattr(parts, key)}")
         if case.by_level is not None and {k: v for k, v in parts.by_level.items() if v} != case.by_level:
             problems.append(f"分级补贴：应为 {case.by_level}，参考实现为 {parts.by_level}")
-        if got.eligible and bulk["status"] == "payable" and (
-            Decimal(bulk["subsidy_fen"]) / 100 != parts.subsidy
-            or Decimal(bulk["copay_fen"]) / 100 != parts.copay
+        if (
+            got.eligible
+            and bulk["status"] == "payable"
+            and (
+                Decimal(bulk["subsidy_fen"]) / 100 != parts.subsidy
+                or Decimal(bulk["copay_fen"]) / 100 != parts.copay
+            )
         ):
             problems.append(
                 f"批量核对的补贴/自付（{bulk['subsidy_fen'] / 100}/{bulk['copay_fen'] / 100}）"

@@ -296,16 +296,23 @@ def match(
     }
     c = ops.with_cols(c, flags)
     first = [r for r in REASONS if r not in ("over_plan", "over_monthly_cap")]
-    c = ops.with_cols(c, {"held1": ops.any_of([col(r) for r in first])})
+    c = ops.with_cols(
+        c,
+        {
+            "held1": ops.any_of([col(r) for r in first]),
+            # a line paid in an earlier run still uses up the plan and the caps
+            "consumes": ~ops.any_of([col(r) for r in first]) | settled_before,
+        },
+    )
 
-    # the month's running totals of the lines not held so far, per person and service
+    # the month's running totals of the lines not held so far (and those paid before), per person and service
     c = ops.cum_sum(
         c,
         ["id_number", "service"],
         ["date", "row"],
         {
-            "cum_units": ops.when(col("held1"), lit(0, "int"), col("units_c")),
-            "cum_fen": ops.when(col("held1"), lit(0, "int"), col("amount_fen")),
+            "cum_units": ops.when(col("consumes"), col("units_c"), lit(0, "int")),
+            "cum_fen": ops.when(col("consumes"), col("amount_fen"), lit(0, "int")),
         },
     )
     c = ops.with_cols(
