@@ -33,7 +33,7 @@ def board(hazards: QuerySet[Hazard], now: dt.datetime) -> dict[str, Any]:
     """Per township and for the whole: open, overdue, escalated to the county, cleared this month."""
     start = rules.month_start(now)
     rows: dict[str, Counter[str]] = defaultdict(Counter)
-    for hazard in hazards.only("township", "status", "due_at", "cleared_at"):
+    for hazard in hazards.select_related(None).only("township", "status", "due_at", "cleared_at"):
         counter = rows[hazard.township]
         if hazard.status == HazardStatus.CLEARED:
             if hazard.cleared_at and hazard.cleared_at >= start:

@@ -25,10 +25,11 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/ratings.html", {"rows": rows, "tab": "ratings"})
 
 
-def _items() -> list[tuple[str, list[dict[str, object]]]]:
-    out: dict[str, list[dict[str, object]]] = {}
+def _items(posted: dict[str, str]) -> list[tuple[str, list[tuple[dict[str, object], str]]]]:
+    """The standard's items by area, each with the value posted before (a form sent back with an error)."""
+    out: dict[str, list[tuple[dict[str, object], str]]] = {}
     for area, item in rules.rating_items():
-        out.setdefault(area, []).append(item)
+        out.setdefault(area, []).append((item, posted.get(f"score_{item['code']}", "")))
     return list(out.items())
 
 
@@ -41,6 +42,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     if kind == RatingKind.BUREAU and not may(request.user, "supervision.inspect"):
         require(request, "supervision.inspect")
     error = ""
+    posted = {k: str(v) for k, v in request.POST.items()}
     if request.method == "POST":
         error = _record(request, facility, kind)
         if not error:
@@ -48,9 +50,10 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "f": facility,
         "kind": RatingKind(kind).label,
-        "areas": _items(),
+        "areas": _items(posted),
         "standard": rules.rating_standard(),
-        "values": request.POST if request.method == "POST" else {},
+        "notes": [str(v) for v in dict(rules.rating_standard()["status"]).values()],
+        "values": posted,
         "today": now().astimezone(rules.SHANGHAI).date().isoformat(),
         "error": error,
         "tab": "ratings",
