@@ -28,6 +28,7 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.VISITOR: frozenset({Level.TOWNSHIP, Level.VILLAGE}),
     Role.CAREHOME: frozenset(Level),
     Role.AUDITOR: frozenset(Level),
+    Role.PROVIDER: frozenset({Level.COUNTY, Level.TOWNSHIP}),
 }
 _INDENT = {Level.PROVINCE: 0, Level.PREFECTURE: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 4}
 

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     VISITOR = "visitor", "村（社区）探访员（网格员）"
     CAREHOME = "carehome_staff", "养老机构工作人员"
     AUDITOR = "auditor", "审计员"
+    PROVIDER = "provider_staff", "居家社区养老服务机构工作人员"
 
 
 # The role sets of earlier versions, now read from the one permission table.

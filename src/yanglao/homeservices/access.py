@@ -1,0 +1,70 @@
+"""What a user may see of home services (the one access layer for this app): the bureau sees the
+providers, plans, orders and claims of its region; a provider's staff only its own provider's."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from yanglao.accounts.models import Role
+from yanglao.accounts.scope import deny, scope_of
+from yanglao.homeservices.models import Provider, ProviderPost
+
+M = TypeVar("M", bound=Model)
+
+
+def provider_of(user: Any) -> Provider | None:
+    """The provider a provider-staff user works for; None for everybody else."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    post = ProviderPost.objects.select_related("provider").filter(user_id=user.pk).first()
+    return post.provider if post else None
+
+
+def scoped_providers(user: Any) -> QuerySet[Provider]:
+    scope = scope_of(user)
+    if scope.role == Role.PROVIDER:
+        own = provider_of(user)
+        return Provider.objects.filter(pk=own.pk) if own else Provider.objects.none()
+    return Provider.objects.filter(scope.q("region__code"))
+
+
+def scoped(
+    user: Any, queryset: QuerySet[M], person: str = "person__", provider: str = "provider"
+) -> QuerySet[M]:
+    """Rows of ``queryset`` the user may see: of its own provider (provider staff), else of people in
+    the user's region."""
+    scope = scope_of(user)
+    if scope.role == Role.PROVIDER:
+        own = provider_of(user)
+        return queryset.filter(**{provider: own}) if own else queryset.none()
+    return queryset.filter(scope.q(f"{person}residence_region", f"{person}hukou_region"))
+
+
+def access(request: HttpRequest, queryset: QuerySet[M], pk: int, object_type: str, what: str, **kw: str) -> M:
+    """One object by pk, or the audited 404 when it exists outside the user's scope."""
+    found = scoped(request.user, queryset, **kw).filter(pk=pk).first()
+    if found is None:
+        raise deny(
+            request,
+            exists=queryset.filter(pk=pk).exists(),
+            object_type=object_type,
+            object_id=str(pk),
+            what=what,
+        )
+    return found
+
+
+def access_provider(request: HttpRequest, pk: int, what: str = "查看服务机构") -> Provider:
+    found = scoped_providers(request.user).filter(pk=pk).first()
+    if found is None:
+        raise deny(
+            request,
+            exists=Provider.objects.filter(pk=pk).exists(),
+            object_type="provider",
+            object_id=str(pk),
+            what=what,
+        )
+    return found
