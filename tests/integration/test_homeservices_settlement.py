@@ -98,8 +98,11 @@ def test_change_keeps_history_and_ends_on_death_and_moving(world: dict[str, Any]
     new = do_change_plan(township_user, plan, on=dt.date(2026, 5, 10), units_per_month=Decimal(10))
     plan.refresh_from_db()
     assert (plan.end, plan.end_reason) == (dt.date(2026, 5, 9), PlanEnd.CHANGED)
-    assert new.units_per_month == 10 and new.start == dt.date(2026, 5, 10) and new.end is None
-    assert plan.changes.count() == 2 and new.changes.count() == 1
+    assert new.units_per_month == 10
+    assert new.start == dt.date(2026, 5, 10)
+    assert new.end is None
+    assert plan.changes.count() == 2
+    assert new.changes.count() == 1
     dibao = world["dibao"]
     dibao.death_date = dt.date(2026, 5, 20)
     dibao.save()
@@ -116,13 +119,14 @@ def test_orders_checkins_claim_match_and_settlement(world: dict[str, Any], tmp_p
                                                     township_user: Any, county_user: Any) -> None:  # fmt: skip
     plan_a, plan_b = world["plans"]
     orders = make_orders(plan_a, MAY)
-    assert len(orders) == 4 and all(o.units == 2 for o in orders)  # 8 hours as four visits of two
+    assert len(orders) == 4
+    assert all(o.units == 2 for o in orders)
     assert make_orders(plan_a, MAY) == []  # a month is ordered once
     orders_b = make_orders(plan_b, MAY)
     days = [o.due.astimezone(SH).day for o in orders]
     for o in orders[:3]:
         visit(world, o, o.due)
-    again, created = visit(world, orders[0], orders[0].due)
+    _again, created = visit(world, orders[0], orders[0].due)
     assert not created  # sent twice, stored once
     visit(world, orders_b[0], orders_b[0].due + dt.timedelta(hours=2))  # late
     late = Order.objects.get(pk=orders_b[0].pk).checkins.get()
@@ -146,17 +150,23 @@ def test_orders_checkins_claim_match_and_settlement(world: dict[str, Any], tmp_p
     assert {e.line for e in claim.errors.all()} == {8, 9, 10}
     summary = do_match_claim(township_user, claim, sample_share=Decimal(1))
     lines = {x.claim_line: x for x in ClaimLine.objects.filter(claim=claim)}
-    assert lines["L1"].status == LineStatus.PAYABLE and lines["L1"].subsidy == 80 and lines["L1"].copay == 0
+    assert lines["L1"].status == LineStatus.PAYABLE
+    assert lines["L1"].subsidy == 80
+    assert lines["L1"].copay == 0
     assert lines["L3"].reasons == ["over_price_cap"]
     assert "no_checkin" in lines["L4"].reasons
-    assert lines["L5"].status == LineStatus.PAYABLE and (lines["L5"].subsidy, lines["L5"].copay) == (72, 8)
+    assert lines["L5"].status == LineStatus.PAYABLE
+    assert (lines["L5"].subsidy, lines["L5"].copay) == (72, 8)
     assert lines["L5"].by_level == {"市": "21.6", "县": "50.4"}
-    assert "no_plan" in lines["L6"].reasons and "not_in_contract" not in lines["L6"].reasons
-    assert summary["payable"] == 3 and summary["held"] == 3
+    assert "no_plan" in lines["L6"].reasons
+    assert "not_in_contract" not in lines["L6"].reasons
+    assert summary["payable"] == 3
+    assert summary["held"] == 3
 
     # imported again: every line was claimed before, nothing new to pay
     twice = do_import_claim(township_user, world["provider"], MAY, w.CATALOG, path)
-    assert twice.lines.count() == 0 and twice.errors.filter(reason__contains="已申报过").count() == 6
+    assert twice.lines.count() == 0
+    assert twice.errors.filter(reason__contains="已申报过").count() == 6
 
     with pytest.raises(SettlementError, match="抽查"):
         do_prepare(township_user, world["provider"], MAY)  # the sample is not reviewed yet
@@ -166,10 +176,12 @@ def test_orders_checkins_claim_match_and_settlement(world: dict[str, Any], tmp_p
     do_review_line(county_user, lines["L1"], accepted=False)
     do_review_line(county_user, lines["L2"], accepted=True)
     roll = do_prepare(township_user, world["provider"], MAY)
-    assert roll.totals["rejected"] == 1 and roll.rejection_rate == Decimal("0.5")
+    assert roll.totals["rejected"] == 1
+    assert roll.rejection_rate == Decimal("0.5")
     paid = {s.line.claim_line: s.subsidy for s in roll.lines.select_related("line")}
     assert paid == {"L2": 80, "L5": 36}  # L1 rejected; L5 less the sample's rejection rate
-    assert roll.totals["subsidy"] == "116.00" and roll.totals["withheld"] == "36.00"
+    assert roll.totals["subsidy"] == "116.00"
+    assert roll.totals["withheld"] == "36.00"
     assert roll.totals["by_level"] == {"市": "34.80", "县": "81.20"}
     with pytest.raises(SettlementError, match="已生成"):
         do_prepare(township_user, world["provider"], MAY)
@@ -179,13 +191,16 @@ def test_orders_checkins_claim_match_and_settlement(world: dict[str, Any], tmp_p
     with pytest.raises(SettlementError, match="导出"):
         do_export_bank(county_user, roll)
     roll = do_advance(county_user, roll)
-    assert roll.state == SettlementState.REVIEWED and roll.reviewed_by == county_user
+    assert roll.state == SettlementState.REVIEWED
+    assert roll.reviewed_by == county_user
     roll = do_advance(county_user, roll)
-    assert roll.state == SettlementState.APPROVED and roll.approved_by == county_user
+    assert roll.state == SettlementState.APPROVED
+    assert roll.approved_by == county_user
     claim.refresh_from_db()
     assert claim.state == ClaimState.SETTLED
     bank = do_export_bank(county_user, roll).decode("utf-8-sig")
-    assert "6228480012345678901" in bank and roll.totals["subsidy"] in bank
+    assert "6228480012345678901" in bank
+    assert roll.totals["subsidy"] in bank
     roll.refresh_from_db()
     assert roll.state == SettlementState.EXPORTED
     assert do_export_xlsx(county_user, roll)[:2] == b"PK"
