@@ -59,17 +59,14 @@ class Ranked:
 
 def applications_frame(apps: Sequence[Application]) -> pl.DataFrame:
     """The typed frame the query ranks (person columns and the application's own)."""
-    rows = [
-        {
-            **{name: app.person.get(name) for name in PERSON_SCHEMA},
-            "applied_on": app.applied_on,
-            "wants_placement": app.wants_placement,
-            "status": app.status,
-            "partner_id_number": app.partner_id_number,
-        }
-        for app in map(_derived, apps)
-    ]
-    return pl.DataFrame(rows, schema={**PERSON_SCHEMA, **APPLICATION_SCHEMA})
+    apps = [_derived(app) for app in apps]
+    people = [app.person for app in apps]
+    columns: dict[str, list[Any]] = {name: [p.get(name) for p in people] for name in PERSON_SCHEMA}
+    columns["applied_on"] = [app.applied_on for app in apps]
+    columns["wants_placement"] = [app.wants_placement for app in apps]
+    columns["status"] = [app.status for app in apps]
+    columns["partner_id_number"] = [app.partner_id_number for app in apps]
+    return pl.DataFrame(columns, schema={**PERSON_SCHEMA, **APPLICATION_SCHEMA})
 
 
 def _derived(app: Application) -> Application:
@@ -100,20 +97,33 @@ def ranked_frame(rules: Rules, frame: pl.DataFrame, on: dt.date) -> pl.DataFrame
 def rank(rules: Rules, apps: Sequence[Application], on: dt.date) -> list[Ranked]:
     """Rank ``apps`` (one jurisdiction's applications) on ``on``; results in the input's order."""
     frame = ranked_frame(rules, applications_frame(apps), on)
+    cols = frame.to_dict(as_series=False)
     return [
         Ranked(
-            id_number=row["id_number"],
-            eligible=row["eligible"],
-            rank_class=row["class"],
-            class_name=row["class_name"],
-            position=row["position"],
-            reasons=tuple(row["reasons"]),
-            own_class=row["own_class"],
-            in_queue=row["in_queue"],
-            couple=row["couple"],
+            id_number=ident,
+            eligible=eligible,
+            rank_class=klass,
+            class_name=name,
+            position=position,
+            reasons=tuple(reasons),
+            own_class=own,
+            in_queue=in_queue,
+            couple=couple,
             ref=app.ref,
         )
-        for app, row in zip(apps, frame.iter_rows(named=True), strict=True)
+        for app, ident, eligible, klass, name, position, reasons, own, in_queue, couple in zip(
+            apps,
+            cols["id_number"],
+            cols["eligible"],
+            cols["class"],
+            cols["class_name"],
+            cols["position"],
+            cols["reasons"],
+            cols["own_class"],
+            cols["in_queue"],
+            cols["couple"],
+            strict=True,
+        )
     ]
 
 
