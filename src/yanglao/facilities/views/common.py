@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from yanglao.accounts.scope import deny, may, require, scope_of
+from yanglao.accounts.scope import deny, require, scope_of
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
-from yanglao.facilities.access import facility_of, scoped_facilities
+from yanglao.facilities.access import scoped_facilities
 from yanglao.facilities.models import Facility
 from yanglao.regions.models import Level, Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NETWORK_REFUSAL = "当前角色不能查看设施网络与规划检查"
 
 
 def facility_in_scope(request: HttpRequest, pk: int, verb: str = "facilities.read") -> Facility:
@@ -38,13 +36,10 @@ def facility_in_scope(request: HttpRequest, pk: int, verb: str = "facilities.rea
 
 
 def require_network(request: HttpRequest) -> None:
-    """The network, its checks and the map are for the bureau and the auditors: a role that may register
-    facilities or read the audit log (county, township, administrator, auditor). Care-home staff, who see
-    only their own facility, get the 403."""
-    require(request, "facilities.read")
-    user = request.user
-    if not (may(user, "facilities.write") or may(user, "audit.read")) or facility_of(user) is not None:
-        raise PermissionDenied(NETWORK_REFUSAL)
+    """The network, its checks and the map are for the bureau and the auditors (the verb
+    ``facilities.network``: county, township, administrator, auditor); care-home staff, who see only
+    their own facility, and visitors get the 403."""
+    require(request, "facilities.network")
 
 
 def region_of_user(request: HttpRequest) -> Region | None:
