@@ -40,11 +40,13 @@ def test_the_last_class_takes_every_other_eligible_applicant(code: str) -> None:
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_every_class_and_tie_breaker_is_met_in_a_case(code: str) -> None:
+def test_every_class_tie_breaker_couple_and_death_is_in_a_case(code: str) -> None:
     cases = load_cases(code)
     classes = {want.get("class") for case in cases for want in case.expect.values()}
     assert set(range(1, len(load_rules(code).classes) + 1)) <= classes
     words = [w for case in cases for want in case.expect.values() for w in want.get("reason", [])]
+    for tie in load_rules(code).tie_breakers:
+        assert any(f"同等条件下优先（{tie.name}）：是" in w for w in words), tie.key
     assert any("与配偶" in w for w in words)
     assert any("去世" in w for w in words)
 
