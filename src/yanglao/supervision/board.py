@@ -49,7 +49,7 @@ def board(hazards: QuerySet[Hazard], now: dt.datetime) -> dict[str, Any]:
     keys = ("open", "overdue", "county", "cleared_month")
     lines: list[dict[str, Any]] = [
         {"code": code, "name": names.get(code, code), **{k: rows[code][k] for k in keys}}
-        for code in sorted(rows, key=lambda c: (-rows[c]["overdue"], -rows[c]["open"], c))
+        for code in sorted(rows, key=lambda c: (-rows[c]["county"], -rows[c]["overdue"], -rows[c]["open"], c))
     ]
     total = {k: sum(rows[code][k] for code in rows) for k in keys}
     return {"lines": lines, "total": total, "zero": total["open"] == 0, "month": start.strftime("%Y年%m月")}
