@@ -11,6 +11,7 @@ urlpatterns = [
     path("catalogs/", include("yanglao.catalogweb.urls")),
     path("stats/", include("yanglao.stats.urls")),
     path("facilities/", include("yanglao.facilities.urls")),
+    path("carehomes/", include("yanglao.carehomes.urls")),
     path("supervision/", include("yanglao.supervision.urls")),
     path("", include("yanglao.web.users_urls")),
     path("", include("yanglao.web.urls")),
