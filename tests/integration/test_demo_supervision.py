@@ -57,3 +57,15 @@ def test_the_demo_on_the_pages(built: dict[str, int], login: Any, county_user: A
     public = client.get("/supervision/public/ratings/").content.decode()
     assert "级" in public
     assert public.count("<tr>") >= 2
+
+
+def test_the_figures_for_the_dashboard(built: dict[str, int]) -> None:
+    from tests.conftest import frozen_now
+    from yanglao.supervision.indicators import supervision_figures
+
+    figures = supervision_figures("152223", frozen_now())
+    assert figures["逾期未整改隐患"] == built["overdue"]
+    assert figures["未清零隐患"] == Hazard.objects.exclude(status="cleared").count()
+    assert 0 < figures["本年检查平均得分"] <= 100
+    assert figures["等级评定有效机构数"] > 0
+    assert supervision_figures("152223101000", frozen_now())["未清零隐患"] <= figures["未清零隐患"]
