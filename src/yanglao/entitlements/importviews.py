@@ -2,9 +2,11 @@
 (:func:`yanglao.entitlements.imports.do_import_enrolments`, the same import as the command line).
 
 The file (CSV in UTF-8 or GB18030, XLSX, JSON Lines, Parquet) is imported for the user's own people
-only; bad rows are listed with line, field and reason and the good rows are kept. The import is bulk
-(a county's file of some thousand rows takes a second or two), so it runs inside the request; the
-uploaded file is deleted whatever happens.
+only; bad rows are listed with line, field and reason and the good rows are kept; the uploaded file
+is deleted whatever happens. The import is bulk and runs inside the request: measured on PostgreSQL on
+the shared test machine, 20,000 new rows with accounts took 7–18 s and 20,000 changed accounts 25 s.
+A file of a whole large county belongs in a background job (a job kind ``import_enrolments`` is not
+yet named in ``jobs/runner.py``).
 """
 
 from __future__ import annotations
