@@ -48,9 +48,15 @@ class Applications:
     preferred: dict[int, tuple[str, ...]] = field(default_factory=dict)  # by line
 
 
+def _person_cell(name: str, raw: object) -> str | None:
+    if raw is None or type(raw) is str:
+        return raw
+    return cell_text(FIELD_BY_NAME[name], raw)
+
+
 def _app_cell(raw: object) -> str | None:
-    if raw is None:
-        return None
+    if raw is None or type(raw) is str:
+        return raw
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, dt.datetime):
@@ -100,9 +106,9 @@ def read_applications(path: Path, on: dt.date) -> Applications:
     if any(e.field == "id_number" and e.line == 1 for e in errors):
         empty = pl.DataFrame(schema={LINE: pl.Int64, **PERSON_SCHEMA, **APPLICATION_SCHEMA})
         return Applications(empty, errors, 0)
-    cells: dict[str, list[str | None]] = {}
-    app_cells: dict[str, list[str | None]] = {name: [] for name in APP_COLUMNS}
+    kept: list[dict[str, Any]] = []
     lines: list[int] = []
+    names: dict[str, None] = {}
     bad: dict[int, list[RowError]] = {}
     seen: dict[str, int] = {}
     for line, row in source.rows:
@@ -119,14 +125,17 @@ def read_applications(path: Path, on: dt.date) -> Applications:
                 seen[ident] = line
         if problems:
             bad[line] = problems
-        for name, column in app_cells.items():
-            column.append(_app_cell(row.pop(name, None)))
-        for name in row:
-            if name not in cells:
-                cells[name] = [None] * len(lines)
-        for name, column in cells.items():
-            column.append(cell_text(FIELD_BY_NAME[name], row[name]) if name in row else None)
+        if not row.keys() <= names.keys():
+            names.update(dict.fromkeys(row))
+        kept.append(row)
         lines.append(line)
+    app_cells = {name: [_app_cell(r.get(name)) for r in kept] for name in APP_COLUMNS}
+    cells = {
+        name: [_person_cell(name, r.get(name)) for r in kept]
+        for name in names
+        if name not in APPLICATION_FIELD_BY_NAME
+    }
+    del kept
     raw = pl.DataFrame({LINE: lines, **cells}, schema={LINE: pl.Int64, **dict.fromkeys(cells, pl.String)})
     batch = parse_frame(raw, bad)
     errors.extend(batch.errors)
