@@ -193,7 +193,7 @@ def match_files(
     options: Mapping[str, bool] | None = None,
     engine: str = "embedded",
 ) -> Summary:
-    """Reads the files, matches on the embedded engine, writes JSON Lines to ``output`` and the row
+    """Reads the files, matches (on the embedded engine, or ``engine="spark"``), writes JSON Lines to ``output`` and the row
     errors to ``<output>.errors.jsonl``; raises :class:`files.InputError` for a file it cannot use."""
     started = time.perf_counter()
     cat = _catalog(catalog)
@@ -215,18 +215,13 @@ def match_files(
         tagged += [_tag(e, stays) for e in stay_errors]
     if settled is not None:
         settled_frame = files.read_settled(settled)
-    result = match_frame(
-        cat,
-        month,
-        claim_frame,
-        plan_frame,
-        checkin_frame,
-        person_frame,
-        stay_frame,
-        settled_frame,
-        sample_share,
-        options,
-    )
+    inputs = (claim_frame, plan_frame, checkin_frame, person_frame, stay_frame, settled_frame)
+    if engine == "spark":
+        result = _on_spark(cat, month, inputs, sample_share, options)
+    elif engine == "embedded":
+        result = match_frame(cat, month, *inputs, sample_share=sample_share, options=options)
+    else:
+        raise ValueError(f"未知的计算引擎“{engine}”：可用 embedded、spark")
     lines = to_lines(result, rejected)
     lines.write_ndjson(output)
     Path(f"{output}.errors.jsonl").write_text(files.errors_jsonl(tagged), encoding="utf-8")
