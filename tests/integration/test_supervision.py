@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import OTHER_TOWNSHIP, OTHER_VILLAGE, TOWNSHIP, VILLAGE
+from tests.conftest import OTHER_TOWNSHIP, OTHER_VILLAGE, TOWNSHIP, VILLAGE, frozen_now
 from yanglao.facilities.access import set_facility
 from yanglao.facilities.models import Facility
 from yanglao.supervision import rules
@@ -196,7 +196,7 @@ def test_year_end_board(login: Any, township_user: Any, home: Facility, clock: A
 def test_rectification_by_the_care_home_and_reinspection(
     login: Any, client: Any, township_user: Any, staff: Any, home: Facility, other_home: Facility
 ) -> None:
-    _inspect(login(township_user), home, ["B03"], dt.datetime.now(rules.SHANGHAI) - dt.timedelta(hours=1))
+    _inspect(login(township_user), home, ["B03"], frozen_now() - dt.timedelta(hours=1))
     hazard = Hazard.objects.get()
     other = Hazard.objects.create(
         facility=other_home,
@@ -235,7 +235,7 @@ def test_rectification_by_the_care_home_and_reinspection(
 
 def test_oversized_evidence_and_a_resent_record(login: Any, township_user: Any, home: Facility) -> None:
     client = login(township_user)
-    when = dt.datetime.now(rules.SHANGHAI) - dt.timedelta(hours=1)
+    when = frozen_now() - dt.timedelta(hours=1)
     big = SimpleUploadedFile("big.jpg", JPEG + b"\x00" * 8_000_001, "image/jpeg")
     response = _inspect(client, home, ["F03"], when, evidence=big)
     assert response.status_code == 400
