@@ -17,7 +17,7 @@ from yanglao.entitlements.models import Enrolment, Finding, FindingKind, Finding
 from yanglao.facilities.models import Facility, FacilityKind
 from yanglao.regions.models import Region
 from yanglao.registry.models import Person
-from yanglao.stats.cache import _store, data_version, write_token
+from yanglao.stats.cache import _store, data_changed, data_version, write_token
 from yanglao.stats.compute import dashboard_stats
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +161,25 @@ def test_a_rolled_back_write_changes_nothing(
         except RuntimeError:
             pass
     assert write_token() == before
+
+
+def test_a_bulk_update_without_signals_is_seen_when_its_action_says_so(
+    county: Region, today: dt.date, commits: Callable[[], AbstractContextManager[Any]], make_person: Any
+) -> None:
+    person = make_person("丁")
+    with commits():
+        finding = Finding.objects.create(
+            key=f"missed:{person.pk}",
+            kind=FindingKind.MISSED,
+            person=person,
+            township=TOWNSHIP,
+            summary="符合条件未享受高龄津贴",
+            found_on=today,
+            last_seen_on=today,
+        )
+    assert figures(county, today)["discovery"]["open"] == 1
+    with commits():
+        finding.state = FindingState.CLOSED
+        Finding.objects.bulk_update([finding], ["state"])  # no signal, no updated_at
+        data_changed()
+    assert figures(county, today)["discovery"]["open"] == 0

@@ -89,8 +89,14 @@ def bump() -> None:
 
 
 def _changed(sender: type[Model], using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
-    if sender._meta.label_lower not in WATCHED_LABELS:
-        return
+    if sender._meta.label_lower in WATCHED_LABELS:
+        data_changed(using)
+
+
+def data_changed(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Renew the write token when the current transaction commits (now, outside one). For the writes
+    that send no signal and set no ``updated_at`` (``bulk_update``, ``QuerySet.update``) of a watched
+    model: their action calls this."""
     connection = connections[using]
     if not connection.in_atomic_block:
         bump()
