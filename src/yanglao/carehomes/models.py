@@ -215,3 +215,90 @@ class Residence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.facility_id} {self.state}"
+
+
+class SettlementState(models.TextChoices):
+    PREPARED = "prepared", "已生成"
+    REVIEWED = "reviewed", "已审核"
+    APPROVED = "approved", "已审批"
+    EXPORTED = "exported", "已导出"
+
+
+class SettlementRoll(models.Model):
+    """A month's institution settlement of a county: the money paid to the public homes for their
+    residents (items whose payee is the institution), prepared → reviewed → approved → exported by three
+    different people."""
+
+    county = models.CharField("旗县区划代码", max_length=6)
+    catalog = models.CharField("清单", max_length=12)
+    month = models.DateField("结算月份")  # the first day
+    state = models.CharField(
+        "状态", max_length=12, choices=SettlementState.choices, default=SettlementState.PREPARED
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="生成人",
+    )
+    prepared_at = models.DateTimeField("生成时间")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审批人",
+    )
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="导出人",
+    )
+    exported_at = models.DateTimeField("导出时间", null=True, blank=True)
+    totals = models.JSONField("合计", default=dict)
+
+    class Meta:
+        verbose_name = "机构结算表"
+        verbose_name_plural = "机构结算表"
+        ordering = ["-month", "county"]
+        constraints = [models.UniqueConstraint(fields=["county", "month"], name="carehomes_one_settlement")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.month:%Y-%m}"
+
+
+class SettlementLine(models.Model):
+    roll = models.ForeignKey(
+        SettlementRoll, on_delete=models.CASCADE, related_name="lines", verbose_name="结算表"
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility", on_delete=models.PROTECT, related_name="+", verbose_name="养老机构"
+    )
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name="在院人员"
+    )
+    item = models.CharField("项目", max_length=40)
+    item_name = models.CharField("项目名称", max_length=100)
+    days = models.PositiveSmallIntegerField("在院天数")
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
+    basis = models.CharField("计算依据", max_length=300)
+
+    class Meta:
+        verbose_name = "机构结算明细"
+        verbose_name_plural = "机构结算明细"
+        ordering = ["facility_id", "person_id", "item"]
+
+    def __str__(self) -> str:
+        return f"{self.roll_id} {self.person_id} {self.item}"

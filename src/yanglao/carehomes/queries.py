@@ -10,7 +10,6 @@ from django.db.models import Count, QuerySet
 
 from yanglao.carehomes.models import Application, AppStatus, Residence
 from yanglao.core.admissions.explain import months_before
-from yanglao.core.idnumber import mask_name
 from yanglao.facilities.models import Facility, FacilityKind
 
 
@@ -67,13 +66,20 @@ def queue(code: str) -> QuerySet[Application]:
     ).order_by("position")
 
 
+def public_name(name: str) -> str:
+    """王秀英 → 王*英, 欧阳小明 → 欧**明, 张三 → 张*: the first and (from three characters) the last."""
+    if len(name) <= 2:
+        return name[:1] + "*" * (len(name) - 1)
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def public_rows(apps: Any) -> list[dict[str, Any]]:
     """The public queue's rows: a masked name, the class, the application month, the position — no ID
     number, no health data, no address."""
     return [
         {
             "position": a["position"],
-            "name": mask_name(a["person__name"]),
+            "name": public_name(a["person__name"]),
             "class_name": a["class_name"],
             "month": f"{a['applied_on'].year}年{a['applied_on'].month}月",
         }

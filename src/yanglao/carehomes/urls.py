@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from yanglao.carehomes import homeviews, public, views
+from yanglao.carehomes import homeviews, public, settleviews, views
 
 app_name = "carehomes"
 urlpatterns: list[URLPattern] = [
@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern] = [
     path("residents/<int:pk>/end/", homeviews.residence_action, {"what": "end"}, name="end"),
     path("refusals/", homeviews.refusals, name="refusals"),
     path("worklist/", homeviews.worklist, name="worklist"),
+    path("settlements/", settleviews.index, name="settlements"),
+    path("settlements/<int:pk>/", settleviews.roll_page, name="settlement"),
+    path("settlements/<int:pk>/review/", settleviews.step, {"what": "review"}, name="settlement-review"),
+    path("settlements/<int:pk>/approve/", settleviews.step, {"what": "approve"}, name="settlement-approve"),
+    path("settlements/<int:pk>/export.xlsx", settleviews.xlsx, name="settlement-xlsx"),
     path("queue/", public.index, name="public"),
     path("queue/mine/", public.my_position, name="mine"),
     path("queue/<str:code>/", public.county_queue, name="queue"),

@@ -62,6 +62,17 @@ def _residence(w: World) -> list[Any]:
     return [w.once("residence", make).pk]
 
 
+def _settlement(w: World) -> list[Any]:
+    from yanglao.carehomes.models import SettlementRoll
+
+    def make() -> Any:
+        return SettlementRoll.objects.create(
+            county=COUNTY, catalog=COUNTY, month=w.on.date().replace(day=1), prepared_at=w.on
+        )
+
+    return [w.once("settlement", make).pk]
+
+
 def _county(w: World) -> list[Any]:
     return [COUNTY]
 
@@ -80,5 +91,11 @@ CASES = {
         _residence, HOME_WRITES, method="post", data={"reason": "death"}, denied="residence"
     ),
     "carehomes:queue": Case(_county, PUBLIC),
+    "carehomes:settlement": Case(_settlement, answers(403, 403, 200, 200), denied="settlement"),
+    "carehomes:settlement-review": Case(_settlement, NEVER, method="post", denied="settlement"),
+    "carehomes:settlement-approve": Case(
+        _settlement, answers(403, 403, 403, 403, outsider=403), method="post"
+    ),
+    "carehomes:settlement-xlsx": Case(_settlement, NEVER, denied="settlement"),
 }
 MENU = {"carehomes:index": "admissions.read"}
