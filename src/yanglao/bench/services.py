@@ -45,26 +45,39 @@ def prepare(folder: Path, claim_lines: int, out: Callable[[str], Any]) -> dict[s
         frame.write_csv(folder / f"{name}.csv")
         sizes[name] = frame.height
     marker.write_text(json.dumps({"target": claim_lines, "sizes": sizes}))
-    out(f"  生成数据 {time.perf_counter() - started:.1f} 秒：" + "，".join(f"{k} {v:,} 行" for k, v in sizes.items()))
+    out(
+        f"  生成数据 {time.perf_counter() - started:.1f} 秒："
+        + "，".join(f"{k} {v:,} 行" for k, v in sizes.items())
+    )
     return sizes
 
 
-def run_match(folder: Path, output: Path) -> dict[str, float]:
+def run_match(folder: Path, output: Path) -> dict[str, Any]:
     argv = ["match", "--catalog", "152223", "--month", f"{MONTH:%Y-%m}", "--output", str(output)]
     for name in FILES[:4]:
         argv += [f"--{name}", str(folder / f"{name}.csv")]
     argv += ["--stays", str(folder / "stays.csv"), "--settled", str(folder / "settled.csv")]
     code = "import sys; from yanglao.core.services.cli import main; sys.exit(main(sys.argv[1:]))"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=os.environ.copy(), check=False
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        check=False,
     )
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"services match failed ({done.returncode}): {done.stderr[-2000:]}")
-    return {"seconds": seconds, "peak_mb": max(peak, before) / 1024, "summary": done.stderr.strip().splitlines()[-1]}  # type: ignore[dict-item]
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime - cpu_before,
+        "peak_mb": max(usage.ru_maxrss, before) / 1024,
+        "summary": done.stderr.strip().splitlines()[-1],
+    }
 
 
 def run(
@@ -83,6 +96,9 @@ def run(
         f"  核对（读文件、核对、写 JSON Lines）{measured['seconds']:.1f} 秒（目标 ≤ {GOAL_SECONDS:g} 秒）；"
         f"峰值内存 {measured['peak_mb']:,.0f} MB（目标 ≤ {GOAL_MB:,.0f} MB）"
     )
+    out(
+        f"  其中处理器时间 {measured['cpu_seconds']:.1f} 秒；机器负载 {os.getloadavg()[0]:.1f}（其他进程多时墙钟时间变长）"
+    )
     out(f"  {measured['summary']}")
     return {
         "claim_lines": sizes["claims"],
@@ -90,6 +106,8 @@ def run(
         "plans": sizes["plans"],
         "persons": sizes["persons"],
         "seconds": round(float(measured["seconds"]), 2),
+        "cpu_seconds": round(float(measured["cpu_seconds"]), 2),
+        "load": round(os.getloadavg()[0], 1),
         "goal_seconds": GOAL_SECONDS,
         "peak_mb": round(float(measured["peak_mb"]), 1),
         "goal_mb": GOAL_MB,
