@@ -13,6 +13,7 @@ urlpatterns = [
     path("facilities/", include("yanglao.facilities.urls")),
     path("carehomes/", include("yanglao.carehomes.urls")),
     path("supervision/", include("yanglao.supervision.urls")),
+    path("homeservices/", include("yanglao.homeservices.urls")),
     path("", include("yanglao.web.users_urls")),
     path("", include("yanglao.web.urls")),
 ]

@@ -68,3 +68,20 @@ def access_provider(request: HttpRequest, pk: int, what: str = "查看服务机�
             what=what,
         )
     return found
+
+
+def access_owned(
+    request: HttpRequest, queryset: QuerySet[M], pk: int, object_type: str, what: str, via: str = "provider"
+) -> M:
+    """A claim, claim line or settlement roll (a provider's records): of a provider the user may see,
+    or the audited 404."""
+    found = queryset.filter(**{f"{via}__in": scoped_providers(request.user)}, pk=pk).first()
+    if found is None:
+        raise deny(
+            request,
+            exists=queryset.filter(pk=pk).exists(),
+            object_type=object_type,
+            object_id=str(pk),
+            what=what,
+        )
+    return found

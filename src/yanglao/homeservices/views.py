@@ -1,0 +1,303 @@
+"""The bureau's and the providers' pages: the overview (plans ended by the registry, missed and late
+visits, claims, settlement rolls), a provider, a claim with its matched lines, a settlement roll."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yanglao.accounts.current import current_user
+from yanglao.accounts.scope import may, require
+from yanglao.core.masking import person_label
+from yanglao.homeservices.access import access_owned, access_provider, scoped, scoped_providers
+from yanglao.homeservices.claimmodels import Claim, ClaimLine, Settlement, SettlementState
+from yanglao.homeservices.claims import (
+    CLAIM_REASONS,
+    ClaimRefused,
+    do_import_claim,
+    do_match_claim,
+    do_review_line,
+)
+from yanglao.homeservices.delivery import mark_missed
+from yanglao.homeservices.models import CheckIn, Order, OrderState, Plan, PlanFinding
+from yanglao.homeservices.plans import check_registry
+from yanglao.homeservices.settlement import (
+    SettlementError,
+    do_advance,
+    do_export_bank,
+    do_export_xlsx,
+    do_prepare,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CLAIM_LIMIT = 20 * 1024 * 1024
+
+
+def _month(text: str | None, today: dt.date) -> dt.date:
+    try:
+        return (
+            dt.date.fromisoformat(f"{text}-01")
+            if text
+            else (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        )
+    except ValueError:
+        return today.replace(day=1)
+
+
+def _claim_scope(request: HttpRequest) -> Any:
+    """Claims and rolls are the provider's: the bureau sees those of providers in its region."""
+    providers = scoped_providers(request.user)
+    return Claim.objects.filter(provider__in=providers), Settlement.objects.filter(provider__in=providers)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    require(request, "services.read")
+    now = timezone.now()
+    today = timezone.localdate()
+    if may(request.user, "services.plan"):
+        check_registry(today)  # the registry's deaths and moves end plans (with findings) before listing
+    mark_missed(now)
+    month = _month(request.GET.get("month"), today)
+    claims, rolls = _claim_scope(request)
+    plans = scoped(request.user, Plan.objects.select_related("person", "provider"))
+    orders = scoped(request.user, Order.objects.select_related("person", "provider", "worker"))
+    late = scoped(request.user, CheckIn.objects.select_related("person", "provider", "worker")).filter(
+        late=True
+    )
+    findings = PlanFinding.objects.filter(plan__in=plans, seen=False).select_related("plan__person")[:50]
+    user = request.user
+    return render(
+        request,
+        "homeservices/index.html",
+        {
+            "month": month,
+            "providers": scoped_providers(user).select_related("region").order_by("code")[:100],
+            "running": plans.filter(start__lte=today).exclude(end__lt=today).count(),
+            "findings": [(f, person_label(user, f.plan.person)) for f in findings],
+            "missed": [
+                (o, person_label(user, o.person))
+                for o in orders.filter(state=OrderState.MISSED).order_by("-due")[:50]
+            ],
+            "late": [(c, person_label(user, c.person)) for c in late.order_by("-start")[:50]],
+            "claims": claims.select_related("provider").order_by("-month", "-received_at")[:50],
+            "rolls": rolls.select_related("provider").order_by("-month")[:50],
+            "can_claim": may(user, "services.claim"),
+            "can_deliver": may(user, "services.deliver"),
+            "import_providers": scoped_providers(user).order_by("code"),
+        },
+    )
+
+
+@login_required
+def provider_page(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "services.read")
+    p = access_provider(request, pk)
+    user = request.user
+    plans = scoped(user, p.plans.select_related("person")).exclude(end__lt=timezone.localdate())
+    return render(
+        request,
+        "homeservices/provider.html",
+        {
+            "p": p,
+            "contracts": p.contracts.select_related("region").order_by("-start"),
+            "workers": p.workers.order_by("code"),
+            "plans": [(x, person_label(user, x.person)) for x in plans.order_by("person__name")[:200]],
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_claim(request: HttpRequest) -> HttpResponse:
+    require(request, "services.claim")
+    upload = request.FILES.get("file")
+    provider = access_provider(request, int(request.POST.get("provider") or 0), "导入服务结算申报")
+    month = _month(request.POST.get("month"), timezone.localdate())
+    if upload is None or upload.size is None or upload.size > CLAIM_LIMIT:
+        messages.error(request, "请选择不超过 20 MB 的 XLSX 或 CSV 文件")
+        return redirect("homeservices:index")
+    suffix = Path(upload.name or "claims.csv").suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        messages.error(request, "只接受 XLSX 或 CSV 文件")
+        return redirect("homeservices:index")
+    catalog = provider.contracts.order_by("-start").values_list("catalog", flat=True).first()
+    if catalog is None:
+        messages.error(request, f"{provider.name}没有服务合同")
+        return redirect("homeservices:index")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"claims{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            claim = do_import_claim(
+                current_user(request),
+                provider,
+                month,
+                catalog,
+                path,
+                source=upload.name or "",
+                request=request,
+            )
+        except ClaimRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("homeservices:index")
+    do_match_claim(current_user(request), claim, request=request)
+    return redirect("homeservices:claim", claim.pk)
+
+
+@login_required
+def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "services.read")
+    claim = access_owned(
+        request, Claim.objects.select_related("provider"), pk, "service_claim", "查看服务结算申报"
+    )
+    status = request.GET.get("status", "")
+    lines = claim.lines.select_related("person").order_by("row")
+    if status in ("payable", "held"):
+        lines = lines.filter(status=status)
+    if request.GET.get("sampled"):
+        lines = lines.filter(sampled=True)
+    user = request.user
+    rows = [
+        (
+            x,
+            person_label(user, x.person) if x.person else "（人员信息中没有此人）",
+            [CLAIM_REASONS.get(r, r) for r in x.reasons],
+        )
+        for x in lines[:500]
+    ]
+    return render(
+        request,
+        "homeservices/claim.html",
+        {
+            "claim": claim,
+            "rows": rows,
+            "errors": claim.errors.order_by("line")[:500],
+            "status": status,
+            "can_claim": may(user, "services.claim"),
+            "settled": Settlement.objects.filter(provider=claim.provider, month=claim.month).first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def match(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "services.claim")
+    claim = access_owned(request, Claim.objects.all(), pk, "service_claim", "核对服务结算申报")
+    try:
+        summary = do_match_claim(current_user(request), claim, request=request)
+        messages.success(request, f"三方核对完成：可结算 {summary['payable']} 行，暂缓 {summary['held']} 行")
+    except ClaimRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("homeservices:claim", pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "services.claim")
+    line = access_owned(request, ClaimLine.objects.all(), pk, "service_claim_line", "抽查申报明细")
+    try:
+        do_review_line(current_user(request), line, request.POST.get("result") == "accepted", request=request)
+    except ClaimRefused as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("homeservices:claim", args=[line.claim_id]) + "?sampled=1")
+
+
+@login_required
+@require_POST
+def prepare(request: HttpRequest) -> HttpResponse:
+    require(request, "services.claim")
+    provider = access_provider(request, int(request.POST.get("provider") or 0), "生成服务结算表")
+    month = _month(request.POST.get("month"), timezone.localdate())
+    try:
+        roll = do_prepare(current_user(request), provider, month, request=request)
+    except SettlementError as exc:
+        messages.error(request, str(exc))
+        return redirect("homeservices:index")
+    return redirect("homeservices:settlement", roll.pk)
+
+
+def _roll(request: HttpRequest, pk: int, what: str) -> Settlement:
+    return access_owned(
+        request, Settlement.objects.select_related("provider"), pk, "service_settlement", what
+    )
+
+
+@login_required
+def settlement_page(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "services.read")
+    roll = _roll(request, pk, "查看服务结算表")
+    user = current_user(request)
+    own = roll.prepared_by_id == user.pk
+    can_review = roll.state == SettlementState.PREPARED and may(user, "services.claim") and not own
+    can_approve = roll.state == SettlementState.REVIEWED and may(user, "payments.approve") and not own
+    lines = roll.lines.select_related("line__person").order_by("line__date", "line__claim_line")[:500]
+    return render(
+        request,
+        "homeservices/settlement.html",
+        {
+            "roll": roll,
+            "t": roll.totals,
+            "own": own,
+            "can_review": can_review,
+            "can_approve": can_approve,
+            "can_export": roll.state in (SettlementState.APPROVED, SettlementState.EXPORTED)
+            and may(user, "services.claim"),
+            "rows": [(s, person_label(user, s.line.person) if s.line.person else "") for s in lines],
+        },
+    )
+
+
+@login_required
+@require_POST
+def advance(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "services.claim")
+    roll = _roll(request, pk, "审核或审批服务结算表")
+    try:
+        roll = do_advance(current_user(request), roll, request=request)
+        messages.success(request, f"结算表已{roll.get_state_display().removeprefix('已')}")
+    except SettlementError as exc:
+        messages.error(request, str(exc))
+    return redirect("homeservices:settlement", pk)
+
+
+@login_required
+def xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "services.read")
+    roll = _roll(request, pk, "导出服务结算表")
+    response = HttpResponse(do_export_xlsx(current_user(request), roll, request=request), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="settlement-{roll.provider.code}-{roll.month:%Y%m}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def bank(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "services.claim")
+    roll = _roll(request, pk, "导出服务结算银行文件")
+    try:
+        data = do_export_bank(current_user(request), roll, request=request)
+    except SettlementError as exc:
+        messages.error(request, str(exc))
+        return redirect("homeservices:settlement", pk)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="settlement-bank-{roll.provider.code}-{roll.month:%Y%m}.csv"'
+    )
+    return response
