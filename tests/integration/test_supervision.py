@@ -308,3 +308,29 @@ def test_random_plan_is_recorded_and_reproducible(login: Any, township_user: Any
     assert len(first["facilities"]) == 2
     assert first["pool"] == 5
     assert all(len(team) == 2 for team in first["teams"].values())
+
+
+def test_the_risk_plan_reads_fraud_findings_and_tolerates_their_absence(
+    login: Any, township_user: Any, home: Facility, monkeypatch: Any
+) -> None:
+    from yanglao.supervision import fraud
+
+    asked: list[tuple[str, dt.date]] = []
+
+    def report(county: str, month: dt.date) -> dict[str, Any]:
+        asked.append((county, month))
+        rows = [{"check": "absent_resident", "facility": home.name}, {"check": "x", "facility": "别处"}]
+        return {"findings": [*rows, {"check": "paid_after_death", "id_number": "1"}]}
+
+    monkeypatch.setattr(fraud, "monthly_report", report)
+    client = login(township_user)
+    first = client.get("/supervision/risk/").context["ranked"][0]
+    assert first.facts["fraud_findings"] == 1
+    assert "资金核查疑点（月度核查报告） 1×8=8" in first.risk.explain()
+    assert asked == [("152223", dt.date(2026, 5, 1))]  # the last complete month
+
+    def broken(county: str, month: dt.date) -> dict[str, Any]:
+        raise RuntimeError("no rolls")
+
+    monkeypatch.setattr(fraud, "monthly_report", broken)
+    assert client.get("/supervision/risk/").context["ranked"][0].facts["fraud_findings"] == 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,21 +63,31 @@ class Ranked:
     level: str
 
 
-def _fraud_counts(facility_ids: Iterable[int], month: str) -> dict[int, int]:
-    """Fraud findings per facility from the fraud checks' monthly report, when there is one (the report
-    is another part's: its absence counts as none)."""
+def _fraud_counts(facilities: list[Facility], month: str) -> dict[int, int]:
+    """Fraud findings per facility from the fund-fraud checks' monthly report (``supervision/fraud.py``,
+    another part's) of the last complete month: the findings that name a facility (resident absent, home
+    services while resident), matched by name within the county. No report, or a failing one, counts
+    as none: the plan must not stop for it."""
     try:
         fraud = importlib.import_module("yanglao.supervision.fraud")
     except ImportError:
         return {}
-    counter = getattr(fraud, "findings_by_facility", None)
-    if counter is None:
+    report = getattr(fraud, "monthly_report", None)
+    if report is None or not facilities:
         return {}
-    try:
-        found = counter(list(facility_ids), month)
-    except Exception:  # the other part's report failing must not stop the plan
-        return {}
-    return {int(k): int(v) for k, v in dict(found).items()}
+    first = dt.date.fromisoformat(month + "-01")
+    out: Counter[int] = Counter()
+    for county in sorted({str(f.region_id)[:6] for f in facilities}):
+        by_name = {f.name: f.pk for f in facilities if str(f.region_id).startswith(county)}
+        try:
+            findings = report(county, first)["findings"]
+        except Exception:  # the other part's report failing must not stop the plan
+            continue
+        for row in findings:
+            pk = by_name.get(str(row.get("facility") or ""))
+            if pk is not None:
+                out[pk] += 1
+    return dict(out)
 
 
 def risk_ranking(facilities: QuerySet[Facility], now: dt.datetime) -> list[Ranked]:
@@ -109,7 +118,8 @@ def risk_ranking(facilities: QuerySet[Facility], now: dt.datetime) -> list[Ranke
         .values_list("facility_id", "level")
     ):
         level[fid] = value
-    fraud = _fraud_counts(ids, now.astimezone(rules.SHANGHAI).strftime("%Y-%m"))
+    last_month = rules.month_start(now) - dt.timedelta(days=1)
+    fraud = _fraud_counts(rows, last_month.strftime("%Y-%m"))
     out = []
     today = now.astimezone(rules.SHANGHAI).date()
     for f in rows:
