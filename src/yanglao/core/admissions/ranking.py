@@ -19,6 +19,7 @@ from yanglao.core.admissions.explain import Explainer
 from yanglao.core.admissions.model import Rules, Status
 from yanglao.core.admissions.queue import APPLICATION_SCHEMA, rank_lazy
 from yanglao.core.admissions.reasons import with_reasons
+from yanglao.core.engine.frames import id_birth, id_sex
 from yanglao.core.engine.polars_backend import PERSON_SCHEMA
 from yanglao.core.person import Value, derive_defaults
 
@@ -58,15 +59,21 @@ class Ranked:
 
 
 def applications_frame(apps: Sequence[Application]) -> pl.DataFrame:
-    """The typed frame the query ranks (person columns and the application's own)."""
-    apps = [_derived(app) for app in apps]
+    """The typed frame the query ranks (person columns and the application's own). As for a flat file
+    (``derive_defaults``): an empty birth date or sex comes from the ID number, an empty residence
+    from 户籍."""
     people = [app.person for app in apps]
     columns: dict[str, list[Any]] = {name: [p.get(name) for p in people] for name in PERSON_SCHEMA}
     columns["applied_on"] = [app.applied_on for app in apps]
     columns["wants_placement"] = [app.wants_placement for app in apps]
     columns["status"] = [app.status for app in apps]
     columns["partner_id_number"] = [app.partner_id_number for app in apps]
-    return pl.DataFrame(columns, schema={**PERSON_SCHEMA, **APPLICATION_SCHEMA})
+    ident = pl.col("id_number")
+    return pl.DataFrame(columns, schema={**PERSON_SCHEMA, **APPLICATION_SCHEMA}).with_columns(
+        pl.coalesce("birth_date", id_birth(ident)).alias("birth_date"),
+        pl.coalesce("sex", id_sex(ident)).alias("sex"),
+        pl.coalesce("residence_region", "hukou_region").alias("residence_region"),
+    )
 
 
 def _derived(app: Application) -> Application:
