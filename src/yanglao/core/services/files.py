@@ -187,17 +187,13 @@ class Checker:
         return value
 
     def timestamp(self, name: str) -> pl.Series:
+        """``YYYY-MM-DD HH:MM`` (seconds, if written, are dropped: check-ins count whole minutes)."""
         raw = self.frame[name]
-        value = (
-            pl.select(
-                pl.coalesce(
-                    pl.lit(raw).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False),
-                    pl.lit(raw).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False),
-                )
-            )
-            .to_series()
-            .dt.truncate("1m")
+        shape = raw.str.len_chars().is_in([16, 19]) & (
+            raw.str.len_chars().eq(16) | raw.str.contains(r":\d\d$")
         )
+        value = raw.str.slice(0, 16).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False)
+        value = pl.select(pl.when(pl.lit(shape)).then(pl.lit(value))).to_series()
         self.flag(raw.is_not_null() & value.is_null(), name, "应为时间 YYYY-MM-DD HH:MM")
         return value
 
