@@ -52,3 +52,11 @@ def test_json_lines_with_typed_values(tmp_path: Path) -> None:
     assert apps.frame.get_column("id_number").to_list() == [A]
     assert [(e.line, e.field) for e in apps.errors] == [(2, "applied_on")]
     assert "晚于排序日期" in apps.errors[0].reason
+
+
+def test_a_file_without_a_required_column_is_refused_at_its_header(tmp_path: Path) -> None:
+    source = tmp_path / "a.csv"
+    source.write_text(f"id_number,hukou_region,申请日期\n{A},152223,2026-01-05\n", encoding="utf-8")
+    apps = read_applications(source, ON)
+    assert apps.frame.height == 0
+    assert [(e.line, e.field, e.reason) for e in apps.errors] == [(1, "wants_placement", "缺少必填列")]

@@ -34,6 +34,7 @@ from yanglao.core.person import FIELD_BY_NAME, HEADER_ALIASES
 from yanglao.core.records_io import RowError, open_source
 
 ALIASES = {**HEADER_ALIASES, **APPLICATION_ALIASES}
+REQUIRED = ("id_number", "applied_on", "wants_placement")
 APP_COLUMNS = ("applied_on", "wants_placement", "partner_id_number", "status", "preferred_facilities")
 _STATUS_MAP = {code: code for code, _ in STATUSES} | {label: code for code, label in STATUSES}
 
@@ -101,9 +102,9 @@ def _parse_apps(raw: pl.DataFrame, on: dt.date) -> tuple[pl.DataFrame, list[int]
 
 def read_applications(path: Path, on: dt.date) -> Applications:
     """Read an applications file (raises ``FileFormatError`` when it cannot be read at all)."""
-    source = open_source(path, ALIASES)
+    source = open_source(path, ALIASES, required=REQUIRED)
     errors: list[RowError] = list(source.header_errors)
-    if any(e.field == "id_number" and e.line == 1 for e in errors):
+    if any(e.field in REQUIRED and e.line == 1 for e in errors):  # a required column is missing
         empty = pl.DataFrame(schema={LINE: pl.Int64, **PERSON_SCHEMA, **APPLICATION_SCHEMA})
         return Applications(empty, errors, 0)
     kept: list[dict[str, Any]] = []
