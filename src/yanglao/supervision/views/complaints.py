@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanglao.accounts.scope import may, require
+from yanglao.audit.log import audit
+from yanglao.audit.models import Action
 from yanglao.facilities.models import Facility
 from yanglao.regions.models import Level as RegionLevel
 from yanglao.regions.models import Region
@@ -109,6 +111,16 @@ def complaint(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.access_complaint(request, pk, "查看投诉")
     at = now()
     hazards = [(h, hazard_state(h, at)) for h in item.hazard_set.all()]
+    if may(request.user, "complaints.handle") and (item.complainant or item.phone):
+        audit(
+            request.user,
+            Action.VIEW,
+            request=request,
+            object_type="complaint",
+            object_id=item.number,
+            summary=f"查看投诉人信息：{item.number}",
+            detail={"region": str(item.region_id)},
+        )
     context = {
         "c": item,
         "overdue": item.status in ("open", "reopened") and item.reply_due < at,
