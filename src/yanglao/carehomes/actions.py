@@ -345,7 +345,7 @@ def _back_to_queue(app: Application, on: dt.date) -> None:
         app.save(update_fields=["status", "status_on"])
 
 
-def _decide(request: HttpRequest, offer: Offer, state: str, reason: str, on: dt.date) -> Offer | None:
+def decide(request: HttpRequest | None, offer: Offer, state: str, reason: str, on: dt.date) -> Offer | None:
     if offer.state != OfferState.OPEN:
         raise AdmissionError(f"该通知已{offer.get_state_display()}，不能再答复")
     if state != OfferState.ACCEPTED and not reason.strip():
@@ -360,14 +360,14 @@ def _decide(request: HttpRequest, offer: Offer, state: str, reason: str, on: dt.
 
 @transaction.atomic
 def do_accept(request: HttpRequest, offer: Offer, on: dt.date) -> None:
-    _decide(request, offer, OfferState.ACCEPTED, "", on)
+    decide(request, offer, OfferState.ACCEPTED, "", on)
     _audit(request, Action.CHANGE, offer.application.person, f"接受入住通知（{offer.vacancy.facility.name}）")
 
 
 @transaction.atomic
 def do_decline(request: HttpRequest, offer: Offer, reason: str, on: dt.date) -> Offer | None:
     """The applicant declines (keeps the place in the queue); the next applicant is offered."""
-    nxt = _decide(request, offer, OfferState.DECLINED, reason, on)
+    nxt = decide(request, offer, OfferState.DECLINED, reason, on)
     _audit(request, Action.CHANGE, offer.application.person, f"放弃入住通知：{reason}", offer=offer.pk)
     return nxt
 
@@ -380,7 +380,7 @@ def do_refuse(request: HttpRequest, offer: Offer, reason: str, on: dt.date) -> O
     if not reason.strip():
         raise AdmissionError("机构拒收须填写原因（供旗民政局“应收尽收”复核）")
     offer.state = OfferState.OPEN  # a refusal after acceptance is decided like an open offer
-    nxt = _decide(request, offer, OfferState.REFUSED, reason, on)
+    nxt = decide(request, offer, OfferState.REFUSED, reason, on)
     _audit(request, Action.CHANGE, offer.application.person, f"机构拒收：{reason}", offer=offer.pk)
     return nxt
 
