@@ -77,7 +77,7 @@ def reason(row: Mapping[str, Any], settings: Settings, counties: Mapping[tuple[s
         places = counties.get((row["id_number"], item), [])
         if n2 == 1:
             return f"{month}“{item}”在本县（{row['county']}）发放 {n} 次"
-        return f"{month}“{item}”在 {n2} 个县发放 {n} 次（{'、'.join(places)}）"
+        return f"{month}“{item}”在 {n2} 个县发放 {n} 次（{'、'.join(sorted(places))}）"
     if check == "centralized_and_dispersed":
         if row["other"] == "registered_centralized":
             return f"人员记录为集中供养，{month}却发放分散供养项目“{item}”"
@@ -87,7 +87,7 @@ def reason(row: Mapping[str, Any], settings: Settings, counties: Mapping[tuple[s
     if check == "resident_and_home_service":
         return (
             f"{row['day']} 享受居家服务“{item}”（{row['other']}），当天入住养老机构 {row['facility']}"
-            f"（当月离院 {n} 天）"
+            f"（离院 {n} 天）"
         )
     if check == "shared_account":
         return (
@@ -95,7 +95,7 @@ def reason(row: Mapping[str, Any], settings: Settings, counties: Mapping[tuple[s
         )
     if check == "absent_resident":
         return (
-            f"入住 {row['facility']} 的老人{month}离院 {n} 天（超过 {settings.max_absent_days} 天），"
+            f"入住 {row['facility']} 的老人离院 {n} 天（超过 {settings.max_absent_days} 天），"
             f"机构仍结算“{item}”"
         )
     raise ValueError(check)

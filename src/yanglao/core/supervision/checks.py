@@ -209,7 +209,7 @@ class Runner:
         j = ops.join(j, per_person, ["id_number"], "left")
         both = (col("has_c") == one) & (col("has_d") == one)
         j = ops.filter(j, both | ops.not_null(col("mismatch")))
-        other = ops.coalesce(col("mismatch"), lit("both", "str"))
+        other = ops.when(both, lit("both", "str"), col("mismatch"))
         return self._out(j, "centralized_and_dispersed", "payments", self._pay_cols({"other": other}))
 
     def _residents_in_month(self) -> Frame:

@@ -1,0 +1,270 @@
+"""The fund-fraud checks on the database: before a payment roll is approved, and as a monthly report.
+
+The frames of :mod:`yanglao.core.supervision.checks` are built from the database — the payment lines of
+every roll of the month (so a person paid the same item by two counties' rolls is seen), the person
+records they name, care-home residences (``carehomes.Residence``: leave days from its 请假离院/销假回院
+events) and home-service claim lines (``homeservices.ClaimLine``) — and the checks run on the embedded
+engine, the same code as the file command. The care-home and home-service apps are read through
+:func:`_residents` and :func:`_services`, which return nothing when the app or its tables are absent.
+
+:func:`holds_for_roll` returns the lines of one roll to hold, with the reasons; the roll's approval is
+meant to refuse (or leave unpaid) those lines until released with a reason (the hook belongs to the
+payments app). :func:`monthly_report` runs the same checks over a county's month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.apps import apps
+from django.db import DatabaseError
+
+from yanglao.core.supervision import api
+from yanglao.core.supervision.checks import BY_NAME, CHECKS, skipped
+from yanglao.core.supervision.params import Settings, load
+from yanglao.payments.models import PaymentLine, PaymentRoll
+from yanglao.registry.models import Person
+
+
+@dataclass(frozen=True)
+class Hold:
+    """One payment line to hold: ``line`` is the :class:`PaymentLine` id."""
+
+    line: int
+    seq: int
+    id_number: str
+    check: str
+    title: str
+    reason: str
+
+
+def _next(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _payments(lines: Iterable[PaymentLine]) -> pl.DataFrame:
+    rows = [
+        {
+            "line": ln.pk,
+            "id_number": ln.id_number,
+            "item": ln.service_code,
+            "county": (ln.roll.region_id or "")[:6],
+            "month": ln.service_month.replace(day=1),
+            "amount_fen": int(ln.amount * 100),
+            "account": ln.account_number or None,
+        }
+        for ln in lines
+        if ln.amount > 0
+    ]
+    schema = {
+        "line": pl.Int64,
+        "id_number": pl.String,
+        "item": pl.String,
+        "county": pl.String,
+        "month": pl.Date,
+        "amount_fen": pl.Int64,
+        "account": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def _persons(ids: set[str]) -> pl.DataFrame:
+    rows = [
+        {
+            "id_number": p.id_number,
+            "death_date": p.death_date,
+            "tekun": p.tekun,
+            "household": None,
+            "spouse_id_number": p.spouse_id_number or None,
+        }
+        for p in Person.objects.filter(id_number__in=ids).only(
+            "id_number", "death_date", "tekun", "spouse_id_number"
+        )
+    ]
+    schema = {
+        "id_number": pl.String,
+        "death_date": pl.Date,
+        "tekun": pl.String,
+        "household": pl.String,
+        "spouse_id_number": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def leave_days(events: list[dict[str, Any]], month: dt.date, ended_on: dt.date | None = None) -> int:
+    """The longest absence (请假离院 to 销假回院) reaching into the month, counted to the return or, when
+    the resident is not back, to the month's end (or the residence's end)."""
+    start, stop = month, _next(month)
+    longest = 0
+    away: dt.date | None = None
+    spans: list[tuple[dt.date, dt.date]] = []
+    for event in sorted(events, key=lambda e: str(e.get("on", ""))):
+        on = dt.date.fromisoformat(str(event["on"]))
+        if event.get("what") == "请假离院" and away is None:
+            away = on
+        elif event.get("what") == "销假回院" and away is not None:
+            spans.append((away, on))
+            away = None
+    if away is not None:
+        spans.append((away, min(ended_on or stop, stop)))
+    for left, back in spans:
+        if left < stop and back > start:
+            longest = max(longest, (min(back, stop) - left).days)
+    return longest
+
+
+def _residents(ids: set[str], month: dt.date) -> pl.DataFrame | None:
+    """Care-home residences overlapping the month, or None when the care-home app is not there."""
+    try:
+        model = apps.get_model("carehomes", "Residence")
+    except LookupError:
+        return None
+    stop = _next(month)
+    try:
+        rows = [
+            {
+                "line": r.pk,
+                "id_number": r.person.id_number,
+                "facility": r.facility.name,
+                "start": r.admitted_on,
+                "end": r.ended_on,
+                "days_absent": leave_days(r.events or [], month, r.ended_on),
+            }
+            for r in model.objects.filter(person__id_number__in=ids, admitted_on__lt=stop)
+            .exclude(ended_on__lt=month)
+            .select_related("person", "facility")
+        ]
+    except DatabaseError:
+        return None
+    schema = {
+        "line": pl.Int64,
+        "id_number": pl.String,
+        "facility": pl.String,
+        "start": pl.Date,
+        "end": pl.Date,
+        "days_absent": pl.Int64,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def _services(ids: set[str], month: dt.date) -> pl.DataFrame | None:
+    """Home-service claim lines of the month, or None when the home-service app is not there."""
+    try:
+        model = apps.get_model("homeservices", "ClaimLine")
+    except LookupError:
+        return None
+    try:
+        rows = [
+            {
+                "line": c.pk,
+                "id_number": c.id_number,
+                "service": c.service,
+                "date": c.date,
+                "provider": c.provider.code,
+            }
+            for c in model.objects.filter(id_number__in=ids, date__gte=month, date__lt=_next(month))
+            .exclude(status="rejected")
+            .select_related("provider")
+        ]
+    except DatabaseError:
+        return None
+    schema = {
+        "line": pl.Int64,
+        "id_number": pl.String,
+        "service": pl.String,
+        "date": pl.Date,
+        "provider": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def frames_for(lines: list[PaymentLine], month: dt.date) -> dict[str, pl.DataFrame | None]:
+    payments = _payments(lines)
+    ids = set(payments["id_number"].to_list())
+    return {
+        "persons": _persons(ids),
+        "payments": payments,
+        "services": _services(ids, month),
+        "residents": _residents(ids, month),
+    }
+
+
+def _month_lines(month: dt.date, **filters: Any) -> list[PaymentLine]:
+    return list(
+        PaymentLine.objects.filter(roll__month=month, **filters)
+        .select_related("roll")
+        .order_by("roll_id", "seq")
+    )
+
+
+def run_month(lines: list[PaymentLine], month: dt.date) -> tuple[Settings, list[dict[str, Any]], list[str]]:
+    settings = load(month)
+    frames = frames_for(lines, month)
+    findings = api.run_polars(settings, frames)
+    return settings, api.records(findings, settings), skipped(frames)
+
+
+def holds_for_roll(roll: PaymentRoll) -> list[Hold]:
+    """The lines of ``roll`` to hold before approval, one per (line, check), in line order.
+
+    The checks see every roll of the same month in the database (another county's or catalogue's roll
+    paying the same person the same item is an ``enrolled_twice`` case), but only this roll's lines are
+    held. Lines of earlier months paid in this roll (补发) are checked against their own month."""
+    mine = {ln.pk: ln for ln in roll.lines.select_related("roll")}
+    months = sorted({ln.service_month.replace(day=1) for ln in mine.values()})
+    holds: list[Hold] = []
+    for month in months:
+        others = [ln for ln in _month_lines(month) if ln.roll_id != roll.pk]
+        lines = [ln for ln in mine.values() if ln.service_month.replace(day=1) == month] + others
+        _, records, _ = run_month(lines, month)
+        for r in records:
+            if r.get("source") != "payments" or r.get("line") not in mine:
+                continue
+            ln = mine[r["line"]]
+            holds.append(Hold(ln.pk, ln.seq, ln.id_number, r["check"], r["title"], r["reason"]))
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for h in sorted(holds, key=lambda h: (h.seq, h.check)):
+        if (h.line, h.check) not in seen:
+            seen.add((h.line, h.check))
+            out.append(h)
+    return out
+
+
+def monthly_report(county: str, month: dt.date) -> dict[str, Any]:
+    """The checks over every payment line of the county's rolls for the month (all catalogues), as a
+    plain dict with Chinese labels: counts per check, the findings, the checks that could not run."""
+    month = month.replace(day=1)
+    lines = _month_lines(month, roll__region__code__startswith=county[:6])
+    settings, records, missing = run_month(lines, month)
+    counts = Counter(r["check"] for r in records)
+    return {
+        "county": county,
+        "month": f"{month:%Y-%m}",
+        "lines": len(lines),
+        "checks": [
+            {
+                "check": c.name,
+                "title": c.title,
+                "basis": c.basis,
+                "findings": counts.get(c.name, 0),
+                "persons": len({r["id_number"] for r in records if r["check"] == c.name}),
+                "ran": c.name not in missing,
+            }
+            for c in CHECKS
+        ],
+        "findings": records,
+        "parameters": {
+            "max_absent_days": settings.max_absent_days,
+            "min_unrelated_families": settings.min_unrelated_families,
+        },
+    }
+
+
+def check_title(name: str) -> str:
+    return BY_NAME[name].title
