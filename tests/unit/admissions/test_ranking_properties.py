@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from yanglao.core.admissions import Application, Explainer, load_rules, rank, reference_reasons
+from yanglao.core.admissions import Application, Explainer, explain, load_rules, rank, reference_reasons
 from yanglao.core.admissions.explain import months_before
 from yanglao.core.idnumber import make_id_number
 
@@ -181,3 +181,15 @@ def test_months_before_keeps_the_day_or_takes_the_month_end() -> None:
     assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
     assert months_before(dt.date(2024, 3, 31), 1) == dt.date(2024, 2, 29)
     assert months_before(dt.date(2026, 1, 15), 13) == dt.date(2024, 12, 15)
+
+
+def test_one_application_is_explained_as_the_ranking_does_without_a_birth_date() -> None:
+    rules = load_rules("152223")
+    ident = make_id_number("152223", dt.date(1944, 1, 1), 1)
+    person = {"id_number": ident, "hukou_region": "152223", "ability_level": 0, "ability_assessed_on": ON}
+    app = Application(person=person, applied_on=ON, wants_placement=True)
+    verdict = explain(rules, app, ON)
+    (ranked,) = rank(rules, [app], ON)
+    assert (verdict.eligible, verdict.own_class) == (True, 6)
+    assert ranked.reasons[: len(verdict.reasons)] == verdict.reasons
+    assert "年龄：82周岁" in verdict.reasons[0]

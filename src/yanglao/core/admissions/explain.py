@@ -26,7 +26,7 @@ from yanglao.core.admissions.application import Application
 from yanglao.core.admissions.model import STATUS_WORDS, Rules
 from yanglao.core.catalog.evaluate import Context, eval_cond, failure_reason, is_deceased, success_reason
 from yanglao.core.catalog.rules import Age, Cond, FieldRef, IsKnown, fields_used, walk
-from yanglao.core.person import ABILITY_LEVELS, Value, age_on
+from yanglao.core.person import ABILITY_LEVELS, Value, age_on, derive_defaults
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,8 @@ class Explainer:
 
     def explain(self, app: Application) -> Verdict:
         person = app.person
+        if any(person.get(name) is None for name in ("birth_date", "sex", "residence_region")):
+            person = derive_defaults(dict(person))  # as the ranking frame does (applications_frame)
         rules = self.rules
         if is_deceased(person, self.on):
             return Verdict(
