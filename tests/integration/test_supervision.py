@@ -334,3 +334,37 @@ def test_the_risk_plan_reads_fraud_findings_and_tolerates_their_absence(
 
     monkeypatch.setattr(fraud, "monthly_report", broken)
     assert client.get("/supervision/risk/").context["ranked"][0].facts["fraud_findings"] == 0
+
+
+def test_a_planned_inspection_and_a_county_level_facility(
+    login: Any, county_user: Any, home: Facility
+) -> None:
+    centre = Facility.objects.create(
+        name="扎赉特旗失能照护中心", kind="county_centre", region_id="152223", beds=80
+    )
+    client = login(county_user)
+    data = {"name": "年度检查", "kind": "annual", "year": "2026"}
+    assert client.post("/supervision/plans/", data).status_code == 302
+    plan = county_user.inspectionplan_set.get()
+    assert sorted(plan.draw["facilities"]) == sorted([home.pk, centre.pk])
+    page = client.get(f"/supervision/plans/{plan.pk}/").content.decode()
+    assert f"/supervision/facilities/{centre.pk}/inspect/?plan={plan.pk}" in page
+    response = _inspect(client, centre, ["E01"], frozen_now() - dt.timedelta(hours=1), plan=str(plan.pk))
+    assert response.json()["ok"]
+    assert Inspection.objects.get().plan == plan
+    assert Hazard.objects.get().township == "152223"
+    assert "已检查" in client.get(f"/supervision/plans/{plan.pk}/").content.decode()
+    response = client.post(
+        "/supervision/complaints/",
+        {
+            "channel": "walkin",
+            "facility": centre.pk,
+            "route": "facility",
+            "severity": "general",
+            "subject": "咨询入住",
+            "text": "询问失能老人入住条件",
+        },
+    )
+    assert response.status_code == 302
+    assert Complaint.objects.get().region_id == "152223"
+    assert client.get("/supervision/").status_code == 200

@@ -37,7 +37,10 @@ Files = Sequence[tuple[str, "UploadedFile[Any]"]]  # (item code or "", file)
 
 
 def township_of(facility: Facility) -> str:
-    return str(facility.region_id)[:9] + "000"
+    """The code of the facility's township (苏木乡镇); the facility's own region when it lies higher (a
+    county-level facility registered at the county)."""
+    code = str(facility.region_id)
+    return code[:9] + "000" if len(code) == 12 else code
 
 
 def _local(now: dt.datetime) -> dt.date:

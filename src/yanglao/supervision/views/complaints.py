@@ -80,7 +80,7 @@ def _intake(request: HttpRequest) -> tuple[str, str]:
     if township:
         region = Region.objects.filter(code=township, code__startswith=mine.prefix).first() or mine
     elif facility is not None and mine.contains(str(facility.region_id)):
-        region = Region.objects.get(code=actions.township_of(facility))
+        region = Region.objects.filter(code=actions.township_of(facility)).first() or mine
     if facility is not None and not mine.contains(str(facility.region_id)):
         return f"“{facility.name}”不在{mine.name}辖区内，请转有管辖权的民政部门受理（未保存）", ""
     try:
