@@ -16,6 +16,7 @@ from yanglao.audit.models import AuditEvent
 from yanglao.homeservices.claimmodels import ClaimLine, ClaimState, LineStatus, SettlementState
 from yanglao.homeservices.claims import do_import_claim, do_match_claim, do_review_line
 from yanglao.homeservices.delivery import Visit, confirmation_code, do_record_checkin, make_orders
+from yanglao.homeservices.indicators import spend_by_level
 from yanglao.homeservices.models import Order, PlanEnd, PlanFinding
 from yanglao.homeservices.plans import (
     PlanError,
@@ -203,6 +204,9 @@ def test_orders_checkins_claim_match_and_settlement(world: dict[str, Any], tmp_p
     assert roll.totals["subsidy"] in bank
     roll.refresh_from_db()
     assert roll.state == SettlementState.EXPORTED
+    spend = spend_by_level(MAY, "152223")
+    assert (spend["结算表"], spend["补贴合计（元）"]) == (1, "116.00")
+    assert spend["按资金层级（元）"] == {"市级": "34.80", "县级": "81.20"}
     assert do_export_xlsx(county_user, roll)[:2] == b"PK"
     with pytest.raises(SettlementError):
         do_advance(county_user, roll)
