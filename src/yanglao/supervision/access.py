@@ -55,14 +55,26 @@ def plans(user: Any) -> QuerySet[InspectionPlan]:
     return InspectionPlan.objects.filter(scope.q("region__code"))
 
 
-def _one(request: HttpRequest, rows: QuerySet[M], model: type[M], pk: Any, what: str, **key: Any) -> M:
-    lookup = key or {"pk": pk}
+# The audit log's object type of each model (audit/labels.py gives their Chinese names).
+OBJECT_TYPES = {
+    "Facility": "facility",
+    "Hazard": "hazard",
+    "Inspection": "inspection",
+    "InspectionPlan": "inspection_plan",
+    "Rating": "rating",
+    "Complaint": "complaint",
+    "Evidence": "evidence",
+}
+
+
+def _one(request: HttpRequest, rows: QuerySet[M], model: type[M], pk: Any, what: str) -> M:
+    lookup = {"pk": pk}
     found = rows.filter(**lookup).first()
     if found is None:
         raise deny(
             request,
             exists=model._default_manager.filter(**lookup).exists(),
-            object_type=model.__name__.lower(),
+            object_type=OBJECT_TYPES[model.__name__],
             object_id=str(pk),
             what=what,
         )

@@ -152,7 +152,7 @@ CASES = {
     "supervision:complaint-act": Case(
         pk(_complaint), NEVER, "post", {"do": "reply", "reply": "x"}, "complaint"
     ),
-    "supervision:plan": Case(pk(_plan), READERS, denied="inspectionplan"),
+    "supervision:plan": Case(pk(_plan), READERS, denied="inspection_plan"),
 }
 # The header's 综合监管 link (base.html: ``{% if user|may:"supervision.read" %}<a href="{% url 'supervision:index' %}">综合监管</a>{% endif %}``).
 MENU = {"supervision:index": "supervision.read"}
