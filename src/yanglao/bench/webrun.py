@@ -36,6 +36,8 @@ def pages(options: dict[str, Any], workers: int, say: Print) -> dict[str, Any]:
     built: dict[str, Any] = {}
     if webdata.ready(url, people):
         say(f"复用基准数据库（{people} 人）：{url}")
+        # the indexes of migrations newer than the database (nothing to do when it is up to date)
+        subprocess.run([sys.executable, "-m", "yanglao.cli", "migrate"], env=env, check=True)
     else:
         say(f"生成基准数据库（{people} 人）：{url}")
         started = time.perf_counter()
@@ -94,8 +96,8 @@ def pages(options: dict[str, Any], workers: int, say: Print) -> dict[str, Any]:
 
 
 def menus(workers: int, say: Print) -> dict[str, Any]:
-    from yanglao.demo.build import DEMO_PASSWORD
     from yanglao.demo.models import DemoBuild
+    from yanglao.demo.users import DEMO_PASSWORD
 
     demo = DemoBuild.objects.order_by("pk").first()
     if demo is None:

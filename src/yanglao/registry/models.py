@@ -38,8 +38,9 @@ def field_label(name: str) -> str:
 
 class Person(models.Model):
     id_number = models.CharField("公民身份号码", max_length=18, unique=True)
-    # Indexed by migration 0002 per database: on PostgreSQL as ``name COLLATE "C"``, which serves both the
-    # prefix search (LIKE '王%') and its ordering from one index (see access_persons_by_search).
+    # Indexed with the ID number by migrations 0002/0005 per database: on PostgreSQL as
+    # ``(name COLLATE "C", id_number)``, which serves both the prefix search (LIKE '王%') and its
+    # order (name, id_number) from one index (see access_persons_by_search).
     name = models.CharField("姓名", max_length=64, blank=True, default="")
     sex = models.CharField("性别", max_length=24, null=True, blank=True, choices=spec.SEX)
     birth_date = models.DateField("出生日期", null=True, blank=True)

@@ -90,15 +90,18 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def words(name: str, value: str) -> str:
-    """A value's interchange text in the words of the page (code labels, 是/否, region names)."""
+def words(name: str, value: str, regions: dict[str, str] | None = None) -> str:
+    """A value's interchange text in the words of the page (code labels, 是/否, region names);
+    ``regions``: the names of the codes read beforehand (:func:`region_names`), else one query each."""
     fld = spec.FIELD_BY_NAME.get(name)
     if fld is not None and fld.kind == "region":
-        return f"{name_of(value)}（{value}）"
+        return f"{(regions or {}).get(value) or name_of(value)}（{value}）"
     return spec.value_words(name, value)
 
 
-def shown_text(user: Any, name: str, value: str, empty: str = "未知") -> str:
+def shown_text(
+    user: Any, name: str, value: str, empty: str = "未知", regions: dict[str, str] | None = None
+) -> str:
     """What this user sees of one value (interchange text) of a field: through the one masking
     function (``core.masking``), then in words where it is shown in full."""
     if not value:
@@ -106,12 +109,12 @@ def shown_text(user: Any, name: str, value: str, empty: str = "未知") -> str:
     role = getattr(user, "role", "")
     if not masking.sees(role, name):
         return masking.mask(role, name, value)
-    return words(name, value)
+    return words(name, value, regions)
 
 
-def shown_value(user: Any, person: Person, name: str) -> str:
+def shown_value(user: Any, person: Person, name: str, regions: dict[str, str] | None = None) -> str:
     """What this user sees of one field of a person."""
-    return shown_text(user, name, text(getattr(person, name)))
+    return shown_text(user, name, text(getattr(person, name)), regions=regions)
 
 
 def region_names(codes: set[str]) -> dict[str, str]:
@@ -212,6 +215,10 @@ def person_context(request: HttpRequest, person: Person, typed: Typed | None = N
     editable = current_user(request).can_write
     histories = masked_histories(user.role, field_histories(person_changes(person)))
     names = ["id_number", *(f.name for f in spec.FIELDS if f.name != "id_number"), *EXTRA_FIELDS]
+    # Every region code of the page (its fields and their history) named in one query.
+    codes = {text(getattr(person, f.name)) for f in spec.FIELDS if f.kind == "region"}
+    codes |= {v.value for f in spec.FIELDS if f.kind == "region" for v in histories.get(f.name, [])}
+    regions = region_names({c for c in codes if c.isdigit()})
     rows = []
     for name in names:
         versions = histories.get(name, [])
@@ -219,7 +226,7 @@ def person_context(request: HttpRequest, person: Person, typed: Typed | None = N
             {
                 "name": name,
                 "label": field_label(name),
-                "value": shown_value(user, person, name),
+                "value": shown_value(user, person, name, regions),
                 "source": versions[-1].source
                 if versions
                 else ("公民身份号码" if name in ("sex", "birth_date") else ""),
@@ -227,7 +234,7 @@ def person_context(request: HttpRequest, person: Person, typed: Typed | None = N
                 "history": [
                     {
                         # already masked by masked_histories; in words where the role sees it in full
-                        "value": words(name, v.value)
+                        "value": words(name, v.value, regions)
                         if v.value and masking.sees(user.role, name)
                         else v.value,
                         "source": v.source,
@@ -250,15 +257,16 @@ def person_context(request: HttpRequest, person: Person, typed: Typed | None = N
         "person": person,
         "label": masking.person_label(request.user, person),
         "age": spec.age_on(person.birth_date, person.death_date or today) if person.birth_date else None,
-        "place": name_of(person.residence_region or person.hukou_region),
+        "place": regions.get(person.residence_region or person.hukou_region or "")
+        or name_of(person.residence_region or person.hukou_region),
         "rows": rows,
         "sections": sections,
         "conflicts": [
             {
                 "obj": c,
                 "label": field_label(c.field),
-                "current": shown_text(user, c.field, c.current_value, empty=""),
-                "proposed": shown_text(user, c.field, c.proposed_value, empty=""),
+                "current": shown_text(user, c.field, c.current_value, empty="", regions=regions),
+                "proposed": shown_text(user, c.field, c.proposed_value, empty="", regions=regions),
             }
             for c in conflicts
         ],
