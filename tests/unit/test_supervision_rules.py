@@ -36,6 +36,10 @@ def test_county_checklist_adds_its_item_to_the_default() -> None:
     assert len(county.indicators) == 40
     assert county.by_code()["B07"].category_name == "建筑与设施设备安全"
     assert rules.checklist_for("411700000000").code == "default"
+    assert rules.checklist_for("152223100001", dt.date(2025, 1, 1)).code == "152223"
+    assert (
+        rules.checklist_for("152223100001", dt.date(2024, 12, 31)).code == "default"
+    )  # before its valid_from
 
 
 def test_score_is_100_minus_deductions_and_flags_suspension() -> None:

@@ -72,7 +72,7 @@ def _status(rng: random.Random, opened: dt.datetime, due: dt.datetime, now: dt.d
 def _inspect(
     rng: random.Random, facility: Facility, when: dt.datetime, plan: InspectionPlan | None, now: dt.datetime
 ) -> tuple[Inspection, list[Hazard]]:
-    checklist = rules.checklist_for(str(facility.region_id))
+    checklist = rules.checklist_for(str(facility.region_id), when.astimezone(rules.SHANGHAI).date())
     failed = {i.code for i in checklist.indicators if rng.random() < (0.004 if i.suspend else 0.05)}
     score = rules.inspection_score(checklist, failed)
     team = "、".join(sorted(rng.sample(INSPECTORS, 2)))

@@ -167,7 +167,7 @@ def do_inspect(
         earlier = Inspection.objects.filter(client_id=client_id).first()
         if earlier is not None:
             return earlier, False
-    checklist = rules.checklist_for(str(facility.region_id))
+    checklist = rules.checklist_for(str(facility.region_id), _local(inspected_at))
     score = rules.inspection_score(checklist, set(failed))
     stored = checked(files, now)
     inspection = Inspection.objects.create(

@@ -104,10 +104,15 @@ def load_checklist(code: str) -> Checklist:
     )
 
 
-def checklist_for(region_code: str) -> Checklist:
-    """The checklist of the county a facility lies in, the default one when the county has none."""
+def checklist_for(region_code: str, on: dt.date | None = None) -> Checklist:
+    """The checklist of the county a facility lies in, in force on ``on``: the county's own from its
+    ``valid_from``, the default one before that and for a county without one."""
     county = region_code[:6]
-    return load_checklist(county if (CHECKLISTS / f"{county}.yaml").exists() else "default")
+    if (CHECKLISTS / f"{county}.yaml").exists():
+        own = load_checklist(county)
+        if on is None or own.valid_from <= on:
+            return own
+    return load_checklist("default")
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _inspect_context(request: HttpRequest, facility: Facility, error: str = "") -> dict[str, object]:
-    checklist = rules.checklist_for(str(facility.region_id))
+    checklist = rules.checklist_for(str(facility.region_id), now().astimezone(rules.SHANGHAI).date())
     return {
         "f": facility,
         "checklist": checklist,
