@@ -19,20 +19,20 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from yanglao.accounts.models import Role, User
+from yanglao.accounts.models import User
 from yanglao.core.person import FIELD_NAMES, format_value
 from yanglao.demo.assessments import build_assessments
 from yanglao.demo.models import DemoBuild
+from yanglao.demo.network import build_network
 from yanglao.demo.population import Baseline, PopulationBuilder, Village
-from yanglao.facilities.models import Facility, FacilityKind
+from yanglao.demo.users import build_users
 from yanglao.regions.models import Level, Region
 from yanglao.registry.imports import do_import_persons
 
-DEMO_PASSWORD = "Yanglao#2026"
 DEMO_ACTOR = "演示数据"
 Step = Callable[[str, float], None]
 
-# Published baselines. 152223 from seed 003 (截至2023年4月末). The others have no figure in the seeds:
+# Published baselines. 152223 from 扎政办发〔2023〕16号 (截至2023年4月末). The other documents give no figure:
 # estimates from the 2020 census bulletins (60+ share × resident population), 80+ at the national
 # 13.6% of 60+, marked as estimates in docs/demo.md.
 BASELINES: dict[str, Baseline] = {
@@ -44,15 +44,6 @@ BASELINES: dict[str, Baseline] = {
     "411303": Baseline("411303", 163_000, 22_200, None, "估算：第七次人口普查南阳市公报"),
     "410721": Baseline("410721", 67_000, 9_100, None, "估算：第七次人口普查新乡市公报"),
 }
-# 扎赉特旗 facilities (seed 003): 4 public 敬老院 428 beds, 9 private 469, 2 互助幸福院 370,
-# 3 community stations 40, 2 day-care centres 30.
-FACILITIES_152223: tuple[tuple[str, int, tuple[int, ...]], ...] = (
-    (FacilityKind.PUBLIC_HOME, 4, (132, 108, 96, 92)),
-    (FacilityKind.PRIVATE_HOME, 9, (88, 72, 60, 55, 50, 45, 40, 31, 28)),
-    (FacilityKind.MUTUAL_AID, 2, (200, 170)),
-    (FacilityKind.COMMUNITY_STATION, 3, (16, 12, 12)),
-    (FacilityKind.DAY_CARE, 2, (18, 12)),
-)
 EXCLUDED_TOWNSHIP_WORDS = ("戒毒", "监狱", "管理局")
 
 
@@ -136,82 +127,6 @@ def write_department_files(
     return out
 
 
-def build_facilities(county: Region) -> int:
-    townships = [
-        t
-        for t in Region.objects.filter(code__startswith=county.prefix, level=Level.TOWNSHIP).order_by("code")
-        if not any(word in t.name for word in EXCLUDED_TOWNSHIP_WORDS) and "场" not in t.name
-    ]
-    if not townships:
-        townships = [county]
-    rows: list[Facility] = []
-    if county.code == "152223":
-        plan = FACILITIES_152223
-    else:
-        plan = tuple((kind, count, beds) for kind, count, beds in FACILITIES_152223)
-    labels = {
-        FacilityKind.PUBLIC_HOME: "敬老院",
-        FacilityKind.PRIVATE_HOME: "颐养院",
-        FacilityKind.MUTUAL_AID: "农村互助幸福院",
-        FacilityKind.COMMUNITY_STATION: "社区养老服务站",
-        FacilityKind.DAY_CARE: "社区日间照料中心",
-    }
-    for kind, count, beds in plan:
-        for i in range(count):
-            township = townships[(i * 3 + len(rows)) % len(townships)]
-            name = f"{township.name}{labels[FacilityKind(kind)]}" + (
-                f"（{i + 1}）" if kind == FacilityKind.PRIVATE_HOME else ""
-            )
-            nursing = round(
-                beds[i] * (0.55 if kind in (FacilityKind.PUBLIC_HOME, FacilityKind.PRIVATE_HOME) else 0)
-            )
-            rows.append(
-                Facility(
-                    name=name,
-                    kind=kind,
-                    region=township,
-                    beds=beds[i],
-                    nursing_beds=nursing,
-                    occupied_beds=round(beds[i] * 0.85)
-                    if kind == FacilityKind.PUBLIC_HOME
-                    else round(beds[i] * 0.6),
-                    synthetic=True,
-                )
-            )
-    Facility.objects.bulk_create(rows)
-    return len(rows)
-
-
-def build_users(county: Region) -> list[tuple[str, str, str]]:
-    """One demo login per role. Returns (role label, username, region name)."""
-    township = (
-        Region.objects.filter(code__startswith=county.prefix, level=Level.TOWNSHIP).order_by("code").first()
-    )
-    village = (
-        Region.objects.filter(code__startswith=township.prefix, level=Level.VILLAGE).order_by("code").first()
-        if township
-        else None
-    )
-    plan = [
-        (Role.ADMIN, "admin", None, "系统管理员"),
-        (Role.COUNTY, f"county{county.code}", county, "县级经办"),
-        (Role.TOWNSHIP, f"township{county.code}", township or county, "乡镇经办"),
-        (Role.VISITOR, f"visitor{county.code}", village or township or county, "网格员"),
-        (Role.CAREHOME, f"carehome{county.code}", county, "机构人员"),
-        (Role.AUDITOR, f"auditor{county.code}", county, "审计员"),
-    ]
-    out = []
-    for role, username, region, display in plan:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, role=role, region=region, display_name=f"演示{display}")
-            user.set_password(DEMO_PASSWORD)
-            user.is_staff = role == Role.ADMIN
-            user.save()
-        out.append((Role(role).label, username, region.name if region else "全部"))
-    return out
-
-
 def warm_statistics(county: Region, on: dt.date) -> list[str]:
     """Compute into the statistics cache what the demo's logins open first: the dashboard of today and
     the bulletin of the last full month, for the county and each demo user's region (the first view
@@ -286,7 +201,7 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     build_assessments(county, on, progress=lambda share: step("能力评估结果", 0.80 + 0.05 * share))
     step("养老机构与设施", 0.85)
     with transaction.atomic():
-        facilities = build_facilities(county)
+        facilities = build_network(county, on)
         build_users(county)
     step("待遇享受记录与发放账户", 0.87)
     from yanglao.entitlements.demo import build_enrolments

@@ -2,23 +2,33 @@
 ``yanglao bench entitle [--persons N] [--data-dir DIR] [--json]``
 ``yanglao bench bomb [--json]`` (peak memory of opening an 8 MB XLSX decompression bomb)
 ``yanglao bench web [--people N] [--workers K] [--clients C] [--requests R] [--database NAME] [--json]``
-``yanglao bench web --menus [--workers K]`` (every role's menu pages on the demo county; docs/operations.md)"""
+``yanglao bench web --menus [--workers K]`` (every role's menu pages on the demo county; docs/operations.md)
+``yanglao bench facilities|admissions|services [--json]`` (the network checks, the admission ranking, the
+three-way match: each module's ``run(out)`` prints its figures beside the goal)"""
 
 from __future__ import annotations
 
 import json
+from importlib import import_module
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from yanglao.bench import importbench
 
+# Benchmarks that are one module with ``run(out) -> dict`` (the figures, printed beside their goals).
+MODULES = {
+    "facilities": "yanglao.bench.facilities",
+    "admissions": "yanglao.bench.admissions",
+    "services": "yanglao.bench.services",
+}
+
 
 class Command(BaseCommand):
     help = "性能基准：导入与查询（输出实测数字）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["import", "entitle", "bomb", "web", "web-build"])
+        parser.add_argument("what", choices=["import", "entitle", "bomb", "web", "web-build", *MODULES])
         parser.add_argument("--people", type=int, default=1_000_000, help="web: people in the database")
         parser.add_argument("--workers", type=int, default=None, help="web: server processes")
         parser.add_argument("--clients", type=int, default=8, help="web: concurrent clients")
@@ -33,6 +43,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] in MODULES:
+            figures = import_module(MODULES[options["what"]]).run(self.stdout.write)
+            if options["json"]:
+                self.stdout.write(json.dumps(figures, ensure_ascii=False, default=str))
+            return
         if options["what"] in ("web", "web-build"):
             from yanglao.bench import webrun
 

@@ -9,7 +9,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yanglao.demo.build import BASELINES, DEMO_PASSWORD, build, build_users
+from yanglao.demo.build import BASELINES, build
+from yanglao.demo.users import DEMO_PASSWORD, build_users
 from yanglao.regions.models import Region
 
 
