@@ -118,7 +118,7 @@ def leave_days(events: list[dict[str, Any]], month: dt.date, ended_on: dt.date |
     return longest
 
 
-def _residents(ids: set[str], month: dt.date) -> pl.DataFrame | None:
+def _residents(ids: set[str] | None, month: dt.date) -> pl.DataFrame | None:
     """Care-home residences overlapping the month, or None when the care-home app is not there."""
     try:
         model = apps.get_model("carehomes", "Residence")
@@ -135,7 +135,9 @@ def _residents(ids: set[str], month: dt.date) -> pl.DataFrame | None:
                 "end": r.ended_on,
                 "days_absent": leave_days(r.events or [], month, r.ended_on),
             }
-            for r in model.objects.filter(person__id_number__in=ids, admitted_on__lt=stop)
+            for r in model.objects.filter(
+                admitted_on__lt=stop, **({} if ids is None else {"person__id_number__in": ids})
+            )
             .exclude(ended_on__lt=month)
             .select_related("person", "facility")
         ]
@@ -152,7 +154,7 @@ def _residents(ids: set[str], month: dt.date) -> pl.DataFrame | None:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def _services(ids: set[str], month: dt.date) -> pl.DataFrame | None:
+def _services(ids: set[str] | None, month: dt.date) -> pl.DataFrame | None:
     """Home-service claim lines of the month, or None when the home-service app is not there."""
     try:
         model = apps.get_model("homeservices", "ClaimLine")
@@ -167,7 +169,9 @@ def _services(ids: set[str], month: dt.date) -> pl.DataFrame | None:
                 "date": c.date,
                 "provider": c.provider.code,
             }
-            for c in model.objects.filter(id_number__in=ids, date__gte=month, date__lt=_next(month))
+            for c in model.objects.filter(
+                date__gte=month, date__lt=_next(month), **({} if ids is None else {"id_number__in": ids})
+            )
             .exclude(status="rejected")
             .select_related("provider")
         ]
@@ -183,14 +187,23 @@ def _services(ids: set[str], month: dt.date) -> pl.DataFrame | None:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def frames_for(lines: list[PaymentLine], month: dt.date) -> dict[str, pl.DataFrame | None]:
+def frames_for(
+    lines: list[PaymentLine], month: dt.date, everyone: bool = False
+) -> dict[str, pl.DataFrame | None]:
+    """The frames of the checks: the given payment lines, their persons, and the residences and
+    home-service lines of the same persons (``everyone``: of everybody, for the monthly report)."""
     payments = _payments(lines)
     ids = set(payments["id_number"].to_list())
+    services = _services(None if everyone else ids, month)
+    residents = _residents(None if everyone else ids, month)
+    for extra in (services, residents):
+        if extra is not None:
+            ids |= set(extra["id_number"].to_list())
     return {
         "persons": _persons(ids),
         "payments": payments,
-        "services": _services(ids, month),
-        "residents": _residents(ids, month),
+        "services": services,
+        "residents": residents,
     }
 
 
@@ -202,9 +215,11 @@ def _month_lines(month: dt.date, **filters: Any) -> list[PaymentLine]:
     )
 
 
-def run_month(lines: list[PaymentLine], month: dt.date) -> tuple[Settings, list[dict[str, Any]], list[str]]:
+def run_month(
+    lines: list[PaymentLine], month: dt.date, everyone: bool = False
+) -> tuple[Settings, list[dict[str, Any]], list[str]]:
     settings = load(month)
-    frames = frames_for(lines, month)
+    frames = frames_for(lines, month, everyone)
     findings = api.run_polars(settings, frames)
     return settings, api.records(findings, settings), skipped(frames)
 
@@ -240,13 +255,21 @@ def monthly_report(county: str, month: dt.date) -> dict[str, Any]:
     """The checks over every payment line of the county's rolls for the month (all catalogues), as a
     plain dict with Chinese labels: counts per check, the findings, the checks that could not run."""
     month = month.replace(day=1)
-    lines = _month_lines(month, roll__region__code__startswith=county[:6])
-    settings, records, missing = run_month(lines, month)
+    lines = _month_lines(month)  # every county's rolls: a person paid twice across counties is seen
+    ours = {ln.pk for ln in lines if (ln.roll.region_id or "").startswith(county[:6])}
+    settings, records, missing = run_month(lines, month, everyone=True)
+    facilities = _county_residents(county, month)
+    records = [
+        r
+        for r in records
+        if (r.get("source") == "payments" and r.get("line") in ours)
+        or (r.get("source") == "services" and r["id_number"] in facilities)
+    ]
     counts = Counter(r["check"] for r in records)
     return {
         "county": county,
         "month": f"{month:%Y-%m}",
-        "lines": len(lines),
+        "lines": len(ours),
         "checks": [
             {
                 "check": c.name,
@@ -264,6 +287,19 @@ def monthly_report(county: str, month: dt.date) -> dict[str, Any]:
             "min_unrelated_families": settings.min_unrelated_families,
         },
     }
+
+
+def _county_residents(county: str, month: dt.date) -> set[str]:
+    """ID numbers of the residents of the county's care homes in the month (for service findings)."""
+    try:
+        model = apps.get_model("carehomes", "Residence")
+        return set(
+            model.objects.filter(facility__region__code__startswith=county[:6], admitted_on__lt=_next(month))
+            .exclude(ended_on__lt=month)
+            .values_list("person__id_number", flat=True)
+        )
+    except (LookupError, DatabaseError):
+        return set()
 
 
 def check_title(name: str) -> str:
