@@ -118,3 +118,32 @@ def test_a_provider_user_sees_only_its_own(make_person: Any, township_user: User
     assert list(scoped_providers(staff)) == [mine]
     assert [o.provider for o in scoped(staff, Order.objects.all())] == [mine]
     assert scoped(township_user, Order.objects.all()).count() == 2
+
+
+def test_a_plan_made_from_the_overview(
+    make_person: Any, township_user: User, visitor: User, client: Any
+) -> None:
+    from yanglao.homeservices.models import Plan
+
+    p = w.provider()
+    person = make_person("赵淑珍", birth=dt.date(1941, 1, 1), dibao=True)
+    young = make_person("钱青", birth=dt.date(1985, 1, 1))
+    client.force_login(township_user)
+    form = {
+        "id_number": person.id_number,
+        "service": "cleaning_aid",
+        "units": "6",
+        "provider": "",
+        "start": "2026-06-01",
+    }
+    page = client.post(reverse("homeservices:plan-new"), form, follow=True).content.decode()
+    plan = Plan.objects.get()
+    assert (plan.provider, plan.units_per_month, plan.source) == (p, 6, "request")
+    assert "系统推荐" in page
+    refused = client.post(
+        reverse("homeservices:plan-new"), {**form, "id_number": young.id_number}, follow=True
+    )
+    assert "不符合" in refused.content.decode()
+    assert Plan.objects.count() == 1
+    client.force_login(visitor)
+    assert client.post(reverse("homeservices:plan-new"), form).status_code == 403

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,9 @@ from yanglao.homeservices.claims import (
     do_review_line,
 )
 from yanglao.homeservices.delivery import mark_missed
-from yanglao.homeservices.models import CheckIn, Order, OrderState, Plan, PlanFinding
-from yanglao.homeservices.plans import check_registry
+from yanglao.homeservices.models import CheckIn, Order, OrderState, Plan, PlanFinding, PlanSource
+from yanglao.homeservices.names import service_name, service_names
+from yanglao.homeservices.plans import PlanError, check_registry, do_create_plan
 from yanglao.homeservices.settlement import (
     SettlementError,
     do_advance,
@@ -38,6 +40,7 @@ from yanglao.homeservices.settlement import (
     do_export_xlsx,
     do_prepare,
 )
+from yanglao.registry.access import access_person_by_id_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CLAIM_LIMIT = 20 * 1024 * 1024
@@ -95,8 +98,51 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_claim": may(user, "services.claim"),
             "can_deliver": may(user, "services.deliver"),
             "import_providers": scoped_providers(user).order_by("code"),
+            "can_plan": may(user, "services.plan"),
+            "services": sorted(service_names().items(), key=lambda kv: kv[1]),
+            "plans": [(x, person_label(user, x.person)) for x in plans.order_by("-created_at")[:30]],
+            "today": today,
         },
     )
+
+
+@login_required
+@require_POST
+def plan_new(request: HttpRequest) -> HttpResponse:
+    """A plan from the overview's form: the person by ID number (the registry's access layer), the
+    service, units a month, the provider (empty: the system recommends one), the start."""
+    require(request, "services.plan")
+    post = request.POST
+    person = access_person_by_id_number(
+        request, post.get("id_number", "").strip().upper(), purpose="制定服务计划"
+    )
+    provider = None
+    if post.get("provider"):
+        provider = access_provider(
+            request, int(post["provider"]) if post["provider"].isdigit() else 0, "制定服务计划"
+        )
+    try:
+        units = Decimal(post.get("units", ""))
+        start = dt.date.fromisoformat(post.get("start", ""))
+    except (InvalidOperation, ValueError):
+        messages.error(request, "请填写每月数量和开始日期")
+        return redirect("homeservices:index")
+    catalog = (provider.contracts.values_list("catalog", flat=True).first() if provider else None) or (
+        person.residence_region or person.hukou_region or ""
+    )[:6]
+    try:
+        plan = do_create_plan(
+            current_user(request), person, catalog=catalog, service=post.get("service", ""),
+            units_per_month=units, start=start, provider=provider, source=post.get("source") or PlanSource.REQUEST,
+            request=request,
+        )  # fmt: skip
+    except (PlanError, ValueError, LookupError) as exc:
+        messages.error(request, str(exc))
+        return redirect("homeservices:index")
+    messages.success(
+        request, f"已制定服务计划：{service_name(plan.service)}，{plan.provider.name}（{plan.choice}）"
+    )
+    return redirect("homeservices:index")
 
 
 @login_required
