@@ -183,7 +183,8 @@ def test_a_wrong_file_fails_naming_the_file_the_path_and_the_reason(
     assert caught.value.file == "410721.yaml"
     assert caught.value.path == path
     assert reason in caught.value.reason
-    assert str(caught.value).startswith(f"410721.yaml: {path}" if path else "410721.yaml: ")
+    where = f"410721.yaml:{caught.value.line}" if caught.value.line else "410721.yaml"
+    assert str(caught.value).startswith(f"{where}: {path}" if path else f"{where}: ")
 
 
 def test_a_quarterly_tier_is_allowed_only_for_groups_outside_the_seed_documents(root: Path) -> None:

@@ -12,23 +12,20 @@ from functools import cache
 from pathlib import Path
 
 from yanglao.core.admissions.model import Assessment, Provision, Rules
-from yanglao.core.catalog.model import Parameter, ParamValue
+from yanglao.core.catalog.loader import parse_parameters
+from yanglao.core.catalog.model import Parameter
 from yanglao.core.catalog.ruleparse import Names, parse_cond
 from yanglao.core.catalog.rules import params_used
 from yanglao.core.catalog.yamlio import (
     At,
     CatalogError,
     MarkedDict,
-    boolean,
-    date_value,
     mapping,
-    number,
     optional_text,
     read_yaml,
     sequence,
     text,
 )
-from yanglao.core.person import FIELD_BY_NAME
 
 RULES_ROOT = Path(__file__).resolve().parent.parent.parent / "carehomes" / "rules"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -76,7 +73,7 @@ def _load(path: Path, code: str) -> Rules:
     declared = text(data["code"], at.key("code", data))
     if declared != code:
         raise at.key("code", data).error(f"代码“{declared}”与文件名“{code}”不一致")
-    parameters = _parameters(data.get("parameters"), at.key("parameters", data))
+    parameters = parse_parameters(data.get("parameters"), at.key("parameters", data))
     names = Names(parameters=set(parameters), options=set())
     eligibility = _provision(data["eligibility"], at.key("eligibility", data), names, keyed=False)
     assessment = _assessment(data["assessment"], at.key("assessment", data), names, parameters)
@@ -103,48 +100,6 @@ def _load(path: Path, code: str) -> Rules:
         tie_breakers=tie_breakers,
         file=str(path),
     )
-
-
-def _parameters(raw: object, at: At) -> dict[str, Parameter]:
-    """Dated parameters, written as in a catalogue's ``parameters.yaml`` (docs/catalog-format.md §3)."""
-    if raw is None:
-        return {}
-    data = mapping(raw, at, free=True)
-    out: dict[str, Parameter] = {}
-    for name, entry in data.items():
-        here = at.key(str(name), data)
-        if not isinstance(name, str) or not _NAME.match(name):
-            raise here.error("参数名应为小写英文字母、数字和下划线，以字母开头")
-        if name in FIELD_BY_NAME or name == "age":
-            raise here.error(f"参数名“{name}”与人员字段同名，请换一个名字")
-        body = mapping(entry, here, required=("label", "unit", "values"), optional=("notes",))
-        values_at = here.key("values", body)
-        values_raw = sequence(body["values"], values_at, allow_empty=False)
-        values: list[ParamValue] = []
-        for i, value_raw in enumerate(values_raw):
-            v_at = values_at.index(i, values_raw)
-            value = mapping(value_raw, v_at, required=("from", "value", "reference"), optional=("example",))
-            start = date_value(value["from"], v_at.key("from", value))
-            if values and start <= values[-1].valid_from:
-                raise v_at.key("from", value).error(
-                    f"各值须按日期从早到晚排列且日期不重复：{start} 不晚于上一值的 {values[-1].valid_from}"
-                )
-            values.append(
-                ParamValue(
-                    start,
-                    number(value["value"], v_at.key("value", value)),
-                    text(value["reference"], v_at.key("reference", value)),
-                    boolean(value.get("example", False), v_at.key("example", value)),
-                )
-            )
-        out[name] = Parameter(
-            name,
-            text(body["label"], here.key("label", body)),
-            text(body["unit"], here.key("unit", body)),
-            tuple(values),
-            text(body.get("notes"), here.key("notes", body), allow_none=True),
-        )
-    return out
 
 
 def _provision(raw: object, at: At, names: Names, *, keyed: bool = True) -> Provision:

@@ -8,45 +8,53 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
 
-import yaml
-
-
-class DataError(ValueError):
-    """A package data file does not have the shape its loader expects."""
+from yanglao.core.catalog.yamlio import MarkedDict, YamlFileError
+from yanglao.core.catalog.yamlio import parse_yaml as strict_parse
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of keeping the last one."""
+class DataError(YamlFileError):
+    """A package data file does not have the shape its loader expects: the project's one data-file error
+    (:class:`~yanglao.core.catalog.yamlio.YamlFileError`). ``DataError("<file>: <path>: <reason>")`` — one
+    message, as the instrument's cross-checks write it — is split into its parts."""
+
+    def __init__(
+        self, file: str, path: str | None = None, reason: str | None = None, line: int | None = None
+    ) -> None:
+        if path is None or reason is None:
+            file, path, reason = _split(file)
+        super().__init__(file, path, reason, line)
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            mark = key_node.start_mark
-            raise DataError(f"{mark.name}: line {mark.line + 1}: duplicate key {key!r}")
-        seen.add(key)
-    return loader.construct_mapping(node)
+def _split(message: str) -> tuple[str, str, str]:
+    """``"icd10.yaml.chapters[0]: bad range"`` -> ``("icd10.yaml", "chapters[0]", "bad range")``."""
+    where, sep, reason = message.partition(": ")
+    if not sep:
+        return "", "", message
+    file, path = _file_and_path(where)
+    head, sep, rest = reason.partition(": ")
+    if file and not path and sep and " " not in head:
+        path, reason = head, rest
+    return file, path, reason
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _file_and_path(where: str) -> tuple[str, str]:
+    head, dot, rest = where.partition(".yaml")
+    if dot and (not rest or rest[0] in ".:["):
+        return head + dot, rest.lstrip(".:").strip()
+    return "", where
 
 
 def parse_yaml(text: str, name: str) -> object:
-    """Parse YAML text with duplicate keys refused; ``name`` is used in error messages."""
-    loader = _StrictLoader(text)
-    loader.name = name
+    """Parse YAML text with the project's strict reader; ``name`` is used in error messages."""
     try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
+        return strict_parse(text, name)
+    except YamlFileError as exc:
+        raise DataError(exc.file, exc.path, exc.reason, exc.line) from None
 
 
 def load_yaml(filename: str) -> object:
-    """Load ``filename`` from this package with duplicate keys refused."""
+    """Load ``filename`` from this package strictly."""
     return parse_yaml(resources.files(__package__).joinpath(filename).read_text(encoding="utf-8"), filename)
 
 
@@ -64,18 +72,27 @@ class Node:
     def path(self) -> str:
         return self._path
 
+    def _error(self, reason: str, key: str | None = None) -> DataError:
+        """The error at this mapping (or at its ``key``), with the line when the YAML reader kept it."""
+        file, path = _file_and_path(f"{self._path}.{key}" if key else self._path)
+        raw = self._raw
+        line = None
+        if isinstance(raw, MarkedDict):
+            line = raw.key_lines.get(key, raw.line) if key else raw.line
+        return DataError(file, path, reason, line)
+
     def _get(self, key: str, default: object, required: bool) -> object:
         self._read.add(key)
         if key not in self._raw:
             if required:
-                raise DataError(f"{self._path}: missing key {key!r}")
+                raise self._error(f"missing key {key!r}")
             return default
         return self._raw[key]
 
     def text(self, key: str, default: str | None = None) -> str:
         value = self._get(key, default, default is None)
         if not isinstance(value, str) or not value.strip():
-            raise DataError(f"{self._path}.{key}: expected a non-empty string, got {value!r}")
+            raise self._error(f"expected a non-empty string, got {value!r}", key)
         return value
 
     def opt_text(self, key: str) -> str | None:
@@ -83,31 +100,31 @@ class Node:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise DataError(f"{self._path}.{key}: expected a non-empty string, got {value!r}")
+            raise self._error(f"expected a non-empty string, got {value!r}", key)
         return value
 
     def integer(self, key: str) -> int:
         value = self._get(key, None, True)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise DataError(f"{self._path}.{key}: expected an integer, got {value!r}")
+            raise self._error(f"expected an integer, got {value!r}", key)
         return value
 
     def flag(self, key: str, default: bool) -> bool:
         value = self._get(key, default, False)
         if not isinstance(value, bool):
-            raise DataError(f"{self._path}.{key}: expected true or false, got {value!r}")
+            raise self._error(f"expected true or false, got {value!r}", key)
         return value
 
     def texts(self, key: str) -> tuple[str, ...]:
         value = self._get(key, [], False)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise DataError(f"{self._path}.{key}: expected a list of strings, got {value!r}")
+            raise self._error(f"expected a list of strings, got {value!r}", key)
         return tuple(value)
 
     def nodes(self, key: str, *, required: bool = True) -> list[Node]:
         value = self._get(key, [], required)
         if not isinstance(value, list):
-            raise DataError(f"{self._path}.{key}: expected a list, got {type(value).__name__}")
+            raise self._error(f"expected a list, got {type(value).__name__}", key)
         return [Node(v, f"{self._path}.{key}[{i}]") for i, v in enumerate(value)]
 
     def node(self, key: str) -> Node:
@@ -116,4 +133,4 @@ class Node:
     def done(self) -> None:
         unknown = sorted(str(k) for k in self._raw if k not in self._read)
         if unknown:
-            raise DataError(f"{self._path}: unknown key(s) {', '.join(unknown)}")
+            raise self._error(f"unknown key(s) {', '.join(unknown)}")

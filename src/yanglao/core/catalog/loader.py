@@ -227,17 +227,23 @@ def _options(raw: object, at: At) -> dict[str, Option]:
 
 
 def _parameters(path: Path) -> dict[str, Parameter]:
+    """A list's ``parameters.yaml`` (none when the file is absent)."""
     at = At(str(path))
     if not path.exists():
         return {}
     data = mapping(read_yaml(path), at, optional=("parameters",))
-    if data.get("parameters") is None:
+    return parse_parameters(data.get("parameters"), at.key("parameters", data))
+
+
+def parse_parameters(raw: object, at: At) -> dict[str, Parameter]:
+    """Dated parameters as written under a ``parameters:`` key (docs/catalog-format.md §3): every file that
+    declares parameters (a list's ``parameters.yaml``, admission rules, …) reads them with this."""
+    if raw is None:
         return {}
-    params_at = at.key("parameters", data)
-    raw = mapping(data["parameters"], params_at, free=True)
+    data = mapping(raw, at, free=True)
     out: dict[str, Parameter] = {}
-    for name, entry in raw.items():
-        here = params_at.key(str(name), raw)
+    for name, entry in data.items():
+        here = at.key(str(name), data)
         if not isinstance(name, str) or not _NAME.match(name):
             raise here.error("参数名应为小写英文字母、数字和下划线，以字母开头")
         if name in FIELD_BY_NAME or name == "age":

@@ -1,4 +1,6 @@
-"""Strict YAML reading for catalogue files, and errors that name the file, the path and the reason.
+"""The project's one strict YAML reader, and its one error type naming the file, the line, the path and
+the reason. The catalogue lists, the visit rules (:mod:`yanglao.core.visits.reader`), the assessment data
+(:mod:`yanglao.core.assessment._data`), the admission rules and the service catalogues all read through it.
 
 - A duplicate key anywhere is an error (PyYAML silently keeps the last one).
 - Only ``true``/``false`` are booleans: YAML 1.1's ``yes``/``no``/``on``/``off`` stay strings, so that the
@@ -19,16 +21,21 @@ from typing import Any
 import yaml
 
 
-class CatalogError(ValueError):
-    """A catalogue file is wrong. ``str(error)`` is ``"<file>:<line>: <path>: <reason>"``."""
+class YamlFileError(ValueError):
+    """A data file is wrong. ``str(error)`` is ``"<file>:<line>: <path>: <reason>"`` (the line and the path
+    when known: ``"<file>: <reason>"`` otherwise)."""
 
     def __init__(self, file: str, path: str, reason: str, line: int | None = None) -> None:
         where = f"{file}:{line}" if line is not None else file
-        super().__init__(f"{where}: {path}: {reason}" if path else f"{where}: {reason}")
+        super().__init__(": ".join(part for part in (where, path, reason) if part))
         self.file = file
         self.path = path
         self.reason = reason
         self.line = line
+
+
+CatalogError = YamlFileError
+"""The catalogue's name for the one error type (kept: the loaders and their callers use it)."""
 
 
 class MarkedDict(dict[Any, Any]):
@@ -113,21 +120,28 @@ def _construct_timestamp(loader: StrictLoader, node: yaml.ScalarNode) -> object:
 StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def read_yaml(path: Path) -> object:
-    """Parse one file strictly; any YAML problem becomes a :class:`CatalogError` with the line."""
+def read_yaml(path: Path, *, name: str | None = None) -> object:
+    """Parse one file strictly; any YAML problem becomes a :class:`YamlFileError` with the line. ``name``
+    is the file's name in errors (the full path by default)."""
+    file = str(path) if name is None else name
     try:
-        text = path.read_text(encoding="utf-8")
+        source = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CatalogError(str(path), "", f"无法读取文件：{exc.strerror or exc}") from None
+        raise YamlFileError(file, "", f"无法读取文件：{exc.strerror or exc}") from None
+    return parse_yaml(source, file)
+
+
+def parse_yaml(source: str, file: str) -> object:
+    """Parse YAML text strictly; ``file`` names it in errors."""
     try:
-        return yaml.load(text, Loader=StrictLoader)  # StrictLoader is a SafeLoader
+        return yaml.load(source, Loader=StrictLoader)  # StrictLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         reason = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise CatalogError(str(path), "", f"YAML 格式错误：{reason}", line) from None
+        raise YamlFileError(file, "", f"YAML 格式错误：{reason}", line) from None
     except yaml.YAMLError as exc:
-        raise CatalogError(str(path), "", f"YAML 格式错误：{exc}") from None
+        raise YamlFileError(file, "", f"YAML 格式错误：{exc}") from None
 
 
 class At:
@@ -151,8 +165,8 @@ class At:
             line = container.item_lines[i]
         return At(self.file, f"{self.path}[{i}]", line)
 
-    def error(self, reason: str) -> CatalogError:
-        return CatalogError(self.file, self.path, reason, self.line)
+    def error(self, reason: str) -> YamlFileError:
+        return YamlFileError(self.file, self.path, reason, self.line)
 
 
 def describe_value(value: object) -> str:

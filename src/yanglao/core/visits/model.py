@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from yanglao.core.catalog.yamlio import YamlFileError
 from yanglao.core.visits import conditions as c
 from yanglao.core.visits.schedule import Interval
 
@@ -13,12 +14,8 @@ DEFAULT = "default"
 SEED_GROUPS = ("alone", "empty_nest", "left_behind", "disabled", "severe_disability", "fp_special")
 
 
-class ParamsError(ValueError):
-    """A parameter file is wrong. ``str(error)`` is ``"<file>: <path>: <reason>"``."""
-
-    def __init__(self, file: str, path: str, reason: str) -> None:
-        super().__init__(f"{file}: {path}: {reason}" if path else f"{file}: {reason}")
-        self.file, self.path, self.reason = file, path, reason
+ParamsError = YamlFileError
+"""A visits parameter file is wrong: the project's one data-file error (file, line, path, reason)."""
 
 
 @dataclass(frozen=True)

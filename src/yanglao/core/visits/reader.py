@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from yanglao.core import person as spec
+from yanglao.core.catalog.yamlio import read_yaml as strict_yaml
 from yanglao.core.visits import conditions as c
 from yanglao.core.visits.model import DEFAULT, Dated, Group, Parameter, ParamsError, Tier
 from yanglao.core.visits.schedule import Interval
@@ -19,39 +17,9 @@ from yanglao.core.visits.schedule import Interval
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-# --- strict YAML ----------------------------------------------------------------------------------
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys and reads only true/false as booleans."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    out: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, Hashable) or key in out:
-            raise yaml.constructor.ConstructorError(None, None, f"重复的键“{key}”", key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=True)
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-
-
 def read_yaml(path: Path) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise ParamsError(path.name, "", f"YAML 格式错误：{exc}") from None
+    """The project's strict reader (:mod:`yanglao.core.catalog.yamlio`), errors named by the file's name."""
+    return strict_yaml(path, name=path.name)
 
 
 # --- reading one file -----------------------------------------------------------------------------
