@@ -95,3 +95,33 @@ def test_on_postgresql_a_name_search_takes_its_order_from_the_index(
     assert "registry_person_name_search" in plan
     assert "Index Cond" in plan
     assert "Sort" not in plan, plan
+
+
+def count_queries(client: Any) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    return sum("COUNT(*)" in q["sql"] and 'FROM "registry_person" WHERE' in q["sql"] for q in queries)
+
+
+def test_the_home_page_counts_a_large_population_once_per_change_of_the_data(
+    login: Any, county_user: Any, make_person: Any, monkeypatch: Any
+) -> None:
+    from django.core.cache import cache
+
+    from yanglao.stats.cache import bump
+    from yanglao.web.views import home
+
+    cache.clear()
+    client = login(county_user)
+    make_person("王秀英")
+    assert count_queries(client) == 1  # a small table: counted on every request
+    assert count_queries(client) == 1
+
+    monkeypatch.setattr(home, "person_rows", lambda: 1_000_000)
+    assert count_queries(client) == 1
+    assert count_queries(client) == 0  # kept
+    assert "<strong>1</strong>" in client.get(reverse("home")).content.decode()
+    make_person("李桂兰")
+    bump()  # what the commit of that write does outside the test's transaction
+    assert count_queries(client) == 1
+    assert "<strong>2</strong>" in client.get(reverse("home")).content.decode()
