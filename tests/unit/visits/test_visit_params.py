@@ -31,6 +31,12 @@ def write(root: Path, code: str, text: str) -> Path:
 CHILD = 'jurisdiction: "410721"\nname: 新乡县\ninherits: default\n'
 
 
+def test_no_shipped_source_cites_an_issue_or_a_file_outside_the_repository() -> None:
+    for path in sorted(DATA.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"issue \d|shared/|/work/", text), path.name
+
+
 def test_every_shipped_file_loads_and_names_its_sources() -> None:
     rules = load_all(DATA)
 
