@@ -226,3 +226,25 @@ def test_a_township_caseworker_cannot_approve(world: dict[str, Any], tmp_path: P
     roll = do_advance(outsider, roll)
     with pytest.raises(SettlementError, match="不能审批"):
         do_advance(outsider, roll)
+
+
+def test_a_line_on_a_day_in_a_care_home_is_held(
+    world: dict[str, Any], tmp_path: Path, township_user: Any
+) -> None:
+    from yanglao.carehomes.models import Residence
+    from yanglao.facilities.models import Facility
+
+    plan_b = world["plans"][1]
+    order = make_orders(plan_b, MAY)[1]
+    visit(world, order, order.due)
+    day = order.due.astimezone(SH).date()
+    home = Facility.objects.create(name="音德尔镇敬老院", kind="public_home", region_id=w.VILLAGE, beds=40)
+    Residence.objects.create(person=world["dibao"], facility=home, admitted_on=day - dt.timedelta(days=3))
+    path = write(
+        tmp_path / "c.csv", [["H1", "P001", world["dibao"].id_number, "cleaning_aid", f"{day}", 2, 80]]
+    )
+    claim = do_import_claim(township_user, world["provider"], MAY, w.CATALOG, path)
+    do_match_claim(township_user, claim, sample_share=Decimal(0))
+    line = ClaimLine.objects.get(claim_line="H1")
+    assert line.status == LineStatus.HELD
+    assert "in_care_home" in line.reasons

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -160,7 +161,31 @@ def _frames(claim: Claim) -> dict[str, pl.DataFrame]:
         "checkins": checkins,
         "persons": persons,
         "settled": settled,
+        "stays": _stays(ids, first, last),
     }
+
+
+def _stays(ids: list[str], first: dt.date, last: dt.date) -> pl.DataFrame:
+    """The care-home stays of the claim's elders that touch the month (the care-homes app's residences,
+    asked by name so that neither app imports the other)."""
+    rows: list[tuple[str, str, dt.date, dt.date]] = []
+    try:
+        residence = apps.get_model("carehomes", "Residence")
+    except LookupError:
+        residence = None
+    if residence is not None:
+        found = residence.objects.filter(person__id_number__in=ids, admitted_on__lte=last).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=first)
+        )
+        rows = [
+            (i, "care_home", a, e or FAR)
+            for i, a, e in found.values_list("person__id_number", "admitted_on", "ended_on")
+        ]
+    return pl.DataFrame(
+        rows,
+        schema={"id_number": pl.String, "kind": pl.String, "start": pl.Date, "end": pl.Date},
+        orient="row",
+    )
 
 
 @transaction.atomic
@@ -175,7 +200,7 @@ def do_match_claim(
     f = _frames(claim)
     result = match_frame(
         load_services(claim.catalog), claim.month, f["claims"], f["plans"], f["checkins"],
-        persons=f["persons"], settled=f["settled"], sample_share=sample_share,
+        persons=f["persons"], stays=f["stays"], settled=f["settled"], sample_share=sample_share,
     )  # fmt: skip
     contracts = list(claim.provider.contracts.filter(catalog=claim.catalog))
     lines = {line.pk: line for line in claim.lines.all()}
