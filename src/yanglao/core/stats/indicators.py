@@ -25,7 +25,9 @@ from yanglao.core.person import (
 )
 from yanglao.core.stats.ages import AGE_BANDS, Band
 
-DISABLED_MIN_LEVEL = 2  # 失能: a GB/T 42195-2022 level of 中度失能 or worse
+# 失能: a GB/T 42195-2022 level of 中度失能 or worse, as the visits read it; the lists read levels 1-4.
+# Where each definition holds and why: docs/catalog-format.md §12.1.1 (pinned by a test).
+DISABLED_MIN_LEVEL = 2
 ABILITY_NAMES = ("能力完好", "轻度失能", "中度失能", "重度失能", "完全失能")
 # 优抚对象: the categories entitled to the state's periodic pensions and subsidies (《军人抚恤优待条例》).
 YOUFU_CATEGORIES = (
