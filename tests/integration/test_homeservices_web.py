@@ -147,3 +147,23 @@ def test_a_plan_made_from_the_overview(
     assert Plan.objects.count() == 1
     client.force_login(visitor)
     assert client.post(reverse("homeservices:plan-new"), form).status_code == 403
+
+
+def test_the_workflows_page(make_person: Any, township_user: User, client: Any) -> None:
+    from yanglao.facilities.models import Facility
+    from yanglao.homeservices.flows import do_record_meals, do_settle_meals, do_setup_bed
+
+    p = w.provider()
+    person = make_person("陈玉兰", birth=dt.date(1938, 4, 1), tekun="dispersed", ability_level=2)
+    do_setup_bed(township_user, person, p, w.CATALOG, dt.date(2026, 5, 1))
+    one = Facility.objects.create(name="音德尔镇老年食堂", kind="meal_point", region_id=w.VILLAGE)
+    two = Facility.objects.create(name="龙腾社区助餐点", kind="meal_point", region_id=w.VILLAGE)
+    do_record_meals(township_user, one, dt.date(2026, 5, 6), [(person, 2, Decimal(12))])
+    do_record_meals(township_user, two, dt.date(2026, 5, 6), [(person, 1, Decimal(12))])
+    do_settle_meals(township_user, w.CATALOG, dt.date(2026, 5, 1))
+    client.force_login(township_user)
+    html = client.get(reverse("homeservices:flows"), {"month": "2026-05"}).content.decode()
+    assert "建床中" in html
+    assert "龙腾社区助餐点" in html
+    assert "同日在多个助餐点申报" in html
+    assert "<strong>20.00</strong><span>助餐补贴（元）</span>" in html  # 2 meals × 10 (特困); the third held

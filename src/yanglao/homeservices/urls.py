@@ -7,6 +7,7 @@ from yanglao.homeservices import phone, views
 app_name = "homeservices"
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
+    path("flows/", views.flows_page, name="flows"),
     path("plans/new/", views.plan_new, name="plan-new"),
     path("providers/<int:pk>/", views.provider_page, name="provider"),
     path("claims/import/", views.import_claim, name="claim-import"),

@@ -30,6 +30,8 @@ from yanglao.homeservices.claims import (
     do_review_line,
 )
 from yanglao.homeservices.delivery import mark_missed
+from yanglao.homeservices.flowmodels import Adaptation, HomeBed, MealRecord
+from yanglao.homeservices.flows import bed_monitor
 from yanglao.homeservices.models import CheckIn, Order, OrderState, Plan, PlanFinding, PlanSource
 from yanglao.homeservices.names import service_name, service_names
 from yanglao.homeservices.plans import PlanError, check_registry, do_create_plan
@@ -143,6 +145,38 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         request, f"已制定服务计划：{service_name(plan.service)}，{plan.provider.name}（{plan.choice}）"
     )
     return redirect("homeservices:index")
+
+
+@login_required
+def flows_page(request: HttpRequest) -> HttpResponse:
+    """家庭养老床位, 适老化改造, 助餐 of a month: the beds short of their minimum visits, the adaptations by
+    step, the meals held and the double claims across meal points."""
+    require(request, "services.read")
+    month = _month(request.GET.get("month"), timezone.localdate())
+    user = request.user
+    first, end = month, (month + dt.timedelta(days=32)).replace(day=1)
+    beds = scoped(user, HomeBed.objects.select_related("person", "provider")).order_by("state", "-opened_on")
+    adaptations = scoped(user, Adaptation.objects.select_related("person", "provider")).order_by(
+        "state", "-applied_on"
+    )
+    meals = scoped(user, MealRecord.objects.select_related("person", "point"), provider="point__provider")
+    meals = meals.filter(date__gte=first, date__lt=end)
+    short = {row["床位"]: row for row in bed_monitor(month)}
+    return render(
+        request,
+        "homeservices/flows.html",
+        {
+            "month": month,
+            "beds": [(b, person_label(user, b.person), short.get(b.pk)) for b in beds[:200]],
+            "adaptations": [(a, person_label(user, a.person)) for a in adaptations[:200]],
+            "meals_held": [
+                (m, person_label(user, m.person)) for m in meals.exclude(held="").order_by("date")[:200]
+            ],
+            "meal_people": meals.values("person").distinct().count(),
+            "meal_count": sum(meals.values_list("meals", flat=True)),
+            "meal_subsidy": sum(meals.values_list("subsidy", flat=True), Decimal(0)),
+        },
+    )
 
 
 @login_required
