@@ -14,13 +14,19 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from yanglao.carehomes.models import Residence
+from yanglao.carehomes.models import Residence, SettlementLine, SettlementRoll
 from yanglao.facilities.models import Facility
 from yanglao.homeservices.claimmodels import Claim, ClaimLine
 from yanglao.homeservices.models import Provider
 from yanglao.payments.models import PaymentLine, PaymentRoll
 from yanglao.regions.models import Region
-from yanglao.supervision.fraud import holds_for_roll, leave_days, monthly_report
+from yanglao.supervision.fraud import (
+    holds_for_care_home_settlement,
+    holds_for_roll,
+    holds_for_service_settlement,
+    leave_days,
+    monthly_report,
+)
 
 MONTH = dt.date(2026, 5, 1)
 
@@ -139,6 +145,20 @@ def world(make_person: Any) -> dict[str, Any]:
         ],
     )
     p["other"] = roll("152221", [(p["C"], "service_subsidy", "6217000000000003")])
+    p["homes"] = SettlementRoll.objects.create(
+        county="152223", catalog="152223", month=MONTH, prepared_at=timezone.now()
+    )
+    for key in ("D", "M", "N"):
+        SettlementLine.objects.create(
+            roll=p["homes"],
+            facility=home,
+            person=p[key],
+            item="tekun_basic_living",
+            item_name="特困人员基本生活标准",
+            days=31,
+            amount=Decimal("820.00"),
+            basis="测试",
+        )
     return p
 
 
@@ -180,10 +200,10 @@ def test_monthly_report_counts_each_check_and_the_command_prints_it(world: dict[
     assert counts == {
         "paid_after_death": (1, 1, True),
         "enrolled_twice": (3, 2, True),  # the county's rolls only: B twice, C once
-        "centralized_and_dispersed": (3, 2, True),
+        "centralized_and_dispersed": (4, 2, True),  # D's settlement line too
         "resident_and_home_service": (1, 1, True),
         "shared_account": (2, 2, True),
-        "absent_resident": (1, 1, True),
+        "absent_resident": (2, 1, True),  # M's payment line and settlement line
     }
     out = io.StringIO()
     call_command("supervise", "report", "--region", "152223", "--month", "2026-05", "--json", stdout=out)
@@ -191,7 +211,7 @@ def test_monthly_report_counts_each_check_and_the_command_prints_it(world: dict[
     out = io.StringIO()
     call_command("supervise", "report", "--region", "152223", "--month", "2026-05", stdout=out)
     text = out.getvalue()
-    assert "资金核查：发放明细 14 行" in text
+    assert "资金核查：发放明细 17 行" in text
     assert "入住养老机构期间又享受居家服务补贴（resident_and_home_service）：1 行，1 人" in text
 
 
@@ -205,3 +225,20 @@ def test_leave_days_count_the_longest_absence_reaching_into_the_month() -> None:
     assert leave_days(events, MONTH) == 20
     assert leave_days(events[:3], MONTH) == 22  # not back: to the month's end
     assert leave_days(events[:2], dt.date(2026, 6, 1)) == 0
+
+
+def test_a_care_home_settlement_holds_the_absent_and_the_doubly_paid(world: dict[str, Any]) -> None:
+    holds = holds_for_care_home_settlement(world["homes"])
+    lines = {ln.pk: ln.person.name for ln in SettlementLine.objects.select_related("person")}
+    assert {(h.check, lines[h.line]) for h in holds} == {
+        ("centralized_and_dispersed", "测试D"),  # paid 分散供养 by the roll, 集中供养 to the home
+        ("absent_resident", "测试M"),
+    }
+    assert [h.seq for h in holds] == sorted(h.seq for h in holds)
+
+
+def test_a_service_settlement_holds_the_line_of_a_resident(world: dict[str, Any]) -> None:
+    holds = holds_for_service_settlement(ClaimLine.objects.all(), MONTH)
+    assert [(h.check, h.id_number, h.seq) for h in holds] == [
+        ("resident_and_home_service", world["F"].id_number, 2)
+    ]

@@ -57,6 +57,7 @@ def _payments(lines: Iterable[PaymentLine]) -> pl.DataFrame:
             "month": ln.service_month.replace(day=1),
             "amount_fen": int(ln.amount * 100),
             "account": ln.account_number or None,
+            "payee": None,
         }
         for ln in lines
         if ln.amount > 0
@@ -69,8 +70,29 @@ def _payments(lines: Iterable[PaymentLine]) -> pl.DataFrame:
         "month": pl.Date,
         "amount_fen": pl.Int64,
         "account": pl.String,
+        "payee": pl.String,
     }
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def _home_lines(roll: Any) -> pl.DataFrame:
+    """A care-home settlement's lines as payments to the home (``payee`` institution); their ``line`` is
+    minus the line's id, apart from payment lines."""
+    rows = [
+        {
+            "line": -ln.pk,
+            "id_number": ln.person.id_number,
+            "item": ln.item,
+            "county": roll.county[:6],
+            "month": roll.month,
+            "amount_fen": int(ln.amount * 100),
+            "account": None,
+            "payee": "institution",
+        }
+        for ln in roll.lines.select_related("person")
+        if ln.amount > 0
+    ]
+    return pl.DataFrame(rows, schema=_payments([]).schema, orient="row")
 
 
 def _persons(ids: set[str]) -> pl.DataFrame:
@@ -188,11 +210,13 @@ def _services(ids: set[str] | None, month: dt.date) -> pl.DataFrame | None:
 
 
 def frames_for(
-    lines: list[PaymentLine], month: dt.date, everyone: bool = False
+    lines: list[PaymentLine], month: dt.date, everyone: bool = False, extra: pl.DataFrame | None = None
 ) -> dict[str, pl.DataFrame | None]:
-    """The frames of the checks: the given payment lines, their persons, and the residences and
-    home-service lines of the same persons (``everyone``: of everybody, for the monthly report)."""
+    """The frames of the checks: the given payment lines (and ``extra`` payment rows), their persons,
+    and the residences and home-service lines of the same persons (``everyone``: of everybody)."""
     payments = _payments(lines)
+    if extra is not None:
+        payments = pl.concat([payments, extra])
     ids = set(payments["id_number"].to_list())
     services = _services(None if everyone else ids, month)
     residents = _residents(None if everyone else ids, month)
@@ -216,10 +240,10 @@ def _month_lines(month: dt.date, **filters: Any) -> list[PaymentLine]:
 
 
 def run_month(
-    lines: list[PaymentLine], month: dt.date, everyone: bool = False
+    lines: list[PaymentLine], month: dt.date, everyone: bool = False, extra: pl.DataFrame | None = None
 ) -> tuple[Settings, list[dict[str, Any]], list[str]]:
     settings = load(month)
-    frames = frames_for(lines, month, everyone)
+    frames = frames_for(lines, month, everyone, extra)
     findings = api.run_polars(settings, frames)
     return settings, api.records(findings, settings), skipped(frames)
 
@@ -242,6 +266,38 @@ def holds_for_roll(roll: PaymentRoll) -> list[Hold]:
                 continue
             ln = mine[r["line"]]
             holds.append(Hold(ln.pk, ln.seq, ln.id_number, r["check"], r["title"], r["reason"]))
+    return _unique(holds)
+
+
+def holds_for_care_home_settlement(roll: Any) -> list[Hold]:
+    """The lines of a care-home settlement (``carehomes.SettlementRoll``) to hold: ``Hold.line`` is the
+    ``SettlementLine`` id, ``seq`` its order in the roll. Seen with the month's payment rolls (a resident
+    also paid 分散供养, or paid while long absent)."""
+    month = roll.month.replace(day=1)
+    mine = _home_lines(roll)
+    order = {-line: i for i, line in enumerate(sorted(mine["line"].to_list(), reverse=True), start=1)}
+    _, records, _ = run_month(_month_lines(month), month, extra=mine)
+    return _unique(
+        Hold(-r["line"], order[-r["line"]], r["id_number"], r["check"], r["title"], r["reason"])
+        for r in records
+        if r.get("source") == "payments" and -int(r.get("line") or 0) in order
+    )
+
+
+def holds_for_service_settlement(lines: Iterable[Any], month: dt.date) -> list[Hold]:
+    """The home-service claim lines (``homeservices.ClaimLine``) of a settlement to hold: those dated
+    while the person is resident in a care home (``Hold.line`` the claim line's id, ``seq`` its row)."""
+    month = month.replace(day=1)
+    wanted = {ln.pk: ln for ln in lines}
+    _, records, _ = run_month(_month_lines(month), month, everyone=True)
+    return _unique(
+        Hold(r["line"], wanted[r["line"]].row, r["id_number"], r["check"], r["title"], r["reason"])
+        for r in records
+        if r.get("source") == "services" and r.get("line") in wanted
+    )
+
+
+def _unique(holds: Iterable[Hold]) -> list[Hold]:
     seen: set[tuple[int, str]] = set()
     out = []
     for h in sorted(holds, key=lambda h: (h.seq, h.check)):
@@ -257,7 +313,11 @@ def monthly_report(county: str, month: dt.date) -> dict[str, Any]:
     month = month.replace(day=1)
     lines = _month_lines(month)  # every county's rolls: a person paid twice across counties is seen
     ours = {ln.pk for ln in lines if (ln.roll.region_id or "").startswith(county[:6])}
-    settings, records, missing = run_month(lines, month, everyone=True)
+    homes = [_home_lines(r) for r in _care_home_rolls(month)]
+    extra = pl.concat(homes) if homes else None
+    if extra is not None:
+        ours |= {line for line, c in zip(extra["line"], extra["county"], strict=True) if c == county[:6]}
+    settings, records, missing = run_month(lines, month, everyone=True, extra=extra)
     facilities = _county_residents(county, month)
     records = [
         r
@@ -287,6 +347,15 @@ def monthly_report(county: str, month: dt.date) -> dict[str, Any]:
             "min_unrelated_families": settings.min_unrelated_families,
         },
     }
+
+
+def _care_home_rolls(month: dt.date) -> list[Any]:
+    """The care-home settlements of the month (every county), or none without the care-home app."""
+    try:
+        model = apps.get_model("carehomes", "SettlementRoll")
+        return list(model.objects.filter(month=month))
+    except (LookupError, DatabaseError):
+        return []
 
 
 def _county_residents(county: str, month: dt.date) -> set[str]:

@@ -13,6 +13,7 @@ import pytest
 from tests.unit.fraud.helpers import planted_frames
 from yanglao.core.supervision import api, planted
 from yanglao.core.supervision.checks import CHECKS
+from yanglao.core.supervision.files import read_payments
 from yanglao.core.supervision.params import ParameterError, load
 
 MONTH = planted.MONTH
@@ -125,3 +126,29 @@ def test_every_check_has_a_title_and_a_legal_basis() -> None:
     for check in CHECKS:
         assert check.title, check.name
         assert "《" in check.basis, check.name
+
+
+def test_a_line_paid_to_the_home_counts_as_institution_and_centralized(tmp_path: Path) -> None:
+    payments = planted.payments().with_columns(payee=pl.lit(""))
+    extra = pl.DataFrame(
+        [
+            {"id_number": planted.pid(k), "item": "tekun_basic_living", "county": "152223", "month": "2026-05",
+             "amount": "820.00", "account": "", "payee": p}
+            for k, p in (("M", "institution"), ("D", "养老机构"), ("O", "bank"))
+        ]
+    )  # fmt: skip
+    path = tmp_path / "payments.csv"
+    pl.concat([payments, extra]).write_csv(path)
+    frame, errors = read_payments(path)
+    assert [(e.line, e.field, e.reason) for e in errors] == [
+        (23, "payments.csv 收款方", "应为空或 institution（养老机构）")
+    ]
+    base = planted_frames(tmp_path)
+    rows = found({**base, "payments": frame})
+    to_home = {
+        (r["check"], planted.key_of(str(r["id_number"])), r["item"]) for r in rows if r["line"] in (21, 22)
+    }
+    assert to_home == {
+        ("absent_resident", "M", "tekun_basic_living"),
+        ("centralized_and_dispersed", "D", "tekun_basic_living"),
+    }

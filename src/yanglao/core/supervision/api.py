@@ -25,9 +25,14 @@ SCHEMA = {name: _TYPES[kind] for name, kind in FINDING.items()}
 ORDER = ["check", "source", "line", "id_number", "item", "county", "account", "facility", "day"]
 
 
+def _payee(frames: Mapping[str, pl.DataFrame | None]) -> bool:
+    payments = frames.get("payments")
+    return payments is not None and "payee" in payments.columns
+
+
 def run_polars(settings: Settings, frames: Mapping[str, pl.DataFrame | None]) -> pl.DataFrame:
     lazy = {k: (None if frames.get(k) is None else frames[k].lazy()) for k in KINDS}  # type: ignore[union-attr]
-    parts = [f for _, f in Runner(PolarsOps(), settings, lazy).run()]
+    parts = [f for _, f in Runner(PolarsOps(), settings, lazy, _payee(frames)).run()]
     if not parts:
         return pl.DataFrame(schema=SCHEMA)
     return pl.concat([f.cast(SCHEMA) for f in pl.collect_all(parts)]).sort(ORDER, nulls_last=True)  # type: ignore[arg-type]
@@ -44,7 +49,7 @@ def run_spark(spark: Any, settings: Settings, frames: Mapping[str, pl.DataFrame 
                 continue
             frame.write_parquet(folder / f"{kind}.parquet")
             inputs[kind] = spark.read.parquet(str(folder / f"{kind}.parquet"))
-        parts = [f for _, f in Runner(SparkOps(spark), settings, inputs).run()]
+        parts = [f for _, f in Runner(SparkOps(spark), settings, inputs, _payee(frames)).run()]
         if not parts:
             return pl.DataFrame(schema=SCHEMA)
         result = parts[0]

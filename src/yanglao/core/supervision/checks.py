@@ -5,7 +5,8 @@ Frames (typed; more columns allowed):
 
 - persons: the person-record columns (:data:`yanglao.core.engine.polars_backend.PERSON_SCHEMA`) plus
   ``household`` (户编号) and ``spouse_id_number`` (配偶公民身份号码), both may be empty;
-- payments: ``line, id_number, item, county, month, amount_fen, account`` (``month`` the month's first day);
+- payments: ``line, id_number, item, county, month, amount_fen, account`` (``month`` the month's first day),
+  optionally ``payee`` (``institution`` for a line paid to the care home);
 - services (optional): ``line, id_number, service, date, provider``;
 - residents (optional): ``line, id_number, facility, start, end, days_absent``.
 
@@ -103,8 +104,13 @@ def _next_month(month: dt.date) -> dt.date:
 class Runner:
     """The checks over one month's frames with one engine's ops."""
 
-    def __init__(self, ops: Any, settings: Settings, frames: Mapping[str, Frame | None]) -> None:
+    def __init__(
+        self, ops: Any, settings: Settings, frames: Mapping[str, Frame | None], payee: bool = False
+    ) -> None:
+        """``payee``: the payments frame has a ``payee`` column; ``institution`` marks a line paid to
+        the care home for its resident (an institution settlement's line), whatever its item."""
         self.ops = ops
+        self.payee = payee
         self.s = settings
         self.m0 = settings.month
         self.m1 = _next_month(settings.month)
@@ -115,6 +121,10 @@ class Runner:
 
     def _in(self, name: str, codes: tuple[str, ...]) -> Any:
         return self.ops.any_of([self.ops.col(name) == self.ops.lit(c, "str") for c in codes])
+
+    def _to_home(self) -> Any:
+        ops = self.ops
+        return ops.coalesce(ops.col("payee") == ops.lit("institution", "str"), ops.lit(False))
 
     def _out(self, frame: Frame, check: str, source: str, columns: Mapping[str, Any]) -> Frame:
         ops = self.ops
@@ -175,6 +185,7 @@ class Runner:
         reg_c, reg_d = ops.coalesce(col("reg_c"), lit(False)), ops.coalesce(col("reg_d"), lit(False))
         listed_c, listed_d = self._in("item", items["centralized"]), self._in("item", items["dispersed"])
         either = self._in("item", items["tekun_either"])
+        to_home = self._to_home() if self.payee else lit(False)
         j = ops.with_cols(
             j,
             {
@@ -182,6 +193,7 @@ class Runner:
                     [
                         (listed_c, lit("C", "str")),
                         (listed_d, lit("D", "str")),
+                        (either & to_home, lit("C", "str")),
                         (either & reg_c, lit("C", "str")),
                         (either & reg_d, lit("D", "str")),
                     ],
@@ -282,7 +294,10 @@ class Runner:
         ops, col, lit = self.ops, self.ops.col, self.ops.lit
         r = ops.filter(self._residents_in_month(), col("days_absent") > lit(self.s.max_absent_days, "int"))
         r = ops.select(r, ["id_number", "facility", "start", "days_absent"])
-        paid = ops.filter(self.pay, self._in("item", self.s.items["institution"]))
+        to_home = self._in("item", self.s.items["institution"])
+        if self.payee:
+            to_home = to_home | self._to_home()
+        paid = ops.filter(self.pay, to_home)
         j = ops.join(paid, r, ["id_number"], "inner")
         return self._out(
             j,

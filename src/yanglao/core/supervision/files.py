@@ -2,7 +2,8 @@
 
 - persons: the person-record format (read by :func:`yanglao.core.engine.read_persons`), with two optional
   columns the checks use: ``household`` (户编号) and ``spouse_id_number`` (配偶公民身份号码);
-- payments: ``id_number, item, county, month, amount, account`` (``month`` ``YYYY-MM``, ``amount`` yuan);
+- payments: ``id_number, item, county, month, amount, account`` (``month`` ``YYYY-MM``, ``amount`` yuan),
+  optionally ``payee`` (``institution``/养老机构 for a line paid to the care home for its resident);
 - services: ``id_number, service, date, provider``;
 - residents: ``id_number, facility, from, to, days_absent`` (``to`` may be empty; ``days_absent`` the days
   of the longest absence from the home that reaches into the month, counted to the return or to the
@@ -36,6 +37,7 @@ LABELS = {
     "month": "发放月份",
     "amount": "金额",
     "account": "账号",
+    "payee": "收款方",
     "service": "服务代码",
     "date": "服务日期",
     "provider": "服务机构",
@@ -90,6 +92,12 @@ def read_payments(path: Path) -> tuple[pl.DataFrame, list[RowError]]:
     frame = raw.select(pl.col(LINE).alias("line"), "id_number", "item", "county", "account").with_columns(
         month=month, amount_fen=amount
     )
+    if "payee" in raw.columns:
+        payee = raw["payee"].str.strip_chars().replace({"养老机构": "institution", "": None})
+        check.flag(
+            payee.is_not_null() & (payee != "institution"), "payee", "应为空或 institution（养老机构）"
+        )
+        frame = frame.with_columns(payee=payee)
     return frame.filter(~check.bad), _errors(check, raw, path)
 
 

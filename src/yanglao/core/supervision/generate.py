@@ -70,6 +70,7 @@ def payments(n: int, people: int, month: dt.date, seed: int = 1) -> pl.DataFrame
         account=pl.when(shared)
         .then(pl.lit("6217S") + _draw(seed, 7, max(1, n // 5000)).cast(pl.String))
         .otherwise(pl.lit("6217") + who.cast(pl.String)),
+        payee=pl.when(_draw(seed, 8, 50) == 0).then(pl.lit("institution")).otherwise(pl.lit(None, pl.String)),
     )
 
 
