@@ -128,7 +128,16 @@ def test_a_visit_recorded_offline_is_sent_when_back_online(
     assert order.state == "done"
 
 
-def test_the_overview_at_1366_and_390(browser: Any, live_server: Any, order: Any, tmp_path: Path) -> None:
+def test_the_overview_at_1366_and_390(
+    browser: Any, live_server: Any, order: Any, tmp_path: Path, township_user: Any
+) -> None:
+    from yanglao.homeservices.claimmodels import Settlement
+
+    roll = Settlement.objects.create(
+        provider=order.provider, month=dt.date(2026, 5, 1), prepared_by=township_user,
+        prepared_at=dt.datetime(2026, 6, 5, 9, tzinfo=SH),
+        totals={"subsidy": "116.00", "copay": "8.00", "lines": 2, "withheld": "36.00", "by_level": {"市": "34.80", "县": "81.20"}},
+    )  # fmt: skip
     for name, size in (("desk", DESK), ("phone", PHONE)):
         context = _context(browser, live_server, viewport=size)
         page = context.new_page()
@@ -139,4 +148,9 @@ def test_the_overview_at_1366_and_390(browser: Any, live_server: Any, order: Any
         assert fits(page), f"the overview is wider than {size['width']} px"
         page.screenshot(path=tmp_path / f"homeservices-{name}.png", full_page=True)
         keep(tmp_path, f"homeservices-{name}.png")
+        page.goto(f"{live_server.url}/homeservices/settlements/{roll.pk}/")
+        page.get_by_text("本表由您生成，须由其他经办人员审核。").wait_for()
+        assert fits(page), f"the settlement roll is wider than {size['width']} px"
+        page.screenshot(path=tmp_path / f"homeservices-roll-{name}.png", full_page=True)
+        keep(tmp_path, f"homeservices-roll-{name}.png")
         context.close()
