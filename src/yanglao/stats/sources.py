@@ -188,29 +188,35 @@ def visits(prefix: str, on: dt.date, digits: int | None = None) -> dict[str, Any
         return None
     try:
         from yanglao.core.visits.schedule import Interval, due_date, month_bounds
-        from yanglao.visits.models import Target
+        from yanglao.visits.models import Target, Visit
     except ImportError:
         return None
     targets = Target.objects.filter(active=True, village__startswith=prefix)
-    start, end = month_bounds(on.year, on.month)
-    in_month = Q(person__visits__visited_on__gte=start, person__visits__visited_on__lte=min(end, on))
+    start, _ = month_bounds(on.year, on.month)
+    # One GROUP BY on the visits of the targets' people up to ``on``: the last visit and whether one was
+    # in the month (the month of ``on`` up to ``on``), instead of a join per target and a MAX over it.
+    by_person = {
+        person: (last, in_month > 0)
+        for person, last, in_month in Visit.objects.filter(
+            person__in=targets.values("person"), visited_on__lte=on
+        )
+        .values("person")
+        .annotate(last=Max("visited_on"), in_month=Count("pk", filter=Q(visited_on__gte=start)))
+        .values_list("person", "last", "in_month")
+        .order_by()
+    }
     per_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"targets": 0, "visited": 0, "overdue": 0})
     cut = digits or len(prefix)
-    for village, n in targets.values_list("village").annotate(n=Count("pk")).order_by():
-        per_unit[village[:cut]]["targets"] += n
+    rows = targets.values_list("village", "interval_days", "interval_months", "since", "person")
+    for village, days, months, since, person in rows.iterator(chunk_size=5000):
+        unit = per_unit[village[:cut]]
+        last_visit, visited = by_person.get(person, (None, False))
+        unit["targets"] += 1
+        unit["visited"] += visited
+        if due_date(last_visit, Interval(days=days, months=months), since) < on:
+            unit["overdue"] += 1
     if not per_unit:
         return None
-    visited = (
-        targets.filter(in_month).values_list("village").annotate(n=Count("pk", distinct=True)).order_by()
-    )
-    for village, n in visited:
-        per_unit[village[:cut]]["visited"] += n
-    last = targets.annotate(
-        last=Max("person__visits__visited_on", filter=Q(person__visits__visited_on__lte=on))
-    ).values_list("village", "interval_days", "interval_months", "since", "last")
-    for village, days, months, since, last_visit in last.iterator(chunk_size=5000):
-        if due_date(last_visit, Interval(days=days, months=months), since) < on:
-            per_unit[village[:cut]]["overdue"] += 1
     for row in per_unit.values():
         row["rate_percent"] = percent(row["visited"], row["targets"])  # type: ignore[assignment]
         row["overdue_percent"] = percent(row["overdue"], row["targets"])  # type: ignore[assignment]
