@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
+from tests.conftest import frozen_now
 from yanglao.carehomes.models import Residence, SettlementLine, SettlementRoll
 from yanglao.facilities.models import Facility
 from yanglao.homeservices.claimmodels import Claim, ClaimLine
@@ -39,7 +39,7 @@ def roll(region: str, lines: list[tuple[Any, str, str]]) -> PaymentRoll:
         evaluation_day=MONTH,
         backpay_months=3,
         prepared_by_name="测试",
-        prepared_at=timezone.now(),
+        prepared_at=frozen_now(),
         digest="x",
     )
     for seq, (person, item, account) in enumerate(lines, start=1):
@@ -109,7 +109,7 @@ def world(make_person: Any) -> dict[str, Any]:
         month=MONTH,
         catalog="152223",
         source="测试",
-        received_at=timezone.now(),
+        received_at=frozen_now(),
         received_by="测试",
     )
     for row, key in enumerate(("F", "O"), start=2):
@@ -146,7 +146,7 @@ def world(make_person: Any) -> dict[str, Any]:
     )
     p["other"] = roll("152221", [(p["C"], "service_subsidy", "6217000000000003")])
     p["homes"] = SettlementRoll.objects.create(
-        county="152223", catalog="152223", month=MONTH, prepared_at=timezone.now()
+        county="152223", catalog="152223", month=MONTH, prepared_at=frozen_now()
     )
     for key in ("D", "M", "N"):
         SettlementLine.objects.create(
