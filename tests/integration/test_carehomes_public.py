@@ -30,8 +30,8 @@ def test_the_public_queue_shows_no_personal_data(
     make_person: Any, login: Any, county_user: Any, today: dt.date
 ) -> None:
     staff = login(county_user)
-    first, a1 = applied(staff, make_person, today, "王秀英", tekun="dispersed", self_care_unable=True)
-    second, a2 = applied(staff, make_person, today, "李凤兰", ability_level=3, disability_grade=1)
+    first, _a1 = applied(staff, make_person, today, "王秀英", tekun="dispersed", self_care_unable=True)
+    second, _a2 = applied(staff, make_person, today, "李凤兰", ability_level=3, disability_grade=1)
     public = Client()
     html = public.get("/carehomes/queue/152223/").content.decode()
     assert "王*英" in html
@@ -88,3 +88,21 @@ def test_indicators(make_person: Any, today: dt.date) -> None:
     assert "扎政办发〔2023〕16号" in rate["目标依据"]
     [row] = indicators.occupancy("152223")
     assert (row["在院人数"], row["入住率（%）"]) == (1, 25.0)
+
+
+def test_an_applicant_who_died_leaves_the_queue(
+    make_person: Any, login: Any, county_user: Any, today: dt.date
+) -> None:
+    staff = login(county_user)
+    first, a1 = applied(staff, make_person, today, "王秀英", tekun="dispersed", self_care_unable=True)
+    _second, a2 = applied(staff, make_person, today, "李凤兰")
+    a2.refresh_from_db()
+    assert a2.position == 2
+    first.death_date = today - dt.timedelta(days=1)
+    first.save()
+    applied(staff, make_person, today, "张桂英")  # any write ranks the county again
+    a1.refresh_from_db()
+    a2.refresh_from_db()
+    assert (a1.status, a1.position, a1.status_note) == ("died", None, f"轮候期间去世（{first.death_date}）")
+    assert a2.position == 1
+    assert indicators.queue_figures("152223", today)["轮候期间去世"] == 1
