@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from yanglao.core.catalog.rules import Compare, FieldRef, Param
 from yanglao.core.idnumber import make_id_number
 from yanglao.core.visits.params import SEED_GROUPS, ParamsError, file_for_region, load_all, load_rules
 from yanglao.core.visits.targets import evaluate_target
@@ -112,34 +113,34 @@ def test_dated_values_apply_from_their_date(root: Path) -> None:
             "缺少必填项",
         ),
         (
-            "groups:\n  alone:\n    label: 独居\n    when: {field: living_arrangement, in: [alone]}\n    source: x\n",
+            "groups:\n  alone:\n    label: 独居\n    when: {in: [living_arrangement, [alone]]}\n    source: x\n",
             "groups.alone",
             "不能重新定义",
         ),
         (
-            "groups:\n  x:\n    label: X\n    when: {field: colour, in: [red]}\n    source: x\n",
-            "groups.x.when.field",
-            "没有字段",
+            "groups:\n  x:\n    label: X\n    when: {in: [colour, [red]]}\n    source: x\n",
+            "groups.x.when.in[0]",
+            "未知字段“colour”",
         ),
         (
-            "groups:\n  x:\n    label: X\n    when: {field: tekun, in: [sometimes]}\n    source: x\n",
-            "groups.x.when.in",
-            "没有代码",
+            "groups:\n  x:\n    label: X\n    when: {in: [tekun, [sometimes]]}\n    source: x\n",
+            "groups.x.when.in[1][0]",
+            "没有代码“sometimes”",
         ),
         (
-            "groups:\n  x:\n    label: X\n    when: {field: dibao, in: [true]}\n    source: x\n",
-            "groups.x.when.in",
-            "不是代码字段",
+            "groups:\n  x:\n    label: X\n    when: {in: [dibao, [true]]}\n    source: x\n",
+            "groups.x.when.in[0]",
+            "in 只适用于代码字段或整数字段",
         ),
         (
-            "groups:\n  x:\n    label: X\n    seed: true\n    when: {field: dibao, is: true}\n    source: x\n",
+            "groups:\n  x:\n    label: X\n    seed: true\n    when: dibao\n    source: x\n",
             "groups.x.seed",
             "只有默认文件",
         ),
         (
-            "groups:\n  x:\n    label: X\n    when: {group: alone}\n    source: x\n",
-            "groups.x.when.group",
-            "不能引用其他对象组",
+            "groups:\n  x:\n    label: X\n    when: [{all_groups: [alone]}]\n    source: x\n",
+            "groups.x.when[0].all_groups",
+            "未知的键",
         ),
         (
             "tiers:\n  - {key: only, label: 唯一, interval: {months: 2}, source: x}\n",
@@ -162,12 +163,12 @@ def test_dated_values_apply_from_their_date(root: Path) -> None:
             "未知的键",
         ),
         (
-            "tiers:\n  - {key: a, label: A, interval: {days: 7}, source: x, when: {group: nobody}}\n  - {key: b, label: B, interval: {months: 1}, source: x}\n",
+            "tiers:\n  - {key: a, label: A, interval: {days: 7}, source: x, when: [{all_groups: [nobody]}]}\n  - {key: b, label: B, interval: {months: 1}, source: x}\n",
             "tiers[0]",
             "未定义的对象组",
         ),
         (
-            "tiers:\n  - {key: a, label: A, interval: {days: 7}, source: x, when: {group: alone}}\n",
+            "tiers:\n  - {key: a, label: A, interval: {days: 7}, source: x, when: [{all_groups: [alone]}]}\n",
             "tiers[0]",
             "最后一个分级",
         ),
@@ -194,7 +195,7 @@ def test_a_wrong_file_fails_naming_the_file_the_path_and_the_reason(
 
 
 def test_a_quarterly_tier_is_allowed_only_for_groups_outside_the_seed_documents(root: Path) -> None:
-    extra = "groups:\n  poor:\n    label: 低保\n    when: {field: dibao, is: true}\n    source: x\n"
+    extra = "groups:\n  poor:\n    label: 低保\n    when: dibao\n    source: x\n"
     quarterly = "  - {key: general, label: 一般, interval: {months: 3}, source: x, only_groups: [poor]}\n"
     monthly = "  - {key: monthly, label: 每月, interval: {months: 1}, source: x}\n"
     write(root, "410721", CHILD + extra + "tiers:\n" + quarterly + monthly)
@@ -242,11 +243,14 @@ def test_yaml_yes_is_not_a_boolean_and_a_missing_parent_is_reported(root: Path) 
     write(
         root,
         "410721",
-        CHILD + "groups:\n  x:\n    label: X\n    when: {field: dibao, is: yes}\n    source: x\n",
+        CHILD + 'groups:\n  x:\n    label: X\n    when: {"=": [dibao, yes]}\n    source: x\n',
     )
     write(root, "410722", 'jurisdiction: "410722"\nname: 某县\ninherits: "999999"\n')
 
-    with pytest.raises(ParamsError, match="is 只用于是否字段"):
+    with pytest.raises(
+        ParamsError,
+        match=re.escape("未知字段“yes”（可用 age 或 yanglao.core.person.FIELD_NAMES 中的字段）") + "$",
+    ):
         load_rules(root, "410721")
     with pytest.raises(ParamsError, match=re.escape("999999.yaml: 文件不存在")):
         load_rules(root, "410722")
@@ -256,4 +260,29 @@ def test_the_file_name_and_the_jurisdiction_must_agree(root: Path) -> None:
     write(root, "410721", 'jurisdiction: "410722"\nname: 新乡县\n')
 
     with pytest.raises(ParamsError, match=re.escape("410721.yaml: jurisdiction: 应与文件名一致")):
+        load_rules(root, "410721")
+
+
+def test_the_conditions_are_catalogue_rules_and_a_wrong_one_names_its_line(root: Path) -> None:
+    rules = load_rules(DATA, "default")
+    assert rules.group("disabled").when[0].rule == Compare(
+        ">=", FieldRef("ability_level"), Param("disabled_min_level")
+    )
+    write(
+        root,
+        "410721",
+        CHILD + "groups:\n  x:\n    label: X\n    when: {in: [tekun, [sometimes]]}\n    source: x\n",
+    )
+
+    with pytest.raises(ParamsError) as caught:
+        load_rules(root, "410721")
+
+    assert (caught.value.path, caught.value.line) == ("groups.x.when.in[1][0]", 7)
+
+
+def test_a_rule_naming_an_undeclared_parameter_fails_once_the_files_merge(root: Path) -> None:
+    body = 'groups:\n  x:\n    label: X\n    when: {">=": [ability_level, {param: nobody}]}\n    source: x\n'
+    write(root, "410721", CHILD + body)
+
+    with pytest.raises(ParamsError, match="未定义的参数“nobody”"):
         load_rules(root, "410721")

@@ -1,96 +1,71 @@
-"""The condition language of the visits parameter files: small, typed, explained in Chinese.
+"""Visit target conditions, written in the catalogue rule language (docs/catalog-format.md §5).
 
-One condition is a mapping with exactly one of these forms (an optional ``label`` names it in reasons):
+A group's or a tier's ``when`` is either one catalogue condition (parsed by
+:func:`yanglao.core.catalog.ruleparse.parse_cond`, evaluated by
+:func:`yanglao.core.catalog.evaluate.eval_cond`), or a list of *cases*, any of which makes it hold::
 
-- ``{field: NAME, in: [code, …]}`` — a code field of the person record has one of the codes;
-- ``{field: NAME, is: true|false}`` — a boolean field is known and has this value;
-- ``{field: NAME, at_least: N}`` / ``{field: NAME, at_most: N}`` — an integer field (``N`` may be
-  ``{param: NAME}``, a parameter of the jurisdiction);
-- ``{age_at_least: N}`` — age in completed years (周岁) on the evaluation date;
-- ``{group: NAME}`` / ``{any_group: [NAME, …]}`` — the person is in a target group (tiers only);
-- ``{all: [cond, …]}`` / ``{any: [cond, …]}``.
+    when:
+      - label: 80周岁及以上且独居、空巢或留守     # optional: the reason shown instead of the values
+        rule: {">=": [age, 80]}                 # a catalogue condition (optional in a tier's case)
+        any_group: [alone, empty_nest, left_behind]   # tiers only: in at least one of these groups
+      - label: 失能且独居
+        all_groups: [disabled, alone]           # tiers only: in every one of these groups
 
-An unknown value ("not known", ``None``) never satisfies a condition.
+This module holds no second language: only the cases around the catalogue condition and the visits' words
+for why a condition held (the person's values, ``失能（老年人能力等级：重度失能）``). An unknown value never
+satisfies a comparison (the catalogue's rule, §5.4).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from yanglao.core import person as spec
-
-Number = int
+from yanglao.core.catalog.evaluate import Context as RuleContext
+from yanglao.core.catalog.evaluate import eval_cond, eval_expr
+from yanglao.core.catalog.model import Catalog
+from yanglao.core.catalog.rules import (
+    Age,
+    All,
+    AnyOf,
+    Compare,
+    Cond,
+    FieldRef,
+    In,
+    IsKnown,
+    Not,
+    OptionOn,
+    Within,
+    params_used,
+)
 
 
 @dataclass(frozen=True)
-class ParamRef:
-    name: str
+class Case:
+    """One way for a group or tier to hold: a catalogue condition and (tiers only) group memberships."""
 
-
-@dataclass(frozen=True)
-class FieldIn:
-    field: str
-    codes: tuple[str, ...]
+    rule: Cond | None
     label: str | None = None
+    all_groups: tuple[str, ...] = ()
+    any_group: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class FieldIs:
-    field: str
-    value: bool
-    label: str | None = None
-
-
-@dataclass(frozen=True)
-class FieldCompare:
-    field: str
-    op: str  # "at_least" | "at_most"
-    bound: Number | ParamRef
-    label: str | None = None
-
-
-@dataclass(frozen=True)
-class AgeAtLeast:
-    years: Number | ParamRef
-    label: str | None = None
-
-
-@dataclass(frozen=True)
-class InGroup:
-    groups: tuple[str, ...]
-    label: str | None = None
-
-
-@dataclass(frozen=True)
-class AllOf:
-    parts: tuple[Cond, ...]
-    label: str | None = None
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    parts: tuple[Cond, ...]
-    label: str | None = None
-
-
-Cond = FieldIn | FieldIs | FieldCompare | AgeAtLeast | InGroup | AllOf | AnyOf
+When = tuple[Case, ...]
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a condition is evaluated against."""
+    """What a condition is evaluated against: the record, the date, the rules' parameters (seen as a
+    catalogue's, for the catalogue evaluator) and the groups the person is in (for tiers)."""
 
     record: Mapping[str, spec.Value]
     on: dt.date
-    param: Callable[[str], int]
+    parameters: Catalog
     groups: frozenset[str] = frozenset()
     group_labels: Mapping[str, str] | None = None
-
-
-def _bound(value: Number | ParamRef, ctx: Context) -> int:
-    return ctx.param(value.name) if isinstance(value, ParamRef) else value
 
 
 def _value_label(field_name: str, value: spec.Value) -> str:
@@ -106,75 +81,73 @@ def _value_label(field_name: str, value: spec.Value) -> str:
     return str(value)
 
 
-def _explain(label: str | None, default: str) -> str:
-    return label if label else default
-
-
-def evaluate(cond: Cond, ctx: Context) -> tuple[bool, list[str]]:
-    """Whether ``cond`` holds, and why (Chinese reasons of the parts that made it hold)."""
-    if isinstance(cond, AllOf):
-        reasons: list[str] = []
-        for part in cond.parts:
-            ok, why = evaluate(part, ctx)
-            if not ok:
-                return False, []
-            reasons.extend(why)
-        return True, [cond.label] if cond.label else reasons
-    if isinstance(cond, AnyOf):
-        found: list[str] = []
-        for part in cond.parts:
-            ok, why = evaluate(part, ctx)
-            if ok:
-                found.extend(why)
-        if not found:
-            return False, []
-        return True, [f"{cond.label}（{'；'.join(found)}）"] if cond.label else found
-    return _evaluate_leaf(cond, ctx)
-
-
-def _evaluate_leaf(cond: Cond, ctx: Context) -> tuple[bool, list[str]]:
-    if isinstance(cond, InGroup):
-        hit = [g for g in cond.groups if g in ctx.groups]
-        labels = ctx.group_labels or {}
-        return bool(hit), [_explain(cond.label, "、".join(labels.get(g, g) for g in hit))] if hit else []
-    if isinstance(cond, AgeAtLeast):
-        birth = ctx.record.get("birth_date")
-        if not isinstance(birth, dt.date):
-            return False, []
-        age = spec.age_on(birth, ctx.on)
-        years = _bound(cond.years, ctx)
-        return (age >= years), [_explain(cond.label, f"{age}周岁（{years}周岁及以上）")]
-    if not isinstance(cond, FieldIn | FieldIs | FieldCompare):
-        return False, []
-    value = ctx.record.get(cond.field)
+def _field_words(name: str, ctx: Context) -> list[str]:
+    value = ctx.record.get(name)
     if value is None:
-        return False, []
-    label = spec.FIELD_BY_NAME[cond.field].label
-    shown = f"{label}：{_value_label(cond.field, value)}"
-    if isinstance(cond, FieldIn):
-        return str(value) in cond.codes, [_explain(cond.label, shown)]
-    if isinstance(cond, FieldIs):
-        return value is cond.value, [_explain(cond.label, shown)]
-    if isinstance(cond, FieldCompare) and isinstance(value, int) and not isinstance(value, bool):
-        bound = _bound(cond.bound, ctx)
-        ok = value >= bound if cond.op == "at_least" else value <= bound
-        return ok, [_explain(cond.label, shown)]
-    return False, []
+        return []
+    fld = spec.FIELD_BY_NAME[name]
+    if value is True and fld.kind == "bool":
+        return [fld.label]
+    return [f"{fld.label}：{_value_label(name, value)}"]
 
 
-def referenced_groups(cond: Cond) -> set[str]:
-    if isinstance(cond, InGroup):
-        return set(cond.groups)
-    if isinstance(cond, AllOf | AnyOf):
-        return set().union(*(referenced_groups(p) for p in cond.parts)) if cond.parts else set()
-    return set()
+def _words(cond: Cond, ctx: RuleContext, vctx: Context) -> list[str]:
+    """The person's values that made ``cond`` hold (``cond`` is known to hold)."""
+    if isinstance(cond, All):
+        return [w for part in cond.items for w in _words(part, ctx, vctx)]
+    if isinstance(cond, AnyOf):
+        return [w for part in cond.items if eval_cond(part, ctx).result for w in _words(part, ctx, vctx)]
+    if isinstance(cond, Compare):
+        if isinstance(cond.left, Age):
+            age, bound = eval_expr(cond.left, ctx), eval_expr(cond.right, ctx)
+            if isinstance(age, Decimal) and isinstance(bound, Decimal) and cond.op == ">=":
+                return [f"{age}周岁（{bound}周岁及以上）"]
+            return [f"{age}周岁"]
+        if isinstance(cond.left, FieldRef):
+            return _field_words(cond.left.name, vctx)
+        return []
+    if isinstance(cond, In | Within):
+        return _field_words(cond.field, vctx)
+    if isinstance(cond, IsKnown):
+        return _field_words("birth_date" if cond.field == "age" else cond.field, vctx)
+    if isinstance(cond, Not | OptionOn):
+        return []
+    raise TypeError(f"unknown condition node {type(cond).__name__}")  # pragma: no cover
 
 
-def referenced_params(cond: Cond) -> set[str]:
-    if isinstance(cond, FieldCompare) and isinstance(cond.bound, ParamRef):
-        return {cond.bound.name}
-    if isinstance(cond, AgeAtLeast) and isinstance(cond.years, ParamRef):
-        return {cond.years.name}
-    if isinstance(cond, AllOf | AnyOf):
-        return set().union(*(referenced_params(p) for p in cond.parts)) if cond.parts else set()
-    return set()
+def evaluate(when: When, ctx: Context) -> tuple[bool, list[str]]:
+    """Whether any case holds, and why (Chinese reasons of every case that holds)."""
+    rule_ctx = RuleContext(ctx.parameters, ctx.record, ctx.on, {}, explain=False)
+    labels = ctx.group_labels or {}
+    held = False
+    reasons: list[str] = []
+    for case in when:
+        if case.all_groups and not set(case.all_groups) <= ctx.groups:
+            continue
+        hit = [g for g in case.any_group if g in ctx.groups]
+        if case.any_group and not hit:
+            continue
+        if case.rule is not None and not eval_cond(case.rule, rule_ctx).result:
+            continue
+        held = True
+        if case.label:
+            reasons.append(case.label)
+            continue
+        groups = [*case.all_groups, *hit]
+        if groups:
+            reasons.append("、".join(labels.get(g, g) for g in groups))
+        if case.rule is not None:
+            reasons.extend(_words(case.rule, rule_ctx, ctx))
+    return held, reasons
+
+
+def _cases(when: When | None) -> Iterator[Case]:
+    yield from when or ()
+
+
+def referenced_groups(when: When | None) -> set[str]:
+    return {g for case in _cases(when) for g in (*case.all_groups, *case.any_group)}
+
+
+def referenced_params(when: When | None) -> set[str]:
+    return {p for case in _cases(when) if case.rule is not None for p in params_used(case.rule)}

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
 
+from yanglao.core.catalog.model import Catalog, ParamValue
+from yanglao.core.catalog.model import Parameter as CatalogParameter
 from yanglao.core.catalog.yamlio import YamlFileError
 from yanglao.core.visits import conditions as c
 from yanglao.core.visits.schedule import Interval
@@ -43,7 +47,7 @@ class Parameter:
 class Group:
     key: str
     label: str
-    when: c.Cond
+    when: c.When
     source: str
     seed: bool = False
 
@@ -54,7 +58,7 @@ class Tier:
     label: str
     interval: Interval
     source: str
-    when: c.Cond | None = None
+    when: c.When | None = None
     only_groups: tuple[str, ...] | None = None
 
 
@@ -70,6 +74,24 @@ class Rules:
 
     def param(self, key: str, on: dt.date) -> int:
         return self.parameters[key].on(on).value
+
+    @cached_property
+    def rule_parameters(self) -> Catalog:
+        """The parameters as the catalogue evaluator reads them (a list with these parameters only)."""
+        params = {
+            key: CatalogParameter(
+                key,
+                p.label or key,
+                "",
+                tuple(
+                    ParamValue(d.since or dt.date.min, Decimal(d.value), d.source, False) for d in p.values
+                ),
+            )
+            for key, p in self.parameters.items()
+        }
+        return Catalog(
+            self.code, self.name, self.name, "", None, None, "", None, False, "", "", params, {}, (), ()
+        )
 
     def group(self, key: str) -> Group:
         return next(g for g in self.groups if g.key == key)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yanglao.core import person as spec
+from yanglao.core.catalog.ruleparse import Names, parse_cond
+from yanglao.core.catalog.rules import Cond
+from yanglao.core.catalog.yamlio import At, MarkedDict, MarkedList
 from yanglao.core.catalog.yamlio import read_yaml as strict_yaml
 from yanglao.core.visits import conditions as c
 from yanglao.core.visits.model import DEFAULT, Dated, Group, Parameter, ParamsError, Tier
@@ -26,8 +28,9 @@ def read_yaml(path: Path) -> Any:
 
 
 class FileReader:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, data: Any = None) -> None:
         self.name = name
+        self.data = data
 
     def fail(self, path: str, reason: str) -> ParamsError:
         return ParamsError(self.name, path, reason)
@@ -94,81 +97,71 @@ class FileReader:
             raise self.fail(f"{path}.{unit}", "应为正整数")
         return Interval(days=amount) if unit == "days" else Interval(months=amount)
 
-    def cond(self, value: Any, path: str, *, allow_groups: bool) -> c.Cond:
-        item = self.mapping(
-            value,
-            path,
-            {
-                "label",
-                "field",
-                "in",
-                "is",
-                "at_least",
-                "at_most",
-                "age_at_least",
-                "group",
-                "any_group",
-                "all",
-                "any",
-            },
+    def when(self, value: Any, path: str, *, allow_groups: bool) -> c.When:
+        """One catalogue condition, or a list of cases (:mod:`yanglao.core.visits.conditions`)."""
+        if not isinstance(value, list):
+            return (c.Case(self.rule(value, path)),)
+        if not value:
+            raise self.fail(path, "应为条件或情形的非空列表")
+        return tuple(
+            self.case(item, f"{path}[{i}]", allow_groups=allow_groups) for i, item in enumerate(value)
         )
+
+    def case(self, value: Any, path: str, *, allow_groups: bool) -> c.Case:
+        keys = {"label", "rule", "all_groups", "any_group"} if allow_groups else {"label", "rule"}
+        item = self.mapping(value, path, keys)
+        if "rule" not in item and not (set(item) & {"all_groups", "any_group"}):
+            raise self.fail(path, "情形应写 rule" + ("、all_groups 或 any_group" if allow_groups else ""))
         label = self.text(item["label"], f"{path}.label") if "label" in item else None
-        forms = [k for k in ("field", "age_at_least", "group", "any_group", "all", "any") if k in item]
-        if len(forms) != 1:
-            raise self.fail(path, "条件应为 field、age_at_least、group、any_group、all、any 之一")
-        form = forms[0]
-        if form in ("all", "any"):
-            parts = item[form]
-            if not isinstance(parts, list) or not parts:
-                raise self.fail(f"{path}.{form}", "应为非空列表")
-            built = tuple(
-                self.cond(p, f"{path}.{form}[{i}]", allow_groups=allow_groups) for i, p in enumerate(parts)
-            )
-            return c.AllOf(built, label) if form == "all" else c.AnyOf(built, label)
-        if form in ("group", "any_group"):
-            if not allow_groups:
-                raise self.fail(f"{path}.{form}", "对象组的条件不能引用其他对象组")
-            names = [item[form]] if form == "group" else item[form]
-            if not isinstance(names, list) or not names:
-                raise self.fail(f"{path}.{form}", "应为对象组名或其非空列表")
-            return c.InGroup(tuple(self.key(n, f"{path}.{form}") for n in names), label)
-        if form == "age_at_least":
-            return c.AgeAtLeast(self.bound(item["age_at_least"], f"{path}.age_at_least"), label)
-        return self.field_cond(item, path, label)
+        return c.Case(
+            self.rule(item["rule"], f"{path}.rule") if "rule" in item else None,
+            label,
+            self.groups(item.get("all_groups"), f"{path}.all_groups"),
+            self.groups(item.get("any_group"), f"{path}.any_group"),
+        )
 
-    def bound(self, value: Any, path: str) -> int | c.ParamRef:
-        if isinstance(value, dict):
-            ref = self.mapping(value, path, {"param"}, {"param"})
-            return c.ParamRef(self.key(ref["param"], f"{path}.param"))
-        return self.integer(value, path)
+    def groups(self, value: Any, path: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            raise self.fail(path, "应为对象组名的非空列表")
+        return tuple(self.key(name, path) for name in value)
 
-    def field_cond(self, item: dict[str, Any], path: str, label: str | None) -> c.Cond:
-        name = item["field"]
-        fld = spec.FIELD_BY_NAME.get(name) if isinstance(name, str) else None
-        if fld is None:
-            raise self.fail(f"{path}.field", f"人员信息中没有字段“{name}”")
-        tests = [k for k in ("in", "is", "at_least", "at_most") if k in item]
-        if len(tests) != 1:
-            raise self.fail(path, "field 条件应写 in、is、at_least、at_most 之一")
-        test = tests[0]
-        where = f"{path}.{test}"
-        if test == "in":
-            if fld.kind != "code":
-                raise self.fail(where, f"“{name}”不是代码字段，不能用 in")
-            codes = item["in"]
-            if not isinstance(codes, list) or not codes:
-                raise self.fail(where, "应为代码的非空列表")
-            for code in codes:
-                if code not in fld.code_values():
-                    raise self.fail(where, f"“{name}”没有代码“{code}”，可用：{'、'.join(fld.code_values())}")
-            return c.FieldIn(name, tuple(codes), label)
-        if test == "is":
-            if fld.kind != "bool" or not isinstance(item["is"], bool):
-                raise self.fail(where, f"is 只用于是否字段，值为 true 或 false（“{name}”）")
-            return c.FieldIs(name, item["is"], label)
-        if fld.kind != "int":
-            raise self.fail(where, f"“{name}”不是整数字段，不能比较大小")
-        return c.FieldCompare(name, test, self.bound(item[test], where), label)
+    def rule(self, value: Any, path: str) -> Cond:
+        """A condition in the catalogue rule language; its parameters are checked once the files merge."""
+        try:
+            return parse_cond(value, At(self.name, path, _line(self.data, path)), _NAMES)
+        except ParamsError as exc:
+            # Every name passes as a parameter here, so the parser's hint "write it as {param: …}" is
+            # not evidence of anything: leave it out.
+            reason = exc.reason.removesuffix(_PARAM_HINT)
+            raise ParamsError(exc.file, exc.path, reason, exc.line) from None
+
+
+class _AnyName(frozenset[str]):
+    """Every parameter name passes the parser: the merged rules check them (``params._check``)."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str)
+
+
+_NAMES = Names(parameters=_AnyName(), options=())
+_PARAM_HINT = "；参数请写成 {param: 名称}"
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+
+
+def _line(data: Any, path: str) -> int | None:
+    """The line of ``path`` (``groups.alone.when``) in the file as read, when the reader kept it."""
+    line: int | None = getattr(data, "line", None)
+    node = data
+    for name, index in _STEP.findall(path):
+        if name and isinstance(node, MarkedDict) and name in node:
+            line, node = node.key_lines.get(name, line), node[name]
+        elif index and isinstance(node, MarkedList) and int(index) < len(node):
+            line, node = node.item_lines[int(index)], node[int(index)]
+        else:
+            break
+    return line
 
 
 @dataclass
@@ -185,9 +178,10 @@ class Layer:
 
 
 def read_layer(path: Path) -> Layer:
-    f = FileReader(path.name)
+    raw = read_yaml(path)
+    f = FileReader(path.name, raw)
     data = f.mapping(
-        read_yaml(path),
+        raw,
         "",
         {"jurisdiction", "name", "inherits", "parameters", "groups", "tiers"},
         {"jurisdiction", "name"},
@@ -217,7 +211,7 @@ def read_layer(path: Path) -> Layer:
             Group(
                 key,
                 f.text(body["label"], f"{where}.label"),
-                f.cond(body["when"], f"{where}.when", allow_groups=False),
+                f.when(body["when"], f"{where}.when", allow_groups=False),
                 f.text(body["source"], f"{where}.source"),
                 seed,
             )
@@ -244,7 +238,7 @@ def read_layer(path: Path) -> Layer:
                     f.text(body["label"], f"{where}.label"),
                     f.interval(body["interval"], f"{where}.interval"),
                     f.text(body["source"], f"{where}.source"),
-                    f.cond(body["when"], f"{where}.when", allow_groups=True) if "when" in body else None,
+                    f.when(body["when"], f"{where}.when", allow_groups=True) if "when" in body else None,
                     tuple(f.key(g, f"{where}.only_groups") for g in only) if only else None,
                 )
             )

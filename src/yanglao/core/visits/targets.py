@@ -56,7 +56,7 @@ def _group_reason(label: str, why: list[str]) -> str:
 def _context(
     record: Mapping[str, spec.Value], rules: Rules, on: dt.date, groups: frozenset[str]
 ) -> c.Context:
-    return c.Context(record, on, lambda key: rules.param(key, on), groups, rules.group_labels)
+    return c.Context(record, on, rules.rule_parameters, groups, rules.group_labels)
 
 
 def target_groups(record: Mapping[str, spec.Value], rules: Rules, on: dt.date) -> list[tuple[str, str]]:
