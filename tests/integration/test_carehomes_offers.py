@@ -192,3 +192,32 @@ def test_a_death_closes_residence_and_sets_the_death_date(
     assert person.death_date == today
     assert (residence.state, residence.end_reason, residence.ended_on) == ("ended", "death", today)
     assert Vacancy.objects.filter(source="death", nursing=True).exists()
+
+
+def test_vacancies_from_the_latest_capacity_report(
+    make_person: Any, login: Any, county_user: Any, today: dt.date, home: Any
+) -> None:
+    from tests.conftest import frozen_now
+    from yanglao.facilities.reportmodels import CapacityReport
+
+    CapacityReport.objects.create(
+        facility=home,
+        month=today.replace(day=1) - dt.timedelta(days=31),
+        beds=3,
+        nursing_beds=2,
+        nursing_in_use=1,
+        general_in_use=0,
+        filed_at=frozen_now(),
+    )
+    client = login(county_user)
+    first = assessed(make_person, "王秀英", today, ability_level=2)
+    second = assessed(make_person, "李凤兰", today)
+    apply(client, first, today - dt.timedelta(days=3))
+    apply(client, second, today)
+    answer = client.post("/carehomes/vacancy/", {"from_reports": "1"}, follow=True).content.decode()
+    assert "登记空床 2 张" in answer
+    vacancies = Vacancy.objects.order_by("id")
+    assert [v.nursing for v in vacancies] == [True, False]  # 3 beds, 1 in use; 护理型 2, 1 in use
+    assert {o.application.person_id for o in Offer.objects.all()} == {first.pk, second.pk}
+    again = client.post("/carehomes/vacancy/", {"from_reports": "1"}, follow=True).content.decode()
+    assert "登记空床 0 张" in again  # the open vacancies count

@@ -347,6 +347,51 @@ def do_report_vacancy(
     return vacancy
 
 
+def open_beds(facility: Facility) -> tuple[int, int]:
+    """(free beds, of them 护理型) by the home's latest current capacity report, less the residents this
+    system records beyond it and the vacancies already open."""
+    from yanglao.facilities.reportmodels import CapacityReport
+
+    report = CapacityReport.objects.filter(facility=facility, current=True).order_by("-month").first()
+    residents = Residence.objects.filter(facility=facility).exclude(state=ResidenceState.ENDED)
+    in_use = max(report.general_in_use + report.nursing_in_use if report else 0, residents.count())
+    nursing_use = max(report.nursing_in_use if report else 0, residents.filter(nursing=True).count())
+    open_ = Vacancy.objects.filter(facility=facility, filled=False, closed_on__isnull=True)
+    free = facility.beds - in_use - open_.count()
+    free_nursing = min(free, facility.nursing_beds - nursing_use - open_.filter(nursing=True).count())
+    return max(0, free), max(0, free_nursing)
+
+
+@transaction.atomic
+def do_vacancies_from_reports(request: HttpRequest, homes: Sequence[Facility], on: dt.date) -> int:
+    """A vacancy for every bed the homes' latest capacity reports show free (护理型 first), each offered."""
+    made = 0
+    for home in homes:
+        if home.kind != FacilityKind.PUBLIC_HOME:
+            continue
+        free, nursing = open_beds(home)
+        for i in range(free):
+            open_vacancy(
+                home,
+                nursing=i < nursing,
+                source=VacancySource.REPORT,
+                on=on,
+                note="最新运营情况报告显示空床",
+                user=_user(request),
+            )
+            made += 1
+        if free:
+            audit(
+                request.user,
+                Action.CREATE,
+                request=request,
+                object_type="facility",
+                object_id=str(home.pk),
+                summary=f"按运营情况报告登记空床：{home.name} {free} 张（护理型 {nursing} 张）",
+            )
+    return made
+
+
 @transaction.atomic
 def expire_due(on: dt.date) -> int:
     """Offers past their reply date expire (逾期未答复); the applicant waits again, the next is offered."""

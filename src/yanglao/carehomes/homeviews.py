@@ -32,6 +32,12 @@ from yanglao.core.person import ABILITY_LEVELS, TEKUN
 @require_POST
 def vacancy(request: HttpRequest) -> HttpResponse:
     require(request, "residents.write")
+    if request.POST.get("from_reports"):
+        today = timezone.localdate()
+        actions.expire_due(today)
+        made = actions.do_vacancies_from_reports(request, list(homes_of(request.user)), today)
+        messages.success(request, f"按最新运营情况报告登记空床 {made} 张，已按轮候顺序通知")
+        return redirect("carehomes:index")
     home = homes_of(request.user).filter(pk=request.POST.get("facility", "0") or 0).first()
     if home is None:
         messages.error(request, "请选择本辖区的公办养老机构")
