@@ -177,11 +177,17 @@ class Runner:
     def centralized_and_dispersed(self) -> Frame:
         ops, col, lit = self.ops, self.ops.col, self.ops.lit
         items = self.s.items
-        p = ops.conform_persons(self.frames["persons"])
+        tekun_items = items["centralized"] + items["dispersed"] + items["tekun_either"]
+        tekun = self._in("item", tekun_items)
+        if self.payee:
+            tekun = tekun | self._to_home()
+        pay = ops.filter(self.pay, tekun)  # only the lines of a 特困 item are read further
+        persons = ops.join(self.frames["persons"], ops.select(pay, ["id_number"]), ["id_number"], "semi")
+        p = ops.conform_persons(persons)
         p = ops.with_cols(
             p, {"reg_c": self._lower("registered_centralized"), "reg_d": self._lower("registered_dispersed")}
         )
-        j = ops.join(self.pay, ops.select(p, ["id_number", "reg_c", "reg_d"]), ["id_number"], "left")
+        j = ops.join(pay, ops.select(p, ["id_number", "reg_c", "reg_d"]), ["id_number"], "left")
         reg_c, reg_d = ops.coalesce(col("reg_c"), lit(False)), ops.coalesce(col("reg_d"), lit(False))
         listed_c, listed_d = self._in("item", items["centralized"]), self._in("item", items["dispersed"])
         either = self._in("item", items["tekun_either"])
