@@ -167,3 +167,45 @@ def test_the_workflows_page(make_person: Any, township_user: User, client: Any) 
     assert "龙腾社区助餐点" in html
     assert "同日在多个助餐点申报" in html
     assert "<strong>20.00</strong><span>助餐补贴（元）</span>" in html  # 2 meals × 10 (特困); the third held
+
+
+def test_a_claim_entered_in_the_web_is_checked_like_a_file(
+    make_person: Any, township_user: User, client: Any
+) -> None:
+    p = w.provider()
+    person = make_person("孙丽", birth=dt.date(1942, 1, 1), tekun="dispersed")
+    client.force_login(township_user)
+    lines = "\n".join([
+        f"E1, {person.id_number}, cleaning_aid, 2026-05-06, 2, 80",
+        f"E2\t{person.id_number}\tcleaning_aid\t2026-05-40\t2\t80",  # no such day: a row error
+        f"E3，{person.id_number}，bath_aid，2026-05-07，1，40",  # full-width commas
+    ])  # fmt: skip
+    resp = client.post(
+        reverse("homeservices:claim-enter"), {"provider": p.pk, "month": "2026-05", "lines": lines}
+    )
+    claim = Claim.objects.get()
+    assert resp["Location"] == reverse("homeservices:claim", args=[claim.pk])
+    assert claim.source == "网页填报"
+    assert sorted(claim.lines.values_list("claim_line", flat=True)) == ["E1", "E3"]
+    assert [e.line for e in claim.errors.all()] == [3]
+    assert set(claim.lines.values_list("status", flat=True)) == {"held"}  # no plan, no check-in
+
+
+def test_the_daily_check(make_person: Any, township_user: User) -> None:
+    from yanglao.homeservices.daily import run_daily
+    from yanglao.homeservices.models import Order
+
+    p = w.provider()
+    w.worker(p)
+    person = make_person("周", birth=dt.date(1940, 1, 1))
+    plan = do_create_plan(
+        township_user, person, catalog=w.CATALOG, service="cleaning_aid", units_per_month=Decimal(2),
+        start=dt.date(2026, 5, 1), provider=p,
+    )  # fmt: skip
+    make_orders(plan, dt.date(2026, 5, 1))
+    person.death_date = dt.date(2026, 6, 1)
+    person.save()
+    out = run_daily(dt.datetime(2026, 6, 17, 10, tzinfo=SH))
+    assert out["终止的服务计划"] == 1
+    assert out["未上门工单"] == Order.objects.filter(state="missed").count() == 1
+    assert out["健康证即将到期"] == []

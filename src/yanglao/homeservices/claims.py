@@ -256,3 +256,24 @@ def do_review_line(
         summary=f"抽查明细 {line.claim_line}：{line.get_review_display()}",
     )  # fmt: skip
     return line
+
+
+CLAIM_COLUMNS = ("claim_line", "provider", "id_number", "service", "date", "units", "amount")
+
+
+def do_enter_claim(
+    actor: Any, provider: Provider, month: dt.date, catalog: str, rows: list[dict[str, str]], *,
+    request: HttpRequest | None = None,
+) -> Claim:  # fmt: skip
+    """A claim entered in the web (网页填报): the rows go through exactly the file's checks (they are
+    written as the file's columns and read by the same reader)."""
+    import tempfile
+
+    table = pl.DataFrame(
+        {c: [provider.code if c == "provider" else str(r.get(c, "")) for r in rows] for c in CLAIM_COLUMNS},
+        schema=dict.fromkeys(CLAIM_COLUMNS, pl.String),
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "entered.csv"
+        table.write_csv(path)  # the importer's input (not an export for people)
+        return do_import_claim(actor, provider, month, catalog, path, source="网页填报", request=request)

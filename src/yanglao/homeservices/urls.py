@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("plans/new/", views.plan_new, name="plan-new"),
     path("providers/<int:pk>/", views.provider_page, name="provider"),
     path("claims/import/", views.import_claim, name="claim-import"),
+    path("claims/enter/", views.enter_claim, name="claim-enter"),
     path("claims/<int:pk>/", views.claim_page, name="claim"),
     path("claims/<int:pk>/match/", views.match, name="claim-match"),
     path("lines/<int:pk>/review/", views.review, name="line-review"),

@@ -25,6 +25,7 @@ from yanglao.homeservices.claimmodels import Claim, ClaimLine, Settlement, Settl
 from yanglao.homeservices.claims import (
     CLAIM_REASONS,
     ClaimRefused,
+    do_enter_claim,
     do_import_claim,
     do_match_claim,
     do_review_line,
@@ -233,6 +234,41 @@ def import_claim(request: HttpRequest) -> HttpResponse:
         except ClaimRefused as exc:
             messages.error(request, str(exc))
             return redirect("homeservices:index")
+    do_match_claim(current_user(request), claim, request=request)
+    return redirect("homeservices:claim", claim.pk)
+
+
+ENTER_FIELDS = ("claim_line", "id_number", "service", "date", "units", "amount")
+
+
+@login_required
+@require_POST
+def enter_claim(request: HttpRequest) -> HttpResponse:
+    """网页填报: one claim line a row (明细号, 公民身份号码, 服务代码, 日期, 数量, 金额; commas or tabs), checked
+    like a file and matched at once."""
+    require(request, "services.claim")
+    provider = access_provider(request, int(request.POST.get("provider") or 0), "填报服务结算申报")
+    month = _month(request.POST.get("month"), timezone.localdate())
+    rows = [
+        dict(
+            zip(
+                ENTER_FIELDS,
+                [c.strip() for c in line.replace("\t", ",").replace("，", ",").split(",")],
+                strict=False,
+            )
+        )
+        for line in (request.POST.get("lines") or "").splitlines()
+        if line.strip()
+    ]
+    catalog = provider.contracts.order_by("-start").values_list("catalog", flat=True).first()
+    if not rows or catalog is None:
+        messages.error(request, "请逐行填写申报明细" if catalog else f"{provider.name}没有服务合同")
+        return redirect("homeservices:index")
+    try:
+        claim = do_enter_claim(current_user(request), provider, month, catalog, rows, request=request)
+    except ClaimRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("homeservices:index")
     do_match_claim(current_user(request), claim, request=request)
     return redirect("homeservices:claim", claim.pk)
 
