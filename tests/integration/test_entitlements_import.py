@@ -230,7 +230,7 @@ def test_the_command(tmp_path: Path, people: list[Any], capsys: pytest.CaptureFi
         tmp_path / "b.csv", [[people[0].id_number, "152223", "99", "", "", "2020-01-01", "", "", "", ""]]
     )
     assert main(["import", "enrolments", str(bad), "--source", "旗民政局"]) == 1
-    assert "第 2 行 item_no" in capsys.readouterr().out
+    assert "第 2 行 清单序号" in capsys.readouterr().out
 
 
 def test_the_file_is_read_within_the_import_limits_of_the_settings(

@@ -1,5 +1,5 @@
 """``yanglao import persons FILE --source DEPT [--user USERNAME] [--json] [--all-or-nothing]``;
-``yanglao import enrolments FILE --source NAME [--json]`` (享受记录, :mod:`yanglao.entitlements.imports`)."""
+``yanglao import enrolments FILE --source NAME [--json]`` (享受记录: the same as ``yanglao enrolments import``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yanglao.core.progress import TerminalBar, count_rows
@@ -71,21 +72,15 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def enrolments(self, path: Path, options: dict[str, Any]) -> None:
-        from yanglao.core.records_io import FileFormatError
-        from yanglao.entitlements.imports import do_import_enrolments
-
-        try:
-            result = do_import_enrolments(path, source=options["source"] or path.stem, as_of=options["as_of"])
-        except FileFormatError as exc:
-            raise CommandError(str(exc)) from None
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
-        else:
-            self.stdout.write(
-                f"享受记录：新增 {result.created}，更新 {result.updated}，无变化 {result.unchanged}；"
-                f"发放账户：新增 {result.accounts_created}，更新 {result.accounts_updated}；错误 {len(result.errors)}"
-            )
-            for error in result.errors:
-                self.stdout.write(f"  第 {error.line} 行 {error.field}：{error.reason}")
-        if result.errors:
-            sys.exit(1)
+        """The paying department's file is the entitlements app's: ``yanglao enrolments import`` (called
+        by name, so the registry does not depend on the app above it)."""
+        call_command(
+            "enrolments",
+            "import",
+            str(path),
+            *(["--source", options["source"]] if options["source"] else []),
+            *(["--as-of", options["as_of"].isoformat()] if options["as_of"] else []),
+            *(["--json"] if options["json"] else []),
+            stdout=self.stdout,
+            stderr=self.stderr,
+        )
