@@ -203,6 +203,9 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     with transaction.atomic():
         facilities = build_network(county, on)
         build_users(county)
+        from yanglao.assessments.assessors import qualify_demo_assessors
+
+        qualify_demo_assessors(county.code, on)  # the county's caseworkers may assess
     step("待遇享受记录与发放账户", 0.87)
     from yanglao.entitlements.demo import build_enrolments
 
@@ -220,6 +223,11 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     from yanglao.entitlements.demo import discover_demo
 
     discover_demo(code, on)
+    # A year of inspections, hazards (a few overdue), ratings and complaints of the county's facilities.
+    step("综合监管", 0.96)
+    from yanglao.demo.supervision import build_supervision
+
+    build_supervision(county)
     step("预先计算统计", 0.97)
     warm_statistics(county, on)
     # Last, so that a build cut short is built again rather than reused.
