@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.accounts.scope import may, require
 from yanglao.carehomes import actions, indicators
+from yanglao.carehomes import residents as stays
 from yanglao.carehomes.access import (
     access_offer,
     access_residence,
@@ -92,7 +93,7 @@ def offer_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 + (f"已通知轮候第 {nxt.position} 位" if nxt else "没有其他符合的轮候人员"),
             )
         else:
-            actions.do_admit(request, offer, today)
+            stays.do_admit(request, offer, today)
             messages.success(request, "已办理入住")
     except actions.AdmissionError as exc:
         messages.error(request, str(exc))
@@ -141,13 +142,13 @@ def residence_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     note = request.POST.get("note", "")
     try:
         if what in ("leave", "back"):
-            actions.do_leave(request, residence, today, note, back=what == "back")
+            stays.do_leave(request, residence, today, note, back=what == "back")
         else:
             reason = request.POST.get("reason", "")
             if reason not in EndReason.values:
                 raise actions.AdmissionError("请选择离院原因")
             to = homes_of(request.user).filter(pk=request.POST.get("to", "0") or 0).first()
-            actions.do_end(request, residence, reason, today, note=note, to=to)
+            stays.do_end(request, residence, reason, today, note=note, to=to)
         messages.success(request, "已办理")
     except actions.AdmissionError as exc:
         messages.error(request, str(exc))
