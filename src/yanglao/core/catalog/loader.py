@@ -20,6 +20,7 @@ from yanglao.core.catalog.model import (
     Benefit,
     Catalog,
     Comparison,
+    Definition,
     ExclusiveGroup,
     Funding,
     Item,
@@ -177,7 +178,8 @@ def _load(code: str, root: Path) -> Catalog:
     reconstructed = boolean(meta.get("reconstructed", False), at.key("reconstructed", meta))
     options = _options(meta.get("options"), at.key("options", meta))
     parameters = _parameters(folder / "parameters.yaml")
-    names = Names(parameters=set(parameters), options=set(options))
+    definitions = _definitions(root, code, parent, Names(set(parameters), set(options)))
+    names = Names(set(parameters), set(options), {k: d.rule for k, d in definitions.items()})
     items, groups = _items(folder / "items.yaml", names, taxonomy)
     numbers = {item.no for item in items}
     for name, option in options.items():
@@ -201,7 +203,39 @@ def _load(code: str, root: Path) -> Catalog:
         items=items,
         exclusive_groups=groups,
         folder=str(folder),
+        definitions=definitions,
     )
+
+
+def _definitions(root: Path, code: str, parent: str | None, names: Names) -> dict[str, Definition]:
+    """The named definitions in force for list ``code``: its parent list's, then its own
+    ``definitions.yaml`` (a child may redefine a name, saying so in the file). Each rule may use the
+    definitions declared before it."""
+    out: dict[str, Definition] = {}
+    if parent is not None and (root / parent / "definitions.yaml").exists():
+        out.update(_definitions(root, parent, None, names))
+    path = root / code / "definitions.yaml"
+    if not path.exists():
+        return out
+    at = At(str(path))
+    data = mapping(read_yaml(path), at, required=("definitions",))
+    defs_at = at.key("definitions", data)
+    raw = mapping(data["definitions"], defs_at, free=True)
+    for name, entry in raw.items():
+        here = defs_at.key(str(name), raw)
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise here.error("定义名应为小写英文字母、数字和下划线，以字母开头")
+        body = mapping(entry, here, required=("label", "rule", "reference"), optional=("notes",))
+        scope = Names(names.parameters, names.options, {k: d.rule for k, d in out.items()})
+        out[name] = Definition(
+            name,
+            text(body["label"], here.key("label", body)),
+            parse_cond(body["rule"], here.key("rule", body), scope),
+            text(body["reference"], here.key("reference", body)),
+            text(body.get("notes"), here.key("notes", body), allow_none=True),
+            code,
+        )
+    return out
 
 
 def _options(raw: object, at: At) -> dict[str, Option]:

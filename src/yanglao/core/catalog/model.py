@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -157,6 +157,19 @@ class ExclusiveGroup:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A named definition (失能, 经济困难老年人 …) declared once per jurisdiction with its reference
+    (``definitions.yaml``) and used by name in rules (``defined: disabled``)."""
+
+    name: str
+    label: str
+    rule: Cond
+    reference: str
+    notes: str = ""
+    declared_in: str = ""  # the list (code) whose definitions.yaml declares it
+
+
+@dataclass(frozen=True)
 class Catalog:
     code: str  # GB/T 2260
     name: str
@@ -174,6 +187,7 @@ class Catalog:
     items: tuple[Item, ...]
     exclusive_groups: tuple[ExclusiveGroup, ...]
     folder: str = ""  # where the files were read from
+    definitions: dict[str, Definition] = field(default_factory=dict)
 
     def item(self, no: str) -> Item:
         for item in self.items:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import cast
 
@@ -61,7 +61,7 @@ _KIND_TYPE: dict[str, ValueType] = {
     "id": "text",
 }
 _REGION6 = re.compile(r"^\d{6}$")
-COND_KEYS = ("all", "any", "not", *COMPARE_OPS, "in", "within", "is_known", "option")
+COND_KEYS = ("all", "any", "not", *COMPARE_OPS, "in", "within", "is_known", "option", "defined")
 EXPR_KEYS = ("param", *ARITH_OPS, "bracket", "choose")
 
 
@@ -71,6 +71,8 @@ class Names:
 
     parameters: Collection[str]
     options: Collection[str]
+    # Named definitions (``defined: disabled``): the name stands for its rule, read once per jurisdiction.
+    definitions: Mapping[str, Cond] = field(default_factory=dict)
 
 
 def field_type(name: str) -> ValueType:
@@ -127,6 +129,11 @@ def parse_cond(value: object, at: At, names: Names) -> Cond:
         return _parse_within(inner, here)
     if key == "is_known":
         return IsKnown(_field_name(inner, here, allow_age=True))
+    if key == "defined":
+        if not isinstance(inner, str) or inner not in names.definitions:
+            declared = "、".join(sorted(names.definitions)) or "（无）"
+            raise here.error(f"未声明的定义“{_show(inner)}”（definitions.yaml），已声明：{declared}")
+        return names.definitions[inner]
     # option
     if not isinstance(inner, str) or inner not in names.options:
         declared = "、".join(sorted(names.options)) or "（无）"
