@@ -228,6 +228,11 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     from yanglao.demo.supervision import build_supervision
 
     build_supervision(county)
+    # The four public 敬老院: residents as their capacity reports count them, a queue, offers.
+    step("公办养老机构入住", 0.965)
+    from yanglao.demo.carehomes import build_carehomes
+
+    build_carehomes(county, on)
     step("预先计算统计", 0.97)
     warm_statistics(county, on)
     # Last, so that a build cut short is built again rather than reused.
