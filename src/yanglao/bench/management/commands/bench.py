@@ -3,7 +3,7 @@
 ``yanglao bench bomb [--json]`` (peak memory of opening an 8 MB XLSX decompression bomb)
 ``yanglao bench web [--people N] [--workers K] [--clients C] [--requests R] [--database NAME] [--json]``
 ``yanglao bench web --menus [--workers K]`` (every role's menu pages on the demo county; docs/operations.md)
-``yanglao bench facilities|admissions|services [--json]`` (the network checks, the admission ranking, the
+``yanglao bench facilities|admissions|services|fraud [--json]`` (the network checks, the admission ranking, the
 three-way match: each module's ``run(out)`` prints its figures beside the goal)"""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ MODULES = {
     "facilities": "yanglao.bench.facilities",
     "admissions": "yanglao.bench.admissions",
     "services": "yanglao.bench.services",
+    "fraud": "yanglao.bench.fraud",
 }
 
 
