@@ -68,6 +68,11 @@ OBJECT_TYPES: dict[str, str] = {
     "service_claim": "服务结算申报",
     "service_claim_line": "服务结算申报明细",
     "service_settlement": "服务结算表",
+    "service_order": "服务工单",
+    "home_bed": "家庭养老床位",
+    "adaptation": "适老化改造",
+    "meal_point": "助餐点",
+    "meal_month": "助餐月度核算",
 }
 
 
