@@ -233,6 +233,12 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     from yanglao.demo.carehomes import build_carehomes
 
     build_carehomes(county, on)
+    # Home and community services: providers, plans, last month's orders, check-ins and claims.
+    step("居家社区养老服务", 0.968)
+    from yanglao.demo.homeservices import build_homeservices
+
+    with transaction.atomic():
+        build_homeservices(county, on)
     step("预先计算统计", 0.97)
     warm_statistics(county, on)
     # Last, so that a build cut short is built again rather than reused.
