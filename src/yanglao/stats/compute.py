@@ -101,10 +101,11 @@ def _units(
     counts: dict[str, dict[str, int]],
     on: dt.date,
     findings: dict[str, dict[str, int]] | None = None,
+    visit_units: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
+    """``visit_units``: the units of ``sources.visits(prefix, on, digits)`` (read once by the caller)."""
     facilities = sources.facilities_by(prefix, digits, on)
-    visits = sources.visits(prefix, on, digits)
-    visit_units: dict[str, Any] = visits["units"] if visits else {}
+    visit_units = visit_units or {}
     child_level = CHILD_LEVEL[Level(region.level)]
     children = {
         r.code: r for r in Region.objects.filter(code__startswith=prefix, level=child_level).order_by("code")
@@ -183,9 +184,10 @@ def region_stats(
     assessments = sources.assessments(region.code, on)
     if assessments is not None:
         out["assessments"] = assessments
-    visits = sources.visits(prefix, on)
+    visits = sources.visits(prefix, on, digits)  # per unit too (for the units below): read once
+    visit_units: dict[str, Any] = {}
     if visits is not None:
-        visits.pop("units", None)
+        visit_units = visits.pop("units", None) or {}
         out["visits"] = visits
     if pending is not None:
         out["entitlements"] = pending.result()
@@ -196,7 +198,9 @@ def region_stats(
         out["discovery"] = found
     if digits is not None:
         out["unit_level"] = CHILD_LEVEL[level].value
-        out["units"] = _units(region, prefix, digits, by_unit, on, missed_units if found else None)
+        out["units"] = _units(
+            region, prefix, digits, by_unit, on, missed_units if found else None, visit_units
+        )
     return out
 
 
