@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from yanglao.core.stats import svg, text
 from yanglao.core.stats.ages import month_end
 from yanglao.regions.models import Region
-from yanglao.stats import labels
+from yanglao.stats import capabilities, labels
 from yanglao.stats.compute import cached_value, region_stats, trends
 
 # The CJK font the assessment reports embed (文泉驿微米黑, Apache-2.0), else Debian's copy of it.
@@ -106,7 +106,7 @@ def context(region: Region, on: dt.date, *, font: str = "sans-serif") -> dict[st
         "title": f"{region.name}{on.year}年{on.month}月老年人口和养老服务统计公报",
         "period": text.period_text(on),
         "sections": text.paragraphs(s),
-        "tables": labels.rows(s),
+        "tables": labels.rows(s) + [(sec.title, sec.values) for sec in capabilities.sections(region, on)],
         "units": units,
         "unit_level": labels.UNIT_LEVEL.get(s.get("unit_level", ""), "区划"),
         "charts": charts,

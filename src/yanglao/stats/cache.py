@@ -31,7 +31,7 @@ from django.db.models import Count, Max, Model
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
-FORMAT = 4  # bump when a definition or the shape of the figures changes: older entries are ignored
+FORMAT = 5  # bump when a definition or the shape of the figures changes: older entries are ignored
 SECONDS = 24 * 3600
 # Models whose changes change some figure (those of apps not installed, or not there, are skipped).
 WATCHED = (
@@ -43,6 +43,18 @@ WATCHED = (
     ("assessments", "Assessment"),
     ("entitlements", "Enrolment"),
     ("entitlements", "Finding"),
+    # the capability apps' figures on the dashboard and in the bulletin (stats/capabilities.py)
+    ("carehomes", "Application"),
+    ("carehomes", "Offer"),
+    ("carehomes", "Residence"),
+    ("homeservices", "Plan"),
+    ("homeservices", "CheckIn"),
+    ("homeservices", "ClaimLine"),
+    ("homeservices", "MealRecord"),
+    ("supervision", "Inspection"),
+    ("supervision", "Hazard"),
+    ("supervision", "Rating"),
+    ("supervision", "Complaint"),
 )
 WATCHED_LABELS = frozenset(f"{label}.{name}".lower() for label, name in WATCHED)
 TOKEN_FILE = "data-token"

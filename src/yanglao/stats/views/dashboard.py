@@ -13,7 +13,7 @@ from django.urls import reverse
 from yanglao.accounts.current import current_user
 from yanglao.regions.models import Level, Region
 from yanglao.registry.models import Person
-from yanglao.stats import labels
+from yanglao.stats import capabilities, labels
 from yanglao.stats.access import access_region, ancestors_in_scope, home_region, may_see, stats_persons
 from yanglao.stats.compute import dashboard_stats, entitlements
 from yanglao.stats.views.common import date_param
@@ -107,6 +107,7 @@ def region_view(request: HttpRequest, code: str) -> HttpResponse:
         "unit_level": labels.UNIT_LEVEL.get(s.get("unit_level", ""), ""),
         "charts": chart_data(s, trends, region, drill, on.isoformat()),
         "has_children": bool(s.get("units")),
+        "capabilities": capabilities.sections(region, on),
     }
     return render(request, "stats/dashboard.html", context)
 
