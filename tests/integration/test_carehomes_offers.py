@@ -5,12 +5,15 @@ admission) and the 特困 集中/分散 switch recorded in the registry with its
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.integration import homecare_world as homecare
 from yanglao.carehomes.models import Application, AppStatus, Offer, OfferState, Residence, Vacancy
+from yanglao.homeservices.plans import do_create_plan
 from yanglao.registry.models import PersonChange
 
 TOWNSHIP = "152223100000"
@@ -145,6 +148,12 @@ def test_the_offer_cycle_and_the_tekun_switch(
     fourth = Offer.objects.get(vacancy__nursing=True, state=OfferState.OPEN)
     assert fourth.application_id == a_other.pk  # the 特困 is not offered the same bed again
 
+    # a home-service plan of the 特困 at home: it ends the day before admission
+    plan = do_create_plan(
+        county_user, tekun, catalog=homecare.CATALOG, service="cleaning_aid", units_per_month=Decimal(8),
+        start=today.replace(day=1), provider=homecare.provider(),
+    )  # fmt: skip
+
     # another nursing bed: the 特困 accepts and is admitted → 集中供养
     client.post(f"/carehomes/offers/{fourth.pk}/decline/", {"reason": "想去旗里的敬老院"})
     client.post("/carehomes/vacancy/", {"facility": home.pk, "nursing": "1"})
@@ -158,6 +167,8 @@ def test_the_offer_cycle_and_the_tekun_switch(
     residence = Residence.objects.get(person=tekun)
     assert residence.centralized
     assert residence.admitted_on == day
+    plan.refresh_from_db()
+    assert (plan.end, plan.end_reason) == (day - dt.timedelta(days=1), "care_home")
     a_tekun.refresh_from_db()
     assert a_tekun.status == AppStatus.RESIDENT
     assert a_tekun.position is None

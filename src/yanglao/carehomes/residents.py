@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 from yanglao.audit.models import Action
 from yanglao.carehomes.actions import AdmissionError, _audit, _user, open_residence, open_vacancy, rerank
@@ -76,6 +78,9 @@ def do_admit(request: HttpRequest, offer: Offer, on: dt.date) -> Residence:
         _set_person(
             request, person, {"tekun": "centralized"}, f"入住公办养老机构{facility.name}，{on} 起集中供养"
         )
+    if apps.is_installed("yanglao.homeservices"):  # home-service plans end the day before admission
+        end_plans = import_string("yanglao.homeservices.plans.end_plans_for")
+        end_plans(person, "care_home", on, getattr(request, "user", None))
     rerank(app.rules, on)
     _audit(request, Action.CHANGE, person, f"办理入住：{facility.name}", residence=residence.pk)
     return residence
