@@ -31,12 +31,12 @@ def moved(person: Person, rf: Any, user: Any, times: int) -> Person:
     return person
 
 
-def person_page_queries(client: Any, person: Person) -> list[str]:
+def person_page(client: Any, person: Person) -> tuple[list[str], str]:
+    """The person page's queries and its text."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("person", args=[person.pk]))
     assert response.status_code == 200
-    person_page_queries.content = response.content.decode()  # type: ignore[attr-defined]
-    return [q["sql"] for q in queries.captured_queries]
+    return [q["sql"] for q in queries.captured_queries], response.content.decode()
 
 
 def test_the_person_page_names_its_regions_in_one_query_whatever_their_history(
@@ -44,13 +44,12 @@ def test_the_person_page_names_its_regions_in_one_query_whatever_their_history(
 ) -> None:
     client = login(county_user)
     fresh = make_person("王秀英", region=VILLAGE)
-    person_page_queries(client, fresh)  # the session's first request settles its own queries
-    plain = person_page_queries(client, fresh)
-    travelled = person_page_queries(client, moved(make_person("李桂兰"), rf, county_user, 4))
+    person_page(client, fresh)  # the session's first request settles its own queries
+    plain, _ = person_page(client, fresh)
+    travelled, page = person_page(client, moved(make_person("李桂兰"), rf, county_user, 4))
 
     assert not [sql for sql in plain + travelled if ONE_REGION_BY_CODE in sql]  # no name_of per field
     assert len(travelled) == len(plain)  # a longer history costs no query
-    page = person_page_queries.content  # type: ignore[attr-defined]
     assert "龙腾社区（152223100001）" in page  # the current value, named
     assert "解放社区（152223101001）" in page  # a former value in the history, named
 
@@ -61,8 +60,8 @@ def test_the_person_page_checks_the_scope_on_the_row_it_read(
     """No second query on registry_person for the scope (the row read is tested in Python)."""
     client = login(township_user)
     person = make_person("王秀英", region=VILLAGE)
-    person_page_queries(client, person)
-    reads = [sql for sql in person_page_queries(client, person) if 'FROM "registry_person"' in sql]
+    person_page(client, person)
+    reads = [sql for sql in person_page(client, person)[0] if 'FROM "registry_person"' in sql]
     assert not [sql for sql in reads if sql.startswith('SELECT 1 AS "a"')]
 
 
