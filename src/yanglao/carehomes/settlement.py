@@ -17,8 +17,11 @@ from yanglao.carehomes.models import SettlementLine, SettlementRoll, SettlementS
 from yanglao.carehomes.settle import dues
 from yanglao.core.catalog.loader import list_codes
 from yanglao.core.exports import workbook, workbook_bytes
+from yanglao.core.idnumber import mask_id_number, mask_name
 from yanglao.core.payments import Month
 from yanglao.core.payments.totals import money
+from yanglao.payments import holds
+from yanglao.payments.models import FundHold, HoldSource
 
 
 class SettlementError(ValueError):
@@ -103,7 +106,8 @@ def review(user: Any, roll: SettlementRoll) -> None:
         raise SettlementError(f"结算表当前为“{roll.get_state_display()}”，只有“已生成”的可以审核")
     roll.state, roll.reviewed_by, roll.reviewed_at = SettlementState.REVIEWED, user, timezone.now()
     roll.save(update_fields=["state", "reviewed_by", "reviewed_at"])
-    _audit(user, roll, "审核")
+    held = {h.line_ref for h in holds.screen(HoldSource.CAREHOME, roll) if not h.released}
+    _audit(user, roll, "审核" + (f"；基金监管规则暂停结算 {len(held)} 行" if held else ""))
 
 
 @transaction.atomic
@@ -112,9 +116,45 @@ def approve(user: Any, roll: SettlementRoll) -> None:
     _checker(user, roll, approve=True)
     if roll.state != SettlementState.REVIEWED:
         raise SettlementError(f"结算表当前为“{roll.get_state_display()}”，须先审核再审批")
+    refused = holds.refusal(HoldSource.CAREHOME, roll.pk)
+    if refused:
+        raise SettlementError(refused)
     roll.state, roll.approved_by, roll.approved_at = SettlementState.APPROVED, user, timezone.now()
     roll.save(update_fields=["state", "approved_by", "approved_at"])
     _audit(user, roll, "审批")
+
+
+@transaction.atomic
+def release(user: Any, roll: SettlementRoll, hold_pk: int, reason: str) -> FundHold:
+    """Release one held line with a reason: a county caseworker (``payments.approve``) who did not
+    prepare the settlement; audited as a change on the settlement (person masked, the check named)."""
+    roll = SettlementRoll.objects.select_for_update().get(pk=roll.pk)
+    _check(user, roll.county)
+    if not may(user, "payments.approve"):
+        raise SettlementError("只有旗县民政经办人员可以释放暂停结算的行")
+    if roll.prepared_by_id == user.pk:
+        raise SettlementError("释放人不能是生成人")
+    if roll.state not in (SettlementState.PREPARED, SettlementState.REVIEWED):
+        raise SettlementError("结算表已审批，已锁定")
+    hold: FundHold | None = holds.open_holds(HoldSource.CAREHOME, roll.pk).filter(pk=hold_pk).first()
+    if hold is None:
+        raise SettlementError("该暂停结算记录不存在或已释放")
+    try:
+        holds.release(hold, user, str(getattr(user, "display_name", "") or user.username), reason)
+    except ValueError as exc:
+        raise SettlementError(str(exc)) from None
+    who = f"{mask_name(hold.person.name)}（{mask_id_number(hold.person.id_number)}）"
+    audit(
+        user,
+        Action.CHANGE,
+        object_type="settlement",
+        object_id=str(roll.pk),
+        summary=f"{roll.month:%Y年%m月} 机构结算表（{roll.county}）：释放 {who}“{hold.title}”：{hold.release_reason}"[
+            :300
+        ],
+        detail={"settlement": roll.pk, "hold": hold.pk, "line": hold.line_ref, "check": hold.rule},
+    )
+    return hold
 
 
 @transaction.atomic

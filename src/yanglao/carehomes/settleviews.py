@@ -15,6 +15,8 @@ from yanglao.carehomes.models import SettlementRoll
 from yanglao.carehomes.views import county_of
 from yanglao.core.masking import person_label
 from yanglao.core.payments import Month
+from yanglao.payments.holds import holds_of
+from yanglao.payments.models import HoldSource
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,12 +64,38 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roll_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The settlement with its lines and fund-fraud holds; a POST releases one hold with a reason."""
     require(request, "payments.read")
+    if request.method == "POST":
+        require(request, "payments.approve")
     roll = _roll(request, pk)
+    if request.method == "POST":
+        try:
+            hold = settlement.release(
+                request.user, roll, int(request.POST.get("hold") or 0), request.POST.get("reason", "")
+            )
+            messages.success(request, f"已释放{hold.title}（第 {hold.seq} 行）")
+        except (settlement.SettlementError, ValueError) as exc:
+            messages.error(request, str(exc))
+        return redirect("carehomes:settlement", pk=roll.pk)
     lines = roll.lines.select_related("facility", "person")
     rows = [(line, person_label(request.user, line.person)) for line in lines]
     homes = sorted(roll.totals.get("homes", {}).items())
-    context = {"roll": roll, "rows": rows, "homes": homes, "can_work": may(request.user, "payments.work")}
+    held = [
+        (h, person_label(request.user, h.person))
+        for h in holds_of(HoldSource.CAREHOME, roll.pk).order_by("seq", "rule")
+    ]
+    context = {
+        "roll": roll,
+        "rows": rows,
+        "homes": homes,
+        "holds": held,
+        "open_holds": sum(1 for h, _ in held if not h.released),
+        "can_release": may(request.user, "payments.approve")
+        and roll.prepared_by_id != request.user.pk
+        and roll.state in ("prepared", "reviewed"),
+        "can_work": may(request.user, "payments.work"),
+    }
     return render(request, "carehomes/settlement.html", context)
 
 

@@ -18,11 +18,12 @@ from django.utils import timezone
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.catalog import CatalogError, load_catalog
+from yanglao.core.idnumber import mask_id_number, mask_name
 from yanglao.core.payments import Month, compute_roll, digest, totals
-from yanglao.payments import claims, exports
+from yanglao.payments import claims, exports, holds
 from yanglao.payments.access import ROLL_LEVELS, can_approve, can_work, within
 from yanglao.payments.build import gather, skipped_json, store, township_names
-from yanglao.payments.models import LOCKED_STATES, PaymentRoll, RollLocked, RollState
+from yanglao.payments.models import LOCKED_STATES, FundHold, HoldSource, PaymentRoll, RollLocked, RollState
 from yanglao.regions.models import Region
 from yanglao.regions.tree import prefix_of
 
@@ -194,13 +195,17 @@ def review_roll(actor: Any, roll: PaymentRoll, *, request: HttpRequest | None = 
         raise RollError(f"发放表当前为“{roll.get_state_display()}”，只有“已生成”的发放表可以审核")
     roll.state, roll.reviewed_by, roll.reviewed_at = RollState.REVIEWED, user, timezone.now()
     roll.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    held = holds.screen(HoldSource.PAYROLL, roll)
+    open_lines = len({h.line_ref for h in held if not h.released})
     _audit(
         actor,
         Action.CHANGE,
         roll,
-        f"审核通过（合计 {roll.totals.get('amount')} 元）",
+        f"审核通过（合计 {roll.totals.get('amount')} 元）"
+        + (f"；基金监管规则暂停发放 {open_lines} 行" if open_lines else ""),
         request,
         state="reviewed",
+        holds=open_lines,
     )
     return roll
 
@@ -217,6 +222,9 @@ def approve_roll(actor: Any, roll: PaymentRoll, *, request: HttpRequest | None =
     clash = claims.claim_for_approval(roll)
     if clash:
         raise RollError(f"{clash}，不能再次发放；请重新生成本发放表后再审核、审批")
+    refused = holds.refusal(HoldSource.PAYROLL, roll.pk)  # raising undoes the claims just taken
+    if refused:
+        raise RollError(refused)
     roll.state, roll.approved_by, roll.approved_at = RollState.APPROVED, user, timezone.now()
     roll.save(update_fields=["state", "approved_by", "approved_at"])
     _audit(
@@ -224,6 +232,35 @@ def approve_roll(actor: Any, roll: PaymentRoll, *, request: HttpRequest | None =
         state="approved", digest=roll.digest,
     )  # fmt: skip
     return roll
+
+
+@transaction.atomic
+def release_hold(
+    actor: Any, roll: PaymentRoll, hold_pk: int, reason: str, *, request: HttpRequest | None = None
+) -> FundHold:
+    """Release one held line of ``roll`` with a reason: a county caseworker (``payments.approve``) of the
+    roll's region who did not prepare it; audited as a change on the roll."""
+    roll = PaymentRoll.objects.select_for_update().select_related("region").get(pk=roll.pk)
+    user = _user(actor)
+    if user is None or not (can_approve(user) and within(user, roll.region)):
+        raise RollError("只有旗县民政经办人员可以释放暂停发放的行")
+    if roll.prepared_by_id is not None and roll.prepared_by_id == user.pk:
+        raise RollError(f"释放人不能是生成人（{roll.prepared_by_name}）")
+    if roll.locked:
+        raise RollLocked("发放表已审批，已锁定")
+    hold: FundHold | None = holds.open_holds(HoldSource.PAYROLL, roll.pk).filter(pk=hold_pk).first()
+    if hold is None:
+        raise RollError("该暂停发放记录不存在或已释放")
+    try:
+        holds.release(hold, user, _name(user), reason)
+    except ValueError as exc:
+        raise RollError(str(exc)) from None
+    who = f"{mask_name(hold.person.name)}（{mask_id_number(hold.person.id_number)}）"
+    _audit(
+        actor, Action.CHANGE, roll, f"释放第 {hold.seq} 行 {who}“{hold.title}”：{hold.release_reason}", request,
+        hold=hold.pk, line=hold.line_ref, check=hold.rule, reason=hold.release_reason,
+    )  # fmt: skip
+    return hold
 
 
 @transaction.atomic

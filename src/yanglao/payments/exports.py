@@ -18,12 +18,12 @@ from typing import Any
 from yanglao.core.catalog.model import LEVELS
 from yanglao.core.exports import csv_writer, workbook, workbook_bytes
 from yanglao.core.idnumber import mask_id_number
-from yanglao.payments.models import PaymentRoll
+from yanglao.payments.models import FundHold, HoldSource, PaymentRoll
 
 BANK_HEADER = ["序号", "户名", "账号", "开户银行", "金额（元）", "摘要"]
 LINE_HEADER = [
     "序号", "乡镇（街道）", "姓名", "公民身份号码", "清单序号", "项目", "类别", "所属月份", "金额（元）",
-    *LEVELS, "承担说明", "开户银行", "账号", "备注",
+    *LEVELS, "承担说明", "开户银行", "账号", "备注", "暂停发放",
 ]  # fmt: skip
 
 
@@ -69,7 +69,19 @@ def bank_csv(roll: PaymentRoll) -> tuple[bytes, int, Decimal]:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), rows, total
 
 
+def _held(roll: PaymentRoll) -> dict[int, str]:
+    """Line id → what the fund-fraud checks say of it (open holds; released ones say so)."""
+    out: dict[int, list[str]] = {}
+    for h in FundHold.objects.filter(source=HoldSource.PAYROLL, roll_ref=roll.pk).order_by("seq", "rule"):
+        text = (
+            f"已释放：{h.title}（{h.release_reason}）" if h.released else f"暂停发放：{h.title}（{h.reason}）"
+        )
+        out.setdefault(h.line_ref, []).append(text)
+    return {line: "；".join(texts) for line, texts in out.items()}
+
+
 def _line_rows(roll: PaymentRoll, names: dict[str, str]) -> Iterator[list[Any]]:
+    held = _held(roll)
     for x in roll.lines.order_by("seq").iterator(chunk_size=2000):
         yield [
             x.seq,
@@ -86,6 +98,7 @@ def _line_rows(roll: PaymentRoll, names: dict[str, str]) -> Iterator[list[Any]]:
             x.bank,
             x.masked_account,
             x.note,
+            held.get(x.pk, ""),
         ]
 
 
@@ -134,7 +147,7 @@ def roll_xlsx(roll: PaymentRoll) -> bytes:
         "发放明细",
         LINE_HEADER,
         _line_rows(roll, names),
-        [7, 12, 10, 20, 8, 22, 6, 9, 10, 8, 8, 8, 8, 40, 16, 22, 30],
+        [7, 12, 10, 20, 8, 22, 6, 9, 10, 8, 8, 8, 8, 40, 16, 22, 30, 40],
     )
 
     def amount(row: dict[str, Any]) -> float:

@@ -209,3 +209,56 @@ class PaymentLock(models.Model):
 
     def __str__(self) -> str:
         return self.catalog
+
+
+class HoldSource(models.TextChoices):
+    PAYROLL = "payroll", "补贴发放表"
+    CAREHOME = "carehome", "机构结算表"
+
+
+class FundHold(models.Model):
+    """One line of a roll held by a fund-fraud check before approval (``docs/fraud-checks.md``).
+
+    One mechanism for every roll with lines: ``source`` names the kind of roll (a payment roll, a care-home
+    settlement), ``roll_ref`` and ``line_ref`` its roll's and line's ids. A hold is released with a reason
+    by someone other than the roll's preparer; approval is refused while any hold of the roll is open."""
+
+    source = models.CharField("表类", max_length=12, choices=HoldSource.choices)
+    roll_ref = models.PositiveIntegerField("表编号")
+    line_ref = models.PositiveIntegerField("明细编号")
+    seq = models.PositiveIntegerField("序号")
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name="老年人"
+    )
+    rule = models.CharField("规则", max_length=40)
+    title = models.CharField("规则名称", max_length=100)
+    reason = models.CharField("原因", max_length=500)
+    created_at = models.DateTimeField("发现时间")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_by_name = models.CharField("释放人", max_length=150, blank=True)
+    released_at = models.DateTimeField("释放时间", null=True, blank=True)
+    release_reason = models.CharField("释放理由", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "暂停发放"
+        verbose_name_plural = "暂停发放"
+        ordering = ["source", "roll_ref", "seq", "rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "roll_ref", "line_ref", "rule"], name="payments_hold_once"
+            )
+        ]
+        indexes = [models.Index(fields=["source", "roll_ref"], name="payments_hold_roll")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.roll_ref}#{self.seq} {self.rule}"
+
+    @property
+    def released(self) -> bool:
+        return self.released_at is not None
+
+    @property
+    def state_label(self) -> str:
+        return "已释放" if self.released else "暂停发放"

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/again/", views.again, name="again"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/holds/<int:hold>/release/", views.release, name="release"),
     path("<int:pk>/export.xlsx", views.xlsx, name="xlsx"),
     path("<int:pk>/bank.csv", views.bank, name="bank"),
 ]

@@ -19,6 +19,7 @@ from yanglao.accounts.scope import require
 from yanglao.core.catalog import load_catalog
 from yanglao.core.catalog.loader import list_codes
 from yanglao.core.idnumber import mask_id_number
+from yanglao.core.masking import person_label
 from yanglao.core.payments import Month
 from yanglao.entitlements.jobs import own_job, start_job
 from yanglao.jobs.models import Job, JobState
@@ -37,10 +38,12 @@ from yanglao.payments.actions import (
     export_bank,
     export_xlsx,
     file_stem,
+    release_hold,
     review_roll,
 )
+from yanglao.payments.holds import holds_of
 from yanglao.payments.jobs import KIND
-from yanglao.payments.models import LineKind, PaymentRoll, RollLocked, RollState
+from yanglao.payments.models import HoldSource, LineKind, PaymentRoll, RollLocked, RollState
 from yanglao.regions.tree import prefix_of
 
 PAGE = 100
@@ -189,8 +192,25 @@ def roll_page(request: HttpRequest, pk: int) -> HttpResponse:
     names = {t["code"]: t["name"] for t in roll.totals.get("townships", [])}
     for row in rows:
         row["township"] = names.get(row["township"], row["township"] or "乡镇不详")
+    held = [
+        {
+            "pk": h.pk,
+            "seq": h.seq,
+            "title": h.title,
+            "person": person_label(user, h.person),
+            "id": mask_id_number(h.person.id_number),
+            "reason": h.reason,
+            "state": h.state_label,
+            "released": h.released,
+            "release": f"{h.released_by_name}：{h.release_reason}" if h.released else "",
+        }
+        for h in holds_of(HoldSource.PAYROLL, roll.pk).order_by("seq", "rule")
+    ]
     context = {
         "roll": roll,
+        "holds": held,
+        "open_holds": sum(1 for h in held if not h.get("released")),
+        "can_release": can_approve(user) and within(user, roll.region) and not own and not roll.locked,
         "t": roll.totals,
         "rows": rows,
         "page": page,
@@ -237,6 +257,24 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "payments.approve")
     return _act(request, pk, approve_roll, "审批通过，发放表已锁定")
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, pk: int, hold: int) -> HttpResponse:
+    """Release one held line with a reason (maker-checker: not the roll's preparer)."""
+    require(request, "payments.approve")
+    _require_read(request)
+    roll = access_roll(request, pk, purpose="释放暂停发放的行")
+    try:
+        done = release_hold(
+            current_user(request), roll, hold, request.POST.get("reason", ""), request=request
+        )
+    except (RollError, RollLocked) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已释放第 {done.seq} 行的“{done.title}”")
+    return redirect("payments:roll", pk=roll.pk)
 
 
 @login_required
