@@ -191,3 +191,20 @@ def test_care_home_settlement_holds_the_same_way(make_person: Any, login: Any, c
     assert event.detail["check"] == "centralized_and_dispersed"
     assert "孙分散" not in event.summary
     assert "已停发分散供养" in event.summary
+
+
+def test_preparing_again_forgets_the_old_lines_holds(make_person: Any, county_user: Any) -> None:
+    from tests.integration.test_payments_roll import region, setup_people
+    from yanglao.core.payments import Month
+    from yanglao.payments.actions import prepare_roll
+
+    setup_people(make_person)
+    roll = prepare_roll(county_user, "152223", Month(2025, 6), region())
+    line = roll.lines.select_related("person").first()
+    assert line is not None
+    FundHold.objects.create(
+        source="payroll", roll_ref=roll.pk, line_ref=line.pk, seq=line.seq, person=line.person,
+        rule="shared_account", title="测试", reason="测试", created_at=frozen_now(),
+    )  # fmt: skip
+    prepare_roll(county_user, "152223", Month(2025, 6), region())
+    assert not FundHold.objects.filter(roll_ref=roll.pk).exists()

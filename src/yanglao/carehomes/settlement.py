@@ -59,6 +59,7 @@ def prepare(user: Any, county: str, month: Month) -> SettlementRoll:
         )
     else:
         roll.lines.all().delete()
+        holds.forget(HoldSource.CAREHOME, roll.pk)
         roll.prepared_by, roll.prepared_at = user, now
     lines = [
         SettlementLine(

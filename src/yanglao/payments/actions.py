@@ -155,6 +155,7 @@ def prepare_roll(
         roll.digest = digest(result.lines, ids)
         roll.save()
         store(roll, result, inputs.payees)
+        holds.forget(HoldSource.PAYROLL, roll.pk)
         claims.release(roll)
         claims.claim(roll, (claims.line_key(x) for x in result.lines))
         seconds = round(time.perf_counter() - started, 2)

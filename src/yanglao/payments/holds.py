@@ -59,6 +59,12 @@ def screen(source: str, roll: Any) -> list[FundHold]:
     return list(holds_of(source, roll.pk))
 
 
+def forget(source: str, roll_pk: int) -> None:
+    """The roll was prepared again: its lines are new (new ids), so its holds, released or not, are gone
+    (the releases stay in the audit trail); the next review screens the new lines."""
+    FundHold.objects.filter(source=source, roll_ref=roll_pk).delete()
+
+
 def holds_of(source: str, roll_pk: int) -> Any:
     return FundHold.objects.filter(source=source, roll_ref=roll_pk).select_related("person")
 
