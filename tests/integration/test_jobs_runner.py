@@ -150,7 +150,7 @@ def test_a_dead_worker_on_this_machine_fails_its_job() -> None:
 def test_the_sweep_deletes_old_logs_and_uploads_and_keeps_recent_ones() -> None:
     folder = runner.jobs_folder()
     running = Job.objects.create(kind="bulletin", state=JobState.RUNNING)
-    old = time.time() - runner.KEEP.total_seconds() - 3600
+    old = frozen_now().timestamp() - runner.KEEP.total_seconds() - 3600
     old_log, recent_log, running_log = (
         folder / "90001.log",
         folder / "90002.log",

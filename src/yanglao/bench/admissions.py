@@ -9,7 +9,6 @@ check every row, rank, explain, write JSON Lines). Nothing touches the database.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 import tempfile
@@ -20,6 +19,7 @@ from typing import Any
 
 from yanglao.core.admissions import Application, load_rules, rank, rank_file, rank_frame
 from yanglao.core.admissions.ranking import applications_frame
+from yanglao.core.exports import csv_writer
 from yanglao.core.idnumber import make_id_number
 
 GOAL_SECONDS = 5.0
@@ -81,14 +81,13 @@ def applications(rows: list[dict[str, Any]]) -> list[Application]:
 
 def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
+        columns = list(rows[0])
+        writer = csv_writer(handle)
+        writer.writerow(columns)
         for row in rows:
             writer.writerow(
-                {
-                    k: "" if v is None else (str(v).lower() if isinstance(v, bool) else v)
-                    for k, v in row.items()
-                }
+                "" if row[k] is None else (str(row[k]).lower() if isinstance(row[k], bool) else row[k])
+                for k in columns
             )
 
 
