@@ -181,6 +181,10 @@ def test_care_home_staff_see_their_facility(login: Any, db: None) -> None:
     assert "<dt>在住人数</dt><dd>41</dd>" in text
     assert f'href="{reverse("facilities:detail", args=[home_.pk])}"' in text
     assert f'href="{reverse("facilities:report", args=[home_.pk])}">填报运营月报' in text
+    # the home's residents, not the registry of the region
+    assert "本机构在院人员" in text
+    assert f'href="{reverse("carehomes:residents")}"' in text
+    assert "在册老年人" not in text
 
 
 def test_care_home_staff_without_a_facility_are_told_so(login: Any, db: None) -> None:

@@ -224,6 +224,11 @@ def work_of(user: Any) -> Work:
     elif role == Role.CAREHOME:
         work.facility = facility_of(user)
         work.no_facility = work.facility is None
+        if work.facility is not None:  # the home's own people, not the county's registry
+            from yanglao.carehomes.models import Residence, ResidenceState
+
+            staying = Residence.objects.filter(facility=work.facility).exclude(state=ResidenceState.ENDED)
+            work.tiles.append(Tile(staying.count(), "本机构在院人员", _url("carehomes:residents")))
     elif role == Role.ADMIN:
         admin_work(work)
     if may(user, "audit.read") and role == Role.ADMIN:

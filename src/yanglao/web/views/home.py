@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yanglao.accounts.current import current_user
+from yanglao.accounts.models import Role
 from yanglao.accounts.scope import require, scope_of
 from yanglao.audit.labels import action_label
 from yanglao.audit.log import audit
@@ -52,7 +53,12 @@ def living_people(user: object) -> int:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"persons": living_people(request.user), "work": work_of(request.user)}
+    # Care-home staff work with their home's residents: the county's registry count is not theirs.
+    carehome = getattr(request.user, "role", None) == Role.CAREHOME
+    context = {
+        "persons": None if carehome else living_people(request.user),
+        "work": work_of(request.user),
+    }
     return render(request, "web/home.html", context)
 
 
