@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     if args[0] in PURE_COMMANDS:
         module = import_module(PURE_COMMANDS[args[0]])
         entry: Callable[[list[str]], int] = module.main
-        return entry(args[1:])
+        try:
+            return entry(args[1:])
+        except SystemExit as exc:  # argparse's usage errors: the same exit code as the Django commands
+            return int(exc.code) if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings")
     from django.core.management import execute_from_command_line
 

@@ -169,7 +169,7 @@ def test_reading_the_audit_log_is_audited(login: Any, township_auditor: Any, vie
         township_auditor.pk,
         TOWNSHIP,
     )
-    assert event.summary == "查看审计日志第 1 页，筛选“王**”，操作 search"
+    assert event.summary == "查看审计日志第 1 页，筛选“王**”，操作“查询”"
     assert event.detail == {"page": 1, "results": 0}
 
 

@@ -27,8 +27,9 @@ from yanglao.visits.reports import rates_tree
 
 pytestmark = [pytest.mark.slow, pytest.mark.hard_dates, pytest.mark.django_db(transaction=True)]
 
-# Dates that look ahead by their meaning (a validity, a due date or deadline, an expiry, a lock).
-AHEAD = frozenset({"valid_until", "due_on", "due_at", "expires_at", "locked_until"})
+# Dates that look ahead by their meaning (a validity, a due date or deadline, an expiry, a lock, the
+# end of a contract's or a plan's period); any ``*_until`` is a validity (a certificate's, a rating's).
+AHEAD = frozenset({"valid_until", "due_on", "due_at", "expires_at", "locked_until", "end"})
 
 
 def dated_after(now: dt.datetime, today: dt.date) -> list[str]:
@@ -38,7 +39,11 @@ def dated_after(now: dt.datetime, today: dt.date) -> list[str]:
         if not model.__module__.startswith("yanglao."):
             continue
         for field in model._meta.concrete_fields:
-            if field.name in AHEAD or not isinstance(field, models.DateField):
+            if (
+                field.name in AHEAD
+                or field.name.endswith("_until")
+                or not isinstance(field, models.DateField)
+            ):
                 continue
             limit: Any = now if isinstance(field, models.DateTimeField) else today
             latest = model._default_manager.aggregate(m=Max(field.name))["m"]
