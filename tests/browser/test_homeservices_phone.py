@@ -99,6 +99,7 @@ def test_a_visit_recorded_offline_is_sent_when_back_online(
     page.fill("input[name=end]", f"{today:%Y-%m-%d}T15:50")
     page.fill("textarea[name=done]", "打扫卧室和厨房，换洗床单")
     page.check("input[name=confirmation][value=signature]")
+    page.locator("#hs-canvas").scroll_into_view_if_needed()  # the signature pad may start below the fold
     box = page.locator("#hs-canvas").bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + 40)
     page.mouse.down()
