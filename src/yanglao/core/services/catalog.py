@@ -20,8 +20,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from yanglao.core.catalog.loader import load_catalog
-from yanglao.core.catalog.model import LEVELS, Catalog, Parameter, ParamValue
+from yanglao.core.catalog.loader import load_catalog, parse_parameters
+from yanglao.core.catalog.model import LEVELS, Catalog, Parameter
 from yanglao.core.catalog.ruleparse import Names, parse_cond
 from yanglao.core.catalog.rules import Cond
 from yanglao.core.catalog.yamlio import (
@@ -37,7 +37,6 @@ from yanglao.core.catalog.yamlio import (
     sequence,
     text,
 )
-from yanglao.core.person import FIELD_BY_NAME
 
 SERVICE_CATALOGS = Path(__file__).resolve().parent.parent.parent / "homeservices" / "catalogs"
 UNITS = ("次", "小时", "餐", "月", "件")
@@ -201,46 +200,15 @@ def _load(code: str, root: Path) -> ServiceCatalog:
 
 
 def _parameters(raw: object, at: At, basic: Catalog) -> dict[str, Parameter]:
-    """Dated parameters, as in ``catalogs/<code>/parameters.yaml``."""
-    if raw is None:
-        return {}
-    data = mapping(raw, at, free=True)
-    out: dict[str, Parameter] = {}
-    for name, entry in data.items():
-        here = at.key(str(name), data)
-        if not isinstance(name, str) or not _NAME.match(name):
-            raise here.error("参数名应为小写英文字母、数字和下划线，以字母开头")
-        if name in FIELD_BY_NAME or name == "age":
-            raise here.error(f"参数名“{name}”与人员字段同名，请换一个名字")
+    """Dated parameters, read as every rule file reads them (``parse_parameters``), none named like one of
+    the basic list's (a service's rule may use those)."""
+    out = parse_parameters(raw, at)
+    data = mapping(raw, at, free=True) if out else {}
+    for name in out:
         if name in basic.parameters:
-            raise here.error(f"参数名“{name}”与基本养老服务清单 {basic.code} 的参数同名，请换一个名字")
-        body = mapping(entry, here, required=("label", "unit", "values"), optional=("notes",))
-        values_at = here.key("values", body)
-        values_raw = sequence(body["values"], values_at, allow_empty=False)
-        values: list[ParamValue] = []
-        for i, value_raw in enumerate(values_raw):
-            v_at = values_at.index(i, values_raw)
-            value = mapping(value_raw, v_at, required=("from", "value", "reference"), optional=("example",))
-            start = date_value(value["from"], v_at.key("from", value))
-            if values and start <= values[-1].valid_from:
-                raise v_at.key("from", value).error(
-                    f"各值须按日期从早到晚排列且日期不重复：{start} 不晚于上一值的 {values[-1].valid_from}"
-                )
-            values.append(
-                ParamValue(
-                    start,
-                    number(value["value"], v_at.key("value", value)),
-                    text(value["reference"], v_at.key("reference", value)),
-                    boolean(value.get("example", False), v_at.key("example", value)),
-                )
+            raise at.key(name, data).error(
+                f"参数名“{name}”与基本养老服务清单 {basic.code} 的参数同名，请换一个名字"
             )
-        out[name] = Parameter(
-            name,
-            text(body["label"], here.key("label", body)),
-            text(body["unit"], here.key("unit", body)),
-            tuple(values),
-            text(body.get("notes"), here.key("notes", body), allow_none=True),
-        )
     return out
 
 
