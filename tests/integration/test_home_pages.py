@@ -122,7 +122,7 @@ def test_the_township_sees_findings_followups_rolls_to_prepare_and_conflicts(
     assert shown["待处理数据冲突"] == (1, reverse("conflicts"))
 
 
-def test_the_county_sees_conflicts_rolls_to_review_and_approve_and_placeholders(
+def test_the_county_sees_conflicts_rolls_to_review_and_approve_and_example_values(
     login: Any, county_user: User, township_user: User, make_person: Any, today: dt.date
 ) -> None:
     Conflict.objects.create(

@@ -145,7 +145,7 @@ def roll_tiles(user: Any) -> list[Tile]:
     ]
 
 
-def placeholder_tile(user: Any, today: dt.date) -> Tile | None:
+def example_values_tile(user: Any, today: dt.date) -> Tile | None:
     """The parameters of the lists that apply to the user's region whose value today is an example
     figure (示例值) the county must replace; linked to its own list (the most local one)."""
     region = getattr(user, "region", None)
@@ -216,9 +216,9 @@ def work_of(user: Any) -> Work:
         work.tiles.append(conflict_tile(user))
     elif role == Role.COUNTY:
         work.tiles += [conflict_tile(user), *roll_tiles(user)]
-        placeholders = placeholder_tile(user, today)
-        if placeholders is not None:
-            work.tiles.append(placeholders)
+        example_values = example_values_tile(user, today)
+        if example_values is not None:
+            work.tiles.append(example_values)
     elif role == Role.AUDITOR:
         work.events = latest_events(user)
     elif role == Role.CAREHOME:
