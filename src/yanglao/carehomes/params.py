@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from yanglao.core.catalog.loader import _parameters
+from yanglao.core.catalog.loader import read_parameters
 from yanglao.core.catalog.model import Parameter, ParamValue
 
 PATH = Path(__file__).with_name("params.yaml")
@@ -16,7 +16,7 @@ PATH = Path(__file__).with_name("params.yaml")
 
 @cache
 def parameters() -> dict[str, Parameter]:
-    return _parameters(PATH)
+    return read_parameters(PATH)
 
 
 def entry(name: str, on: dt.date) -> ParamValue:

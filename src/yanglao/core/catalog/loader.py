@@ -177,7 +177,7 @@ def _load(code: str, root: Path) -> Catalog:
     issued_on = date_value(issued, at.key("issued_on", meta)) if issued is not None else None
     reconstructed = boolean(meta.get("reconstructed", False), at.key("reconstructed", meta))
     options = _options(meta.get("options"), at.key("options", meta))
-    parameters = _parameters(folder / "parameters.yaml")
+    parameters = read_parameters(folder / "parameters.yaml")
     definitions = _definitions(root, code, parent, Names(set(parameters), set(options)))
     names = Names(set(parameters), set(options), {k: d.rule for k, d in definitions.items()})
     items, groups = _items(folder / "items.yaml", names, taxonomy)
@@ -260,8 +260,8 @@ def _options(raw: object, at: At) -> dict[str, Option]:
     return out
 
 
-def _parameters(path: Path) -> dict[str, Parameter]:
-    """A list's ``parameters.yaml`` (none when the file is absent)."""
+def read_parameters(path: Path) -> dict[str, Parameter]:
+    """A ``parameters.yaml`` file (a list's, the care homes', …); none when the file is absent."""
     at = At(str(path))
     if not path.exists():
         return {}
