@@ -30,17 +30,13 @@ from yanglao.carehomes.models import (
 from yanglao.core import admissions
 from yanglao.core.admissions.explain import assessment_cutoff
 from yanglao.core.idnumber import mask_id_number
+from yanglao.core.uploads import UploadRefused, check_upload
 from yanglao.facilities.models import Facility, FacilityKind
 from yanglao.registry.models import RECORD_FIELDS, Person
 
 RANKED_FIELDS: tuple[str, ...] = ("eligible", "rank_class", "class_name", "position", "reasons")
 RANKED_FIELDS += ("ranked_on", "status", "status_on", "status_note")
 QUEUE_STATUSES = (AppStatus.WAITING, AppStatus.OFFERED)
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"%PDF-", "application/pdf"),
-)
 
 
 class AdmissionError(ValueError):
@@ -110,19 +106,10 @@ def check_application(person: Person, on: dt.date) -> str:
 
 def check_document(upload: UploadedFile[Any], on: dt.date) -> str:
     """The content type of an uploaded document (images or PDF, by their first bytes), or an error."""
-    name = upload.name or "文件"
-    limit = int(params.value("upload_max_bytes", on))
-    if (upload.size or 0) > limit:
-        raise AdmissionError(f"{name}：文件过大（上限 {limit / 1e6:.0f} MB）")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, kind in SIGNATURES:
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    raise AdmissionError(f"{name}：只接受照片（JPEG、PNG、WebP）或 PDF 文件")
+    try:
+        return check_upload(upload, int(params.value("upload_max_bytes", on)))[0]
+    except UploadRefused as exc:
+        raise AdmissionError(str(exc)) from None
 
 
 def _number(code: str, on: dt.date) -> str:
