@@ -19,7 +19,7 @@ def test_images_and_pdf_are_known_by_their_first_bytes_not_their_name() -> None:
     assert check_upload(File(b"%PDF-1.7\n..."), 1000) == ("application/pdf", "pdf")
     assert check_upload(File(b"\x89PNG\r\n\x1a\n....", name="a.pdf"), 1000) == ("image/png", "png")
     assert sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == ("image/webp", "webp")
-    with pytest.raises(UploadRefused, match="证明.pdf：只接受照片"):
+    with pytest.raises(UploadRefused, match=r"证明\.pdf：只接受照片"):
         check_upload(File(b"MZ\x90\x00 an executable"), 1000)
 
 
