@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.facilities.history import facility_changes, field_histories, latest_sources
@@ -152,10 +151,11 @@ def test_a_licence_registered_to_another_facility(tmp_path: Path) -> None:
     assert "音德尔镇敬老院" in result["errors"][0]["reason"]
 
 
-@override_settings(JOBS_INLINE=True)
 def test_the_import_job_imports_as_the_uploader_and_deletes_the_file(
     tmp_path: Path, county_user: Any, settings: Any, today: dt.date
 ) -> None:
+    # through the settings fixture only: override_settings stacked with it leaks JOBS_INLINE to later tests
+    settings.JOBS_INLINE = True
     settings.HOME = str(tmp_path)
     path = save_upload("网点.csv", [(HEADER + GOOD + BAD).encode()])
     job = queue_import(county_user, path, as_of=today, source="上传")
