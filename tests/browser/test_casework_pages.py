@@ -28,7 +28,7 @@ WIDTHS = {"desktop": (1366, 900), "tablet": (768, 1024), "phone": (390, 844)}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDE = """() => Array.from(document.querySelectorAll('body *'))
-    .filter(el => !el.closest('.sections-nav') && el.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(el => !el.closest('.sections-nav, header nav, .table-scroll') && el.getBoundingClientRect().right > window.innerWidth + 1)
     .slice(0, 5).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))"""
 
 
