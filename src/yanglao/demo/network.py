@@ -323,7 +323,7 @@ def _split(rng: random.Random, total: int, weights: tuple[float, ...]) -> list[i
 def _reports(plan: Plan, facilities: list[Facility]) -> int:
     """Twelve months of reports for every facility with beds: two have not yet filed the last month, a few
     filed late, one month was corrected (the old report kept, not current)."""
-    rng, rows, tz = plan.rng, [], timezone.get_current_timezone()
+    rng, rows, tz, now = plan.rng, [], timezone.get_current_timezone(), timezone.now()
     with_beds = [
         f
         for f in facilities
@@ -349,6 +349,8 @@ def _reports(plan: Plan, facilities: list[Facility]) -> int:
             day = rng.randrange(2, DUE_DAY + 1) if rng.random() > 0.08 else rng.randrange(DUE_DAY + 1, 26)
             next_month = _month(month, -1)
             filed = dt.datetime.combine(next_month.replace(day=day), dt.time(9 + rng.randrange(8)), tz)
+            if filed > now:  # early in the month: last month's report is not filed yet (still in its window)
+                continue
             rows.append(
                 CapacityReport(
                     facility=f,
@@ -389,9 +391,10 @@ def _reports(plan: Plan, facilities: list[Facility]) -> int:
         new.on_behalf = True
         new.filed_by_name = "旗民政局（代报）"
         new.save()
-        first.occupied_beds = CapacityReport.objects.get(
-            facility=first, month=_month(plan.on, 1), current=True
-        ).in_use
+        latest = (
+            CapacityReport.objects.filter(facility=first, current=True).order_by("-month").first()
+        )  # last month's, or (early in a month, before it is filed) the month before
+        first.occupied_beds = latest.in_use if latest else first.occupied_beds
     for f in with_beds:
         if f.status == Status.SUSPENDED:
             f.occupied_beds = 0  # the residents moved to the other homes
