@@ -135,7 +135,7 @@ def test_the_county_sees_conflicts_rolls_to_review_and_approve_and_example_value
     for months in (1, 2, 3):
         prepare_roll(township_user, COUNTY, Month.of(today).shift(-months), region)
     PaymentRoll.objects.filter(month=Month.of(today).shift(-3).first).update(state=RollState.REVIEWED)
-    placeholders = sum(
+    example_values = sum(
         1
         for code, _ in catalogs_for(COUNTY)
         for param in load_catalog(code).parameters.values()
@@ -147,8 +147,8 @@ def test_the_county_sees_conflicts_rolls_to_review_and_approve_and_example_value
     assert shown["待处理数据冲突"] == (1, reverse("conflicts"))
     assert shown["待审核发放表"] == (2, reverse("payments:index"))
     assert shown["待审批发放表"] == (1, reverse("payments:index"))
-    assert placeholders > 0
-    assert shown["待替换的示例参数值"] == (placeholders, reverse("catalogweb:catalog", args=[COUNTY]))
+    assert example_values > 0
+    assert shown["待替换的示例参数值"] == (example_values, reverse("catalogweb:catalog", args=[COUNTY]))
 
 
 def test_the_auditor_sees_the_latest_audit_events(
