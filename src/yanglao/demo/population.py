@@ -17,6 +17,7 @@ from typing import Any
 
 from yanglao.core.idnumber import make_id_number
 from yanglao.core.person import age_on
+from yanglao.core.synthetic_names import synthetic_name
 
 DISABLED_MIN_LEVEL = 2  # 失能 = 中度失能 or worse (GB/T 42195-2022 level ≥ 2); the visits issue's default too
 
@@ -59,37 +60,6 @@ MOBILE = 0.72  # people 60+ using a mobile phone (CNNIC 2023 for 60+: ≈ 70%)
 MOVED_AWAY = 0.03  # 户籍 here, living elsewhere (人户分离 of older people, 2020 census ≈ 3-5%)
 EMIGRANTS_80 = 0.003  # 80+ people whose 户籍 public security moves out after they were enrolled (demo)
 
-HAN_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
-HAN_GIVEN_M = "国建军明华志德文清福海林永春成金山宝玉峰伟强荣贵发富忠义礼树占"
-HAN_GIVEN_F = "秀兰英桂芳玉珍凤淑华云琴梅霞荣丽素美翠花娟莲香"
-MONGOL_M = (
-    "巴特尔",
-    "宝音",
-    "那顺",
-    "额尔敦",
-    "阿拉坦",
-    "朝鲁",
-    "苏和",
-    "孟和",
-    "巴雅尔",
-    "达赖",
-    "图门",
-    "乌力吉",
-)
-MONGOL_F = (
-    "其其格",
-    "乌云",
-    "斯琴",
-    "图雅",
-    "萨仁",
-    "高娃",
-    "娜仁",
-    "托娅",
-    "吉日嘎拉",
-    "塔娜",
-    "琪琪格",
-    "乌兰",
-)
 MONGOL_SHARE = {"152223": 0.38}  # 扎赉特旗: Mongolian ≈ 38% of the population (旗情简介)
 
 
@@ -138,10 +108,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def _name(rng: random.Random, sex: str, mongol_share: float) -> str:
-    if rng.random() < mongol_share:
-        return rng.choice(MONGOL_M if sex == "1" else MONGOL_F)
-    given = HAN_GIVEN_M if sex == "1" else HAN_GIVEN_F
-    return rng.choice(HAN_SURNAMES) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
+    return synthetic_name(rng, sex == "1", mongol_share)
 
 
 def _phone(rng: random.Random) -> str:

@@ -25,8 +25,8 @@ from django.utils import timezone
 from yanglao.accounts.models import Role, User
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
+from yanglao.core.synthetic_names import synthetic_name
 from yanglao.core.visits.schedule import month_bounds
-from yanglao.demo.population import HAN_GIVEN_F, HAN_GIVEN_M, HAN_SURNAMES, MONGOL_F, MONGOL_M
 from yanglao.regions.models import Level, Region
 from yanglao.visits.actions import (
     do_auto_assign,
@@ -73,11 +73,7 @@ class Result:
 
 
 def _name(rng: random.Random) -> str:
-    male = rng.random() < 0.5
-    if rng.random() < 0.3:
-        return rng.choice(MONGOL_M if male else MONGOL_F)
-    given = HAN_GIVEN_M if male else HAN_GIVEN_F
-    return rng.choice(HAN_SURNAMES) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2))))
+    return synthetic_name(rng, rng.random() < 0.5, 0.3, lengths=(1, 2))
 
 
 def _pick(rng: random.Random, table: tuple[tuple[Any, float], ...]) -> Any:
