@@ -1,0 +1,475 @@
+"""What a draft list would change against the version in force: who gains or loses each item, and
+what it costs a month, per item, township and funding level (issue 13, docs/impact.md).
+
+::
+
+    impact(before, after, persons, on, engine="embedded") -> ImpactReport
+    impact_file(before, after, path, on, engine="embedded") -> ImpactReport   # a person-record file
+    load_folder(path) -> Catalog                                               # a draft list folder
+
+The bulk engine (:func:`yanglao.core.engine.api.entitle_frame`, or ``entitle_spark`` on Spark) runs
+once per version; the two results are joined on (ID number, item) and summed per item and township,
+batch by batch, so a province streams through in bounded memory. Amounts are yuan; a monthly cost is
+the monthly amounts plus a twelfth of the yearly ones (one-off amounts are given apart as ``once``).
+An item whose amount rests on an example figure (示例值, :mod:`.placeholders`) on the date is marked
+and its money is never added into the totals: totals carry it apart as ``example_…``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from yanglao.core.catalog.loader import CATALOGS_ROOT, list_codes, load_catalog
+from yanglao.core.catalog.model import Catalog, Item, no_sort_key
+from yanglao.core.catalog.placeholders import example_params, rests_on_example
+from yanglao.core.catalog.yamlio import CatalogError, read_yaml
+
+Engine = Literal["embedded", "spark"]
+UNSPLIT = "未拆分"
+UNKNOWN = "未知"
+CENT = Decimal("0.01")
+# Per (item, township): counts of people and sums of fen by period, before (b) and after (a).
+COUNTS = ("people_b", "people_a", "gaining", "losing", "changed", "unpriced_b", "unpriced_a")
+SUMS = ("month_b", "year_b", "once_b", "month_a", "year_a", "once_a")
+
+
+def township_expr() -> pl.Expr:
+    """The township (乡镇, the first 9 digits of a 12-digit code) of 常住地, else 户籍; a shorter code
+    as it is; ``未知`` without either."""
+    region = pl.coalesce("residence_region", "hukou_region")
+    return (
+        pl.when(region.str.len_chars() >= 9)
+        .then(region.str.slice(0, 9))
+        .otherwise(region)
+        .fill_null(UNKNOWN)
+        .alias("township")
+    )
+
+
+def load_folder(path: Path | str) -> Catalog:
+    """A list folder in the shipped format (``catalog.yaml``, ``parameters.yaml``, ``items.yaml`` …)
+    loaded by the strict loader beside the shipped lists (its parent's definitions, the taxonomy)."""
+    folder = Path(path)
+    meta = read_yaml(folder / "catalog.yaml") if (folder / "catalog.yaml").exists() else None
+    if not isinstance(meta, Mapping) or not isinstance(meta.get("code"), str):
+        raise CatalogError(
+            str(folder / "catalog.yaml"), "code", "草稿目录应含 catalog.yaml 并写明清单代码 code"
+        )
+    code = str(meta["code"])
+    with tempfile.TemporaryDirectory(prefix="yanglao-draft-") as tmp:
+        root = Path(tmp)
+        (root / "taxonomy.yaml").symlink_to(CATALOGS_ROOT / "taxonomy.yaml")
+        for other in list_codes():
+            if other != code:
+                (root / other).symlink_to(CATALOGS_ROOT / other, target_is_directory=True)
+        (root / code).symlink_to(folder.resolve(), target_is_directory=True)
+        try:
+            catalog = load_catalog(code, root)
+        except CatalogError as exc:
+            raise CatalogError(
+                exc.file.replace(str(root / code), str(folder)), exc.path, exc.reason
+            ) from None
+    return dataclasses.replace(catalog, folder=str(folder))
+
+
+def example_items(catalog: Catalog, on: dt.date) -> frozenset[str]:
+    """The numbers of the items some part of whose amount rests on an example figure on ``on``."""
+    examples = example_params(catalog, on)
+    return frozenset(i.no for i in catalog.items if any(rests_on_example(b, examples) for b in i.benefits))
+
+
+def level_shares(item: Item, splits: Mapping[str, Mapping[str, Decimal]] | None = None) -> dict[str, Decimal]:
+    """How an item's money divides among 中央/省/市/县: the split written for it (``splits[no]``,
+    budget.yaml), else the one level the list names, else ``未拆分`` (several levels, no split)."""
+    if splits and item.no in splits:
+        return dict(splits[item.no])
+    if len(item.funding.levels) == 1:
+        return {item.funding.levels[0]: Decimal(1)}
+    return {UNSPLIT: Decimal(1)}
+
+
+# --- one batch -------------------------------------------------------------------------------------
+
+
+def _granted(rows: pl.DataFrame, side: str) -> pl.LazyFrame:
+    """``id_number, no, fen_<side>, period_<side>, got_<side>`` from the engine's output."""
+    return rows.lazy().select(
+        "id_number",
+        pl.col("no").cast(pl.Int64),
+        (pl.col("amount") * 100).cast(pl.Int64).alias(f"fen_{side}"),
+        pl.col("period").alias(f"period_{side}"),
+        pl.lit(True).alias(f"got_{side}"),
+    )
+
+
+def _by_period(side: str) -> list[pl.Expr]:
+    fen, period = pl.col(f"fen_{side}"), pl.col(f"period_{side}")
+    return [
+        pl.when(period == name).then(fen).otherwise(0).sum().alias(f"{name}_{side}")
+        for name in ("month", "year", "once")
+    ]
+
+
+def combine(
+    before: pl.DataFrame, after: pl.DataFrame, towns: pl.LazyFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """The engine's rows for one batch under each version → (sums per item and township, the ID
+    numbers gaining or losing an item with their township, counts of distinct persons)."""
+    joined = (
+        _granted(before, "b")
+        .join(_granted(after, "a"), on=["id_number", "no"], how="full", coalesce=True)
+        .join(towns, on="id_number", how="left")
+        .with_columns(
+            pl.col("got_b").fill_null(False),
+            pl.col("got_a").fill_null(False),
+            pl.col("township").fill_null(UNKNOWN),
+        )
+        .with_columns(
+            (pl.col("got_a") & ~pl.col("got_b")).alias("is_gaining"),
+            (pl.col("got_b") & ~pl.col("got_a")).alias("is_losing"),
+            (
+                pl.col("got_a")
+                & pl.col("got_b")
+                & (
+                    pl.col("fen_a").ne_missing(pl.col("fen_b"))
+                    | pl.col("period_a").ne_missing(pl.col("period_b"))
+                )
+            ).alias("is_changed"),
+        )
+        .collect()
+    )
+    sums = joined.group_by("no", "township").agg(
+        pl.col("got_b").sum().alias("people_b"),
+        pl.col("got_a").sum().alias("people_a"),
+        pl.col("is_gaining").sum().alias("gaining"),
+        pl.col("is_losing").sum().alias("losing"),
+        pl.col("is_changed").sum().alias("changed"),
+        (pl.col("got_b") & pl.col("fen_b").is_null()).sum().alias("unpriced_b"),
+        (pl.col("got_a") & pl.col("fen_a").is_null()).sum().alias("unpriced_a"),
+        *_by_period("b"),
+        *_by_period("a"),
+    )
+    moved = joined.filter(pl.col("is_gaining") | pl.col("is_losing")).select(
+        "no",
+        "id_number",
+        pl.when(pl.col("is_gaining")).then(pl.lit("gaining")).otherwise(pl.lit("losing")).alias("change"),
+        "township",
+    )
+    ident = pl.col("id_number")
+    counts = joined.select(
+        ident.filter(pl.col("got_b")).n_unique().alias("people_b"),
+        ident.filter(pl.col("got_a")).n_unique().alias("people_a"),
+        ident.filter(pl.col("is_gaining")).n_unique().alias("gaining"),
+        ident.filter(pl.col("is_losing")).n_unique().alias("losing"),
+        ident.filter(pl.col("is_changed")).n_unique().alias("changed"),
+        ident.filter(pl.col("is_gaining") | pl.col("is_losing") | pl.col("is_changed"))
+        .n_unique()
+        .alias("affected"),
+    ).row(0, named=True)
+    return sums, moved, {k: int(v) for k, v in counts.items()}
+
+
+# --- the report ------------------------------------------------------------------------------------
+
+
+def _yuan(fen: int | Decimal) -> Decimal:
+    return (Decimal(fen) / 100).quantize(CENT, ROUND_HALF_UP)
+
+
+def _monthly(month: int, year: int) -> Decimal:
+    return (Decimal(month) / 100 + Decimal(year) / 1200).quantize(CENT, ROUND_HALF_UP)
+
+
+def _money(value: Decimal) -> float:
+    return float(value)
+
+
+@dataclass
+class ImpactReport:
+    """The figures of a draft against the version in force (see :meth:`to_dict`)."""
+
+    catalog: str
+    on: dt.date
+    before_version: str
+    after_version: str
+    items: list[dict[str, Any]]
+    total: dict[str, Any]
+    ids: pl.DataFrame = field(repr=False)  # no, id_number, change (gaining|losing), township
+    persons: int = 0
+    errors: list[Any] = field(default_factory=list)  # RowError of the rows left out of a file
+    engine: str = "embedded"
+    seconds: float = 0.0
+
+    def people(self, no: str, change: str) -> list[str]:
+        """The ID numbers gaining (``change="gaining"``) or losing item ``no``."""
+        rows = self.ids.filter((pl.col("no") == int(no)) & (pl.col("change") == change))
+        return sorted(rows.get_column("id_number").to_list())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "catalog": self.catalog,
+            "date": self.on.isoformat(),
+            "before_version": self.before_version,
+            "after_version": self.after_version,
+            "persons": self.persons,
+            "items": self.items,
+            "total": self.total,
+        }
+
+
+def _empty_levels() -> dict[str, dict[str, Decimal]]:
+    return {}
+
+
+def _add(target: dict[str, dict[str, Decimal]], key: str, name: str, value: Decimal) -> None:
+    target.setdefault(key, {}).setdefault(name, Decimal(0))
+    target[key][name] += value
+
+
+def build_report(
+    before: Catalog,
+    after: Catalog,
+    on: dt.date,
+    sums: pl.DataFrame,
+    ids: pl.DataFrame,
+    persons_total: Mapping[str, int],
+    splits: Mapping[str, Mapping[str, Decimal]] | None = None,
+) -> ImpactReport:
+    """The report from the summed figures (:func:`combine`, added over every batch)."""
+    items_b = {int(i.no): i for i in before.items}
+    items_a = {int(i.no): i for i in after.items}
+    example_b, example_a = example_items(before, on), example_items(after, on)
+    rows = (
+        sums.group_by("no", "township").agg(pl.col(c).sum() for c in (*COUNTS, *SUMS)).sort("no", "township")
+    )
+    by_item: dict[int, list[dict[str, Any]]] = {}
+    for row in rows.iter_rows(named=True):
+        by_item.setdefault(int(row["no"]), []).append(row)
+    total_counts = dict.fromkeys(("unpriced_b", "unpriced_a"), 0)
+    real: dict[str, Decimal] = {k: Decimal(0) for k in ("monthly_b", "monthly_a", "once_b", "once_a")}
+    example: dict[str, Decimal] = dict.fromkeys(real, Decimal(0))
+    levels: dict[str, dict[str, Decimal]] = {}
+    towns: dict[str, dict[str, Decimal]] = {}
+    out_items: list[dict[str, Any]] = []
+    numbers = sorted(set(items_b) | set(items_a) | set(by_item), key=lambda n: no_sort_key(str(n)))
+    for number in numbers:
+        item = items_a.get(number) or items_b[number]
+        no = item.no
+        parts = by_item.get(number, [])
+        s = {c: sum(int(p[c]) for p in parts) for c in (*COUNTS, *SUMS)}
+        monthly_b, monthly_a = _monthly(s["month_b"], s["year_b"]), _monthly(s["month_a"], s["year_a"])
+        ex_b, ex_a = no in example_b and number in items_b, no in example_a and number in items_a
+        shares_b = level_shares(items_b[number], splits) if number in items_b else {}
+        shares_a = level_shares(items_a[number], splits) if number in items_a else {}
+        item_levels: dict[str, dict[str, Decimal]] = {}
+        for side, shares, monthly, ex in (("b", shares_b, monthly_b, ex_b), ("a", shares_a, monthly_a, ex_a)):
+            for level, share in shares.items():
+                part = (monthly * share).quantize(CENT, ROUND_HALF_UP)
+                _add(item_levels, level, f"monthly_{side}", part)
+                _add(levels, level, f"{'example_' if ex else ''}monthly_{side}", part)
+        item_towns: dict[str, dict[str, Any]] = {}
+        for p in parts:
+            mb, ma = _monthly(p["month_b"], p["year_b"]), _monthly(p["month_a"], p["year_a"])
+            item_towns[p["township"]] = {
+                "gaining": int(p["gaining"]),
+                "losing": int(p["losing"]),
+                "changed": int(p["changed"]),
+                "people_before": int(p["people_b"]),
+                "people_after": int(p["people_a"]),
+                "monthly_cost_before": _money(mb),
+                "monthly_cost_after": _money(ma),
+            }
+            _add(towns, p["township"], "example_monthly_b" if ex_b else "monthly_b", mb)
+            _add(towns, p["township"], "example_monthly_a" if ex_a else "monthly_a", ma)
+            for c in ("gaining", "losing", "changed"):
+                _add(towns, p["township"], c, Decimal(int(p[c])))
+        priced = any(b.amount is not None for b in item.benefits)
+        if not priced:  # a service without an amount in the list: nothing is "unknown"
+            s["unpriced_b"] = s["unpriced_a"] = 0
+        for side, monthly, ex in (("b", monthly_b, ex_b), ("a", monthly_a, ex_a)):
+            (example if ex else real)[f"monthly_{side}"] += monthly
+            (example if ex else real)[f"once_{side}"] += _yuan(s[f"once_{side}"])
+            total_counts[f"unpriced_{side}"] += s[f"unpriced_{side}"]
+        out_items.append(
+            {
+                "no": no,
+                "code": item.code,
+                "name": item.name,
+                "status": "新增" if number not in items_b else "取消" if number not in items_a else "",
+                "people_before": s["people_b"],
+                "people_after": s["people_a"],
+                "gaining": s["gaining"],
+                "losing": s["losing"],
+                "changed": s["changed"],
+                "monthly_cost_before": _money(monthly_b),
+                "monthly_cost_after": _money(monthly_a),
+                "yearly_cost_before": _money(monthly_b * 12 + _yuan(s["once_b"])),
+                "yearly_cost_after": _money(monthly_a * 12 + _yuan(s["once_a"])),
+                "once_cost_before": _money(_yuan(s["once_b"])),
+                "once_cost_after": _money(_yuan(s["once_a"])),
+                "has_amount": priced,
+                "unpriced_before": s["unpriced_b"],
+                "unpriced_after": s["unpriced_a"],
+                "example_before": ex_b,
+                "example_after": ex_a,
+                "by_level": {
+                    level: {
+                        "share_before": _money(shares_b[level]) if level in shares_b else None,
+                        "share_after": _money(shares_a[level]) if level in shares_a else None,
+                        "monthly_cost_before": _money(v.get("monthly_b", Decimal(0))),
+                        "monthly_cost_after": _money(v.get("monthly_a", Decimal(0))),
+                    }
+                    for level, v in item_levels.items()
+                },
+                "by_township": item_towns,
+            }
+        )
+    total: dict[str, Any] = {
+        "people_before": persons_total.get("people_b", 0),
+        "people_after": persons_total.get("people_a", 0),
+        "gaining": persons_total.get("gaining", 0),
+        "losing": persons_total.get("losing", 0),
+        "changed": persons_total.get("changed", 0),
+        "affected": persons_total.get("affected", 0),
+        "unpriced_before": total_counts["unpriced_b"],
+        "unpriced_after": total_counts["unpriced_a"],
+        "monthly_cost_before": _money(real["monthly_b"]),
+        "monthly_cost_after": _money(real["monthly_a"]),
+        "yearly_cost_before": _money(real["monthly_b"] * 12 + real["once_b"]),
+        "yearly_cost_after": _money(real["monthly_a"] * 12 + real["once_a"]),
+        "example_monthly_cost_before": _money(example["monthly_b"]),
+        "example_monthly_cost_after": _money(example["monthly_a"]),
+        "example_items_before": sorted(example_b, key=no_sort_key),
+        "example_items_after": sorted(example_a, key=no_sort_key),
+        "by_level": {
+            level: {
+                k.replace("_b", "_before").replace("_a", "_after").replace("monthly", "monthly_cost"): _money(
+                    v
+                )
+                for k, v in sorted(values.items())
+            }
+            for level, values in sorted(levels.items(), key=lambda kv: _level_order(kv[0]))
+        },
+        "by_township": {
+            town: {
+                **{c: int(values.get(c, 0)) for c in ("gaining", "losing", "changed")},
+                **{
+                    k.replace("_b", "_cost_before").replace("_a", "_cost_after"): _money(
+                        values.get(k, Decimal(0))
+                    )
+                    for k in ("monthly_b", "monthly_a", "example_monthly_b", "example_monthly_a")
+                },
+            }
+            for town, values in sorted(towns.items())
+        },
+    }
+    return ImpactReport(before.code, on, before.version, after.version, out_items, total, ids)
+
+
+def _level_order(level: str) -> tuple[int, str]:
+    order = ("中央", "省", "市", "县", UNSPLIT)
+    return (order.index(level) if level in order else len(order), level)
+
+
+# --- running it ------------------------------------------------------------------------------------
+
+
+class Accumulator:
+    """Sums over batches: the per-(item, township) figures, the moved IDs and the persons' totals."""
+
+    def __init__(self) -> None:
+        self.sums: list[pl.DataFrame] = []
+        self.ids: list[pl.DataFrame] = []
+        self.totals: dict[str, int] = {}
+        self.persons = 0
+
+    def add_batch(self, before: pl.DataFrame, after: pl.DataFrame, towns: pl.LazyFrame, persons: int) -> None:
+        sums, moved, counts = combine(before, after, towns)
+        self.sums.append(sums)
+        self.ids.append(moved)
+        self.persons += persons
+        for key, value in counts.items():
+            self.totals[key] = self.totals.get(key, 0) + value
+
+    def report(self, before: Catalog, after: Catalog, on: dt.date, splits: Any = None) -> ImpactReport:
+        schema = {"no": pl.Int64, "township": pl.String, **dict.fromkeys((*COUNTS, *SUMS), pl.Int64)}
+        sums = pl.concat([s.cast(schema) for s in self.sums]) if self.sums else pl.DataFrame(schema=schema)
+        id_schema = {"no": pl.Int64, "id_number": pl.String, "change": pl.String, "township": pl.String}
+        ids = pl.concat([i.cast(id_schema) for i in self.ids]) if self.ids else pl.DataFrame(schema=id_schema)
+        report = build_report(before, after, on, sums, ids, self.totals, splits)
+        report.persons = self.persons
+        return report
+
+
+def impact(
+    before: Catalog,
+    after: Catalog,
+    persons: pl.LazyFrame | pl.DataFrame,
+    on: dt.date,
+    splits: Mapping[str, Mapping[str, Decimal]] | None = None,
+) -> ImpactReport:
+    """The draft ``after`` against ``before`` over ``persons`` (person-record columns, the engine's
+    :data:`~yanglao.core.engine.api.PERSON_SCHEMA`) on ``on``, on the embedded engine."""
+    return impact_batches(before, after, [persons], on, splits)
+
+
+def impact_batches(
+    before: Catalog,
+    after: Catalog,
+    batches: Iterable[pl.LazyFrame | pl.DataFrame],
+    on: dt.date,
+    splits: Mapping[str, Mapping[str, Decimal]] | None = None,
+) -> ImpactReport:
+    from yanglao.core.engine.api import entitle_frame
+
+    acc = Accumulator()
+    for batch in batches:
+        frame = batch.collect() if isinstance(batch, pl.LazyFrame) else batch
+        towns = frame.lazy().select("id_number", township_expr()).unique("id_number")
+        acc.add_batch(entitle_frame(before, frame, on), entitle_frame(after, frame, on), towns, frame.height)
+    return acc.report(before, after, on, splits)
+
+
+def impact_file(
+    before: Catalog,
+    after: Catalog,
+    path: Path | str,
+    on: dt.date,
+    engine: Engine = "embedded",
+    splits: Mapping[str, Mapping[str, Decimal]] | None = None,
+    batch_rows: int | None = None,
+) -> ImpactReport:
+    """Over a person-record file (CSV, JSON Lines or Parquet, read as ``yanglao entitle`` reads it):
+    invalid rows are left out and listed in ``report.errors``."""
+    import time
+
+    from yanglao.core.engine.frames import read_batches
+
+    started = time.perf_counter()
+    reader = read_batches(Path(path), batch_rows) if batch_rows else read_batches(Path(path))
+    errors: list[Any] = list(reader.header_errors)
+
+    def batches() -> Iterator[pl.DataFrame]:
+        for batch in reader.batches:
+            errors.extend(batch.errors)
+            yield batch.persons.drop("__line")
+
+    if engine == "spark":
+        from yanglao.core.catalog.impactspark import impact_spark
+
+        report = impact_spark(before, after, batches(), on, splits)
+    else:
+        report = impact_batches(before, after, batches(), on, splits)
+    report.errors = sorted([*errors, *reader.extra], key=lambda e: e.line)
+    report.engine = engine
+    report.seconds = time.perf_counter() - started
+    return report
