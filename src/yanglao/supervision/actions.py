@@ -20,6 +20,7 @@ from yanglao.regions.models import Region
 from yanglao.supervision import evidence, rules
 from yanglao.supervision.models import (
     Complaint,
+    ComplaintCounter,
     ComplaintStatus,
     Evidence,
     Finding,
@@ -336,9 +337,20 @@ def do_rate(
 
 
 def _number(now: dt.datetime) -> str:
+    """The next number of the day (``TS`` + date + 4 digits), under the lock of the day's counter row,
+    held until the intake commits: concurrent intakes wait for each other instead of counting the same
+    rows (a day's first counter starts after the numbers already given that day)."""
     stamp = now.astimezone(rules.SHANGHAI).strftime("%Y%m%d")
-    count = Complaint.objects.filter(number__startswith=f"TS{stamp}").count()
-    return f"TS{stamp}{count + 1:04d}"
+    if not ComplaintCounter.objects.filter(day=stamp).exists():
+        given = Complaint.objects.filter(number__startswith=f"TS{stamp}").values_list("number", flat=True)
+        # get_or_create: of two first intakes of a day, the second's insert fails and it reads the row
+        ComplaintCounter.objects.get_or_create(
+            day=stamp, defaults={"last": max((int(n[10:]) for n in given if n[10:].isdigit()), default=0)}
+        )
+    counter = ComplaintCounter.objects.select_for_update().get(day=stamp)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"TS{stamp}{counter.last:04d}"
 
 
 @transaction.atomic

@@ -223,6 +223,21 @@ class Complaint(models.Model):
         return str(self.number)
 
 
+class ComplaintCounter(models.Model):
+    """The last complaint number given out on one day (``YYYYMMDD``, Beijing time). An intake locks its
+    day's row (``SELECT … FOR UPDATE``) until it commits, so two intakes at once never get one number."""
+
+    day = models.CharField("日期", max_length=8, unique=True)
+    last = models.PositiveIntegerField("已编至", default=0)
+
+    class Meta:
+        verbose_name = "投诉编号计数"
+        verbose_name_plural = "投诉编号计数"
+
+    def __str__(self) -> str:
+        return f"{self.day}：{self.last}"
+
+
 class Evidence(models.Model):
     """A photo or PDF attached to an inspection, a hazard's rectification, a rating item or a complaint."""
 
