@@ -1,4 +1,5 @@
-"""``yanglao catalog …``: list, show, check against the parent list, diff between dates, run the cases.
+"""``yanglao catalog …``: list, show, check against the parent list, diff between dates, run the cases;
+impact of a draft and a year's budget (:mod:`.impactcli`, docs/impact.md).
 
 ``main(argv)`` takes what follows ``yanglao catalog`` (``["list", "--json"]``) and returns the exit
 status: 0 success; 1 a check found something falling short, or a case failed; 2 wrong usage or a list
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from yanglao.core.catalog import impactcli
 from yanglao.core.catalog.cases import run_cases
 from yanglao.core.catalog.compare import amount_on, check, diff
 from yanglao.core.catalog.describe import describe_cond, describe_expr, money_text
@@ -53,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     p_diff.add_argument("second", help="CODE@YYYY-MM-DD")
     p_test = sub.add_parser("test", help="运行清单旁的 YAML 测试用例")
     p_test.add_argument("codes", nargs="*", help="清单代码（默认全部）")
+    impactcli.add_parsers(sub, _date)
     return parser
 
 
@@ -79,6 +82,10 @@ def main(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) 
             )
         if args.command == "diff":
             return _diff(root, args.first, args.second, out, err)
+        if args.command == "impact":
+            return impactcli.run_impact(args, root, out, err)
+        if args.command == "budget":
+            return impactcli.run_budget(args, root, out, err)
         return _test(root, args.codes, out, err)
     except CatalogError as exc:
         print(f"清单文件有误：{exc}", file=err)

@@ -87,14 +87,14 @@ def example_items(catalog: Catalog, on: dt.date) -> frozenset[str]:
     return frozenset(i.no for i in catalog.items if any(rests_on_example(b, examples) for b in i.benefits))
 
 
-def level_shares(item: Item, splits: Mapping[str, Mapping[str, Decimal]] | None = None) -> dict[str, Decimal]:
-    """How an item's money divides among 中央/省/市/县: the split written for it (``splits[no]``,
-    budget.yaml), else the one level the list names, else ``未拆分`` (several levels, no split)."""
-    if splits and item.no in splits:
-        return dict(splits[item.no])
-    if len(item.funding.levels) == 1:
-        return {item.funding.levels[0]: Decimal(1)}
-    return {UNSPLIT: Decimal(1)}
+def level_shares(catalog: Catalog, item: Item, on: dt.date) -> dict[str, Decimal]:
+    """How an item's money divides among 中央/省/市/县 on ``on``: the payroll's rule
+    (:func:`yanglao.core.payments.funding.funding_rule`: the list's share parameters, else the one
+    level it names), else all of it ``未拆分``."""
+    from yanglao.core.payments.funding import funding_rule
+
+    rule = funding_rule(catalog, item, on)
+    return dict(rule.shares) if rule.shares else {UNSPLIT: Decimal(1)}
 
 
 # --- one batch -------------------------------------------------------------------------------------
@@ -242,7 +242,6 @@ def build_report(
     sums: pl.DataFrame,
     ids: pl.DataFrame,
     persons_total: Mapping[str, int],
-    splits: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> ImpactReport:
     """The report from the summed figures (:func:`combine`, added over every batch)."""
     items_b = {int(i.no): i for i in before.items}
@@ -268,8 +267,8 @@ def build_report(
         s = {c: sum(int(p[c]) for p in parts) for c in (*COUNTS, *SUMS)}
         monthly_b, monthly_a = _monthly(s["month_b"], s["year_b"]), _monthly(s["month_a"], s["year_a"])
         ex_b, ex_a = no in example_b and number in items_b, no in example_a and number in items_a
-        shares_b = level_shares(items_b[number], splits) if number in items_b else {}
-        shares_a = level_shares(items_a[number], splits) if number in items_a else {}
+        shares_b = level_shares(before, items_b[number], on) if number in items_b else {}
+        shares_a = level_shares(after, items_a[number], on) if number in items_a else {}
         item_levels: dict[str, dict[str, Decimal]] = {}
         for side, shares, monthly, ex in (("b", shares_b, monthly_b, ex_b), ("a", shares_a, monthly_a, ex_a)):
             for level, share in shares.items():
@@ -400,12 +399,12 @@ class Accumulator:
         for key, value in counts.items():
             self.totals[key] = self.totals.get(key, 0) + value
 
-    def report(self, before: Catalog, after: Catalog, on: dt.date, splits: Any = None) -> ImpactReport:
+    def report(self, before: Catalog, after: Catalog, on: dt.date) -> ImpactReport:
         schema = {"no": pl.Int64, "township": pl.String, **dict.fromkeys((*COUNTS, *SUMS), pl.Int64)}
         sums = pl.concat([s.cast(schema) for s in self.sums]) if self.sums else pl.DataFrame(schema=schema)
         id_schema = {"no": pl.Int64, "id_number": pl.String, "change": pl.String, "township": pl.String}
         ids = pl.concat([i.cast(id_schema) for i in self.ids]) if self.ids else pl.DataFrame(schema=id_schema)
-        report = build_report(before, after, on, sums, ids, self.totals, splits)
+        report = build_report(before, after, on, sums, ids, self.totals)
         report.persons = self.persons
         return report
 
@@ -415,11 +414,10 @@ def impact(
     after: Catalog,
     persons: pl.LazyFrame | pl.DataFrame,
     on: dt.date,
-    splits: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> ImpactReport:
     """The draft ``after`` against ``before`` over ``persons`` (person-record columns, the engine's
     :data:`~yanglao.core.engine.api.PERSON_SCHEMA`) on ``on``, on the embedded engine."""
-    return impact_batches(before, after, [persons], on, splits)
+    return impact_batches(before, after, [persons], on)
 
 
 def impact_batches(
@@ -427,7 +425,6 @@ def impact_batches(
     after: Catalog,
     batches: Iterable[pl.LazyFrame | pl.DataFrame],
     on: dt.date,
-    splits: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> ImpactReport:
     from yanglao.core.engine.api import entitle_frame
 
@@ -436,7 +433,7 @@ def impact_batches(
         frame = batch.collect() if isinstance(batch, pl.LazyFrame) else batch
         towns = frame.lazy().select("id_number", township_expr()).unique("id_number")
         acc.add_batch(entitle_frame(before, frame, on), entitle_frame(after, frame, on), towns, frame.height)
-    return acc.report(before, after, on, splits)
+    return acc.report(before, after, on)
 
 
 def impact_file(
@@ -445,7 +442,6 @@ def impact_file(
     path: Path | str,
     on: dt.date,
     engine: Engine = "embedded",
-    splits: Mapping[str, Mapping[str, Decimal]] | None = None,
     batch_rows: int | None = None,
 ) -> ImpactReport:
     """Over a person-record file (CSV, JSON Lines or Parquet, read as ``yanglao entitle`` reads it):
@@ -466,9 +462,9 @@ def impact_file(
     if engine == "spark":
         from yanglao.core.catalog.impactspark import impact_spark
 
-        report = impact_spark(before, after, batches(), on, splits)
+        report = impact_spark(before, after, batches(), on)
     else:
-        report = impact_batches(before, after, batches(), on, splits)
+        report = impact_batches(before, after, batches(), on)
     report.errors = sorted([*errors, *reader.extra], key=lambda e: e.line)
     report.engine = engine
     report.seconds = time.perf_counter() - started

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +124,6 @@ def impact_spark(
     after: Catalog,
     batches: Iterable[pl.DataFrame],
     on: dt.date,
-    splits: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> ImpactReport:
     """Validated persons go to Spark through Parquet (as a cluster job would read them)."""
     from yanglao.core.engine import spark_backend
@@ -145,6 +143,6 @@ def impact_spark(
         spark = spark_session()
         frame = spark.read.schema(spark_backend.PERSON_DDL).parquet(str(folder))
         sums, moved, totals = spark_sums(before, after, frame, on)
-    report = build_report(before, after, on, sums, moved, totals, splits)
+    report = build_report(before, after, on, sums, moved, totals)
     report.persons = persons
     return report
