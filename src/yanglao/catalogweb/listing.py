@@ -201,6 +201,8 @@ def _member_name(catalog: Catalog, code: str) -> str:
 def _group_view(catalog: Catalog, group: ExclusiveGroup) -> GroupView:
     members = tuple(_member_name(catalog, c) for c in group.members)
     words = f"同时符合{'和'.join(members)}的，只能享受其中金额较高的一项（择高申领）。"
+    if group.chooser == "applicant":
+        words = f"同时符合{'和'.join(members)}的，只能申领其中一项，择高，由本人选择。"
     return GroupView(group.name, group.text, members, words)
 
 
@@ -216,7 +218,7 @@ def list_view(catalog: Catalog, on: dt.date) -> ListView:
             used[name].append(item.no)
     params = {name: _param_view(p, on, tuple(used[name])) for name, p in catalog.parameters.items()}
     options = {name: _option_view(o) for name, o in catalog.options.items()}
-    groups = [(g, _group_view(catalog, g)) for g in catalog.exclusive_groups]
+    groups = [(g, _group_view(catalog, g)) for g in (*catalog.exclusive_groups, *catalog.choice_groups)]
     views = []
     for item in items:
         codes = {item.code} | {b.code for b in item.benefits}

@@ -83,6 +83,8 @@ ABILITY_LEVELS = (
     ("3", "重度失能"),
     ("4", "完全失能"),
 )
+# 残疾等级 (GB/T 26341-2010): the grade as written on the 残疾人证.
+DISABILITY_GRADES = (("1", "一级"), ("2", "二级"), ("3", "三级"), ("4", "四级"))
 SEX = (("1", "男"), ("2", "女"))
 
 FIELDS: tuple[Field, ...] = (

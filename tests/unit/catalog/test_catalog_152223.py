@@ -57,10 +57,14 @@ def test_the_printed_figures_are_the_parameters_on_the_list_date() -> None:
     assert amount_on(catalog, catalog.item("6").benefits[0], on) == Decimal("50.00")
 
 
-def test_the_two_care_subsidies_are_exclusive() -> None:
+def test_the_two_care_subsidies_are_the_applicants_choice() -> None:
+    """可择高申领: both shown as eligible, the choice left to the person — no tie-break drops the national
+    重度残疾人护理补贴 when both amounts are unknown."""
     catalog = load_catalog("152223")
-    (group,) = catalog.exclusive_groups
+    assert catalog.exclusive_groups == ()
+    (group,) = catalog.choice_groups
     assert group.members == ("care_subsidy", "severe_disability_care_subsidy")
+    assert group.chooser == "applicant"
     person = {
         "birth_date": dt.date(1949, 1, 1),
         "dibao": True,
@@ -69,7 +73,10 @@ def test_the_two_care_subsidies_are_exclusive() -> None:
     }
     decision = evaluate(catalog, person, dt.date(2024, 7, 1))
     assert decision.item("8").granted
-    assert [p.status for p in decision.item("17").parts] == ["granted", "excluded"]
+    assert [p.status for p in decision.item("17").parts] == ["granted", "granted"]
+    assert "择高，由本人选择" in decision.item("8").choice
+    assert "第17项" in decision.item("8").choice
+    assert "第8项" in decision.item("17").parts[1].choice
 
 
 def test_the_taxonomy_has_every_code_of_the_five_seed_lists() -> None:

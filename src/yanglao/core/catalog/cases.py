@@ -15,7 +15,7 @@ from pathlib import Path
 from yanglao.core.catalog.decision import Decision, ItemDecision
 from yanglao.core.catalog.evaluate import evaluate
 from yanglao.core.catalog.loader import load_catalog, root_dir
-from yanglao.core.catalog.model import Catalog
+from yanglao.core.catalog.model import PAYEES, Catalog
 from yanglao.core.catalog.yamlio import (
     At,
     MarkedDict,
@@ -41,6 +41,8 @@ class Expected:
     parts_amounts: bool = False
     status: str | None = None
     reason: str | None = None
+    payee: str | None = None  # "person" | "institution" (checked when given)
+    placeholder: bool | None = None  # the amount rests on an example figure (checked when given)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def _expected(raw: object, at: At, catalog: Catalog, *, granted: bool) -> Expect
         data = MarkedDict(no=str(raw))
         data.key_lines = {}
     else:
-        keys = ("amount", "parts", "reason") if granted else ("status", "reason")
+        keys = ("amount", "parts", "reason", "payee", "placeholder") if granted else ("status", "reason")
         data = mapping(raw, at, required=("no",), optional=keys)
     no = text(data["no"], at.key("no", data))
     try:
@@ -99,7 +101,20 @@ def _expected(raw: object, at: At, catalog: Catalog, *, granted: bool) -> Expect
         parts_amounts=parts_amounts,
         status=status,
         reason=text(data["reason"], at.key("reason", data)) if data.get("reason") is not None else None,
+        payee=_payee(data, at),
+        placeholder=boolean(data["placeholder"], at.key("placeholder", data))
+        if data.get("placeholder") is not None
+        else None,
     )
+
+
+def _payee(data: MarkedDict, at: At) -> str | None:
+    if data.get("payee") is None:
+        return None
+    payee = text(data["payee"], at.key("payee", data))
+    if payee not in PAYEES:
+        raise at.key("payee", data).error(f"未知的领取方“{payee}”，可用：{'、'.join(PAYEES)}")
+    return payee
 
 
 def load_cases(catalog: Catalog, root: Path | None = None) -> list[CatalogCase]:
@@ -192,6 +207,12 @@ def _check_granted(exp: Expected, got: ItemDecision) -> list[str]:
                     )
     if exp.reason is not None and exp.reason not in got.reason:
         problems.append(f"第{exp.no}项 理由应包含“{exp.reason}”，实际为：{got.reason}")
+    if exp.payee is not None and got.payee != exp.payee:
+        problems.append(f"第{exp.no}项 领取方应为 {exp.payee}，实际为 {got.payee}")
+    if exp.placeholder is not None and got.placeholder != exp.placeholder:
+        problems.append(
+            f"第{exp.no}项 示例值标记应为 {exp.placeholder}，实际为 {got.placeholder}（{got.amount_text}）"
+        )
     return problems
 
 

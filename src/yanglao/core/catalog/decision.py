@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from yanglao.core.catalog.model import Quantity
 
 Status = Literal["granted", "not_granted", "excluded", "not_evaluable"]
 STATUS_WORDS: dict[str, str] = {
@@ -69,6 +72,11 @@ class ItemDecision:
     trace: Trace | None = None
     params: tuple[ParamRead, ...] = ()
     parts: tuple[ItemDecision, ...] = ()
+    payee: str = "person"  # "person" | "institution": who is paid (卧龙区第11项: the 敬老院)
+    payee_text: str | None = None  # the institution as the document names it
+    quantity: Quantity | None = None  # times per period, percent, sum insured, free, priority
+    placeholder: bool = False  # the amount rests on an example figure (示例值), not on a real standard
+    choice: str = ""  # 择高，由本人选择: the other members of the person's choice, in words
 
     @property
     def granted(self) -> bool:

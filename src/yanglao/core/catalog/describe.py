@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from functools import singledispatch
 
 from yanglao.core.catalog.model import Catalog
@@ -27,52 +25,26 @@ from yanglao.core.catalog.rules import (
     Within,
     jurisdiction_code,
 )
-from yanglao.core.person import ABILITY_LEVELS, FIELD_BY_NAME
+from yanglao.core.catalog.words import (
+    code_label,
+    field_label,
+    literal_text,
+    money_text,
+    number_text,
+)
+
+__all__ = [
+    "code_label",
+    "describe_cond",
+    "describe_expr",
+    "field_label",
+    "literal_text",
+    "money_text",
+    "number_text",
+]
 
 OP_WORDS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 ARITH_WORDS = {"+": " + ", "-": " − ", "*": " × ", "/": " ÷ "}
-
-
-def number_text(value: Decimal) -> str:
-    """``Decimal('100.00')`` → ``100``, ``Decimal('1.30')`` → ``1.3``."""
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return format(value.normalize(), "f")
-
-
-def money_text(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01'))}"
-
-
-def literal_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return number_text(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def field_label(name: str) -> str:
-    if name == "age":
-        return "年龄"
-    return FIELD_BY_NAME[name].label
-
-
-def code_label(field: str, code: str | int) -> str:
-    fld = FIELD_BY_NAME[field]
-    if fld.kind == "code":
-        return fld.code_label(str(code))
-    if field == "disability_grade":
-        return f"{code}级"
-    if field == "ability_level":
-        return f"{code}（{_ability_label(int(code))}）"
-    return str(code)
-
-
-def _ability_label(level: int) -> str:
-    return dict(ABILITY_LEVELS)[str(level)]
 
 
 @singledispatch

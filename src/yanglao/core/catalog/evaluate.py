@@ -9,7 +9,12 @@ including on missing values (see the module docstring of ``rules``) and on these
 3. Amounts are computed exactly (Decimal) and rounded once, at the end, to 0.01 yuan half-up.
 4. 择高 (exclusive groups): of the members a person qualifies for, only the highest amount, compared per
    year (month × 12), is granted; an unknown amount ranks below every known one; ties go to the lower
-   printed number (then to the earlier part of the same item).
+   printed number (then to the earlier part of the same item). A group whose document leaves the choice
+   to the person (``chooser: applicant``, "可择高申领其中一类") excludes nobody: every member the person
+   qualifies for is granted and says "择高，由本人选择" with the others.
+5. A list grants nothing before its ``effective_from`` or after its ``effective_to``; a draft (征求意见稿)
+   evaluated by name says so in the decision's notes.
+6. An amount that rests on an example figure (示例值) is marked ``placeholder`` and its words carry the mark.
 """
 
 from __future__ import annotations
@@ -30,22 +35,17 @@ from yanglao.core.catalog.decision import (
     Status,
     Trace,
 )
-from yanglao.core.catalog.describe import (
-    code_label,
-    describe_cond,
-    describe_expr,
-    literal_text,
-    money_text,
-)
+from yanglao.core.catalog.describe import describe_cond, describe_expr
 from yanglao.core.catalog.model import (
     COMPARISONS,
     PERIOD_FACTOR,
-    PERIODS,
     Benefit,
     Catalog,
+    ExclusiveGroup,
     Item,
     no_sort_key,
 )
+from yanglao.core.catalog.placeholders import example_params, rests_on_example
 from yanglao.core.catalog.rules import (
     Age,
     All,
@@ -64,6 +64,17 @@ from yanglao.core.catalog.rules import (
     OptionOn,
     Param,
     Within,
+)
+from yanglao.core.catalog.words import (
+    PLACEHOLDER_MARK,
+    choice_text,
+    code_label,
+    list_status_text,
+    literal_text,
+    money_text,
+    payee_text,
+    per_text,
+    quantity_text,
 )
 from yanglao.core.person import FIELDS, Value, age_on
 
@@ -92,6 +103,7 @@ class Context:
     # False: only the truth of each condition is wanted (the catalogue check over tens of thousands of
     # probe persons); the words of the explanation are then left empty. The truth is the same.
     explain: bool = True
+    examples: frozenset[str] = frozenset()  # the parameters whose value on the date is an example figure
 
 
 def resolve_options(catalog: Catalog, options: Mapping[str, bool] | None) -> dict[str, bool]:
@@ -341,8 +353,7 @@ def success_reason(trace: Trace) -> str:
 # --- items -----------------------------------------------------------------------------------------
 
 
-def _per_text(period: str | None) -> str:
-    return f"/{PERIODS[period]}" if period else ""
+_per_text = per_text
 
 
 def _benefit(item: Item, benefit: Benefit, ctx: Context) -> ItemDecision:
@@ -354,6 +365,9 @@ def _benefit(item: Item, benefit: Benefit, ctx: Context) -> ItemDecision:
         "",
         period=benefit.period,
         comparison=benefit.comparison,
+        payee=benefit.payee,
+        payee_text=benefit.payee_text,
+        quantity=benefit.quantity,
     )
     if benefit.rule is None:
         return replace(base, status="not_evaluable", reason=f"无法机器判断：{benefit.rule_note}")
@@ -365,16 +379,23 @@ def _benefit(item: Item, benefit: Benefit, ctx: Context) -> ItemDecision:
         )
     amount: Decimal | None = None
     amount_text = ""
+    placeholder = rests_on_example(benefit, ctx.examples)
     if benefit.amount is not None:
         raw = eval_expr(benefit.amount, ctx)
         if isinstance(raw, Decimal):
             amount = round_amount(raw)
             word = COMPARISONS[benefit.comparison or "exact"]
             shown = describe_expr(benefit.amount, ctx.catalog)
-            amount_text = f"{shown} = {money_text(amount)} 元{_per_text(benefit.period)}"
+            mark = PLACEHOLDER_MARK if placeholder else ""
+            amount_text = f"{shown} = {money_text(amount)} 元{_per_text(benefit.period)}{mark}"
             amount_text += f"（标准：{word}该数额）" if benefit.comparison != "exact" else ""
         else:
             amount_text = f"{describe_expr(benefit.amount, ctx.catalog)}：无法计算（所需数值未知）"
+    extras = [
+        f"标准：{quantity_text(benefit.quantity)}" if benefit.quantity is not None else "",
+        payee_text(benefit.payee, benefit.payee_text),
+    ]
+    amount_text = "；".join(t for t in (amount_text, *extras) if t)
     reason = "符合：" + success_reason(trace)
     return replace(
         base,
@@ -384,6 +405,7 @@ def _benefit(item: Item, benefit: Benefit, ctx: Context) -> ItemDecision:
         amount=amount,
         amount_text=amount_text,
         params=tuple(ctx.reads.values()),
+        placeholder=placeholder and amount is not None,
     )
 
 
@@ -407,7 +429,21 @@ def _exclusion_reason(group_name: str, winner: ItemDecision, loser: ItemDecision
     return f"择高：已享受 {head}（{group_name}，只能择一；{why}，按序号在前者享受）"
 
 
+def _applicant_choice(
+    group: ExclusiveGroup, decisions: dict[str, ItemDecision], qualifying: list[ItemDecision]
+) -> None:
+    """可择高申领其中一类: the person chooses; every member qualified for stays granted, naming the others."""
+    for member in qualifying:
+        others = [f"第{d.no}项 {d.name}" for d in qualifying if d.code != member.code]
+        words = choice_text(group.text, others)
+        decisions[member.code] = replace(member, reason=f"{member.reason}；{words}", choice=words)
+
+
 def _apply_groups(catalog: Catalog, decisions: dict[str, ItemDecision], order: dict[str, int]) -> None:
+    for group in catalog.choice_groups:
+        qualifying = [decisions[c] for c in group.members if c in decisions and decisions[c].granted]
+        if len(qualifying) >= 2:
+            _applicant_choice(group, decisions, qualifying)
     for group in catalog.exclusive_groups:
         qualifying = [decisions[c] for c in group.members if c in decisions and decisions[c].granted]
         if len(qualifying) < 2:
@@ -447,8 +483,20 @@ def _item_decision(item: Item, parts: list[ItemDecision]) -> ItemDecision:
     if granted and len(periods) == 1 and all(p.amount is not None for p in granted):
         amount = sum((p.amount or Decimal(0) for p in granted), Decimal(0))
     period = periods.pop() if len(periods) == 1 else None
+    payees = {p.payee for p in parts}
     return ItemDecision(
-        item.no, item.code, item.name, status, reason, amount=amount, period=period, parts=tuple(parts)
+        item.no,
+        item.code,
+        item.name,
+        status,
+        reason,
+        amount=amount,
+        period=period,
+        parts=tuple(parts),
+        payee=payees.pop() if len(payees) == 1 else "person",
+        payee_text=parts[0].payee_text,
+        placeholder=amount is not None and any(p.placeholder for p in granted),
+        choice="；".join(p.choice for p in granted if p.choice),
     )
 
 
@@ -464,6 +512,7 @@ def evaluate(
         on = on.date()
     chosen = resolve_options(catalog, options)
     items = sorted(catalog.items_on(on), key=lambda i: no_sort_key(i.no))
+    notes = tuple(list_status_text(catalog, on))
     if is_deceased(record, on):
         reason = f"不符合：已于 {record['death_date']} 去世，{on} 不再享受任何待遇"
         dead = tuple(
@@ -479,8 +528,8 @@ def evaluate(
             )
             for i in items
         )
-        return Decision(catalog.code, on, chosen, True, dead)
-    ctx = Context(catalog, record, on, chosen)
+        return Decision(catalog.code, on, chosen, True, dead, notes)
+    ctx = Context(catalog, record, on, chosen, examples=example_params(catalog, on))
     decisions: dict[str, ItemDecision] = {}
     order: dict[str, int] = {}
     for item in items:
@@ -489,4 +538,4 @@ def evaluate(
             decisions[benefit.code] = _benefit(item, benefit, ctx)
     _apply_groups(catalog, decisions, order)
     result = tuple(_item_decision(item, [decisions[b.code] for b in item.benefits]) for item in items)
-    return Decision(catalog.code, on, chosen, False, result)
+    return Decision(catalog.code, on, chosen, False, result, notes)

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import cast
 
 from yanglao.core.catalog.model import (
+    CHOOSERS,
     COMPARISONS,
     ITEM_TYPES,
     LEVELS,
+    LIST_STATUSES,
     PERIODS,
     Benefit,
     Catalog,
@@ -25,6 +27,7 @@ from yanglao.core.catalog.model import (
     Funding,
     Item,
     ItemType,
+    ListStatus,
     Option,
     Parameter,
     ParamValue,
@@ -32,6 +35,7 @@ from yanglao.core.catalog.model import (
     Service,
     Taxonomy,
 )
+from yanglao.core.catalog.quantities import parse_payee, parse_quantity
 from yanglao.core.catalog.ruleparse import Names, parse_amount, parse_cond
 from yanglao.core.catalog.yamlio import (
     At,
@@ -64,6 +68,9 @@ CATALOG_KEYS = (
     "source",
     "notes",
     "options",
+    "status",
+    "effective_from",
+    "effective_to",
 )
 ITEM_KEYS = (
     "type_text",
@@ -82,8 +89,21 @@ ITEM_KEYS = (
     "valid_from",
     "valid_to",
     "notes",
+    "payee",
+    "payee_text",
+    "quantity",
 )
-PART_KEYS = ("target_text", "rule_note", "standard_text", "amount", "period", "comparison", "notes")
+BENEFIT_EXTRA_KEYS = ("payee", "payee_text", "quantity")
+PART_KEYS = (
+    "target_text",
+    "rule_note",
+    "standard_text",
+    "amount",
+    "period",
+    "comparison",
+    "notes",
+    *BENEFIT_EXTRA_KEYS,
+)
 
 
 def root_dir(root: Path | None) -> Path:
@@ -177,10 +197,23 @@ def _load(code: str, root: Path) -> Catalog:
     issued_on = date_value(issued, at.key("issued_on", meta)) if issued is not None else None
     reconstructed = boolean(meta.get("reconstructed", False), at.key("reconstructed", meta))
     options = _options(meta.get("options"), at.key("options", meta))
+    status = optional_text(meta, "status", at) or "issued"
+    if status not in LIST_STATUSES:
+        allowed = "、".join(f"{k}（{v}）" for k, v in LIST_STATUSES.items())
+        raise at.key("status", meta).error(f"未知的清单状态“{status}”，可用：{allowed}")
+    effective = {
+        key: date_value(meta[key], at.key(key, meta)) if meta.get(key) is not None else None
+        for key in ("effective_from", "effective_to")
+    }
+    start, end = effective["effective_from"], effective["effective_to"]
+    if start is not None and end is not None and end < start:
+        raise at.key("effective_to", meta).error(f"清单终止日期 {end} 早于施行日期 {start}")
     parameters = read_parameters(folder / "parameters.yaml")
     definitions = _definitions(root, code, parent, Names(set(parameters), set(options)))
     names = Names(set(parameters), set(options), {k: d.rule for k, d in definitions.items()})
-    items, groups = _items(folder / "items.yaml", names, taxonomy)
+    items, all_groups = _items(folder / "items.yaml", names, taxonomy)
+    groups = tuple(g for g in all_groups if g.chooser == "highest")
+    choice_groups = tuple(g for g in all_groups if g.chooser == "applicant")
     numbers = {item.no for item in items}
     for name, option in options.items():
         for no in option.items:
@@ -204,6 +237,10 @@ def _load(code: str, root: Path) -> Catalog:
         exclusive_groups=groups,
         folder=str(folder),
         definitions=definitions,
+        choice_groups=choice_groups,
+        status=cast(ListStatus, status),
+        effective_from=start,
+        effective_to=end,
     )
 
 
@@ -341,7 +378,11 @@ def _items(
         benefit_codes = {b.code for item in items for b in item.benefits}
         for i, raw in enumerate(raw_groups):
             here = groups_at.index(i, raw_groups)
-            body = mapping(raw, here, required=("name", "members"), optional=("text", "notes"))
+            body = mapping(raw, here, required=("name", "members"), optional=("text", "notes", "chooser"))
+            chooser = optional_text(body, "chooser", here) or "highest"
+            if chooser not in CHOOSERS:
+                allowed = "、".join(f"{k}（{v}）" for k, v in CHOOSERS.items())
+                raise here.key("chooser", body).error(f"未知的择高方式“{chooser}”，可用：{allowed}")
             members_at = here.key("members", body)
             members_raw = sequence(body["members"], members_at)
             if len(members_raw) < 2:
@@ -358,6 +399,7 @@ def _items(
                     tuple(members),
                     text(body.get("text"), here.key("text", body), allow_none=True),
                     text(body.get("notes"), here.key("notes", body), allow_none=True),
+                    "applicant" if chooser == "applicant" else "highest",
                 )
             )
     return tuple(items), tuple(groups)
@@ -399,7 +441,7 @@ def _item(raw: object, at: At, names: Names, taxonomy: Taxonomy) -> Item:
         text(v, at.key("lead_departments", data).index(j, leads_raw)) for j, v in enumerate(leads_raw)
     )
     if "parts" in data:
-        for key in ("rule", "rule_note", "amount", "period", "comparison"):
+        for key in ("rule", "rule_note", "amount", "period", "comparison", *BENEFIT_EXTRA_KEYS):
             if key in data:
                 raise at.key(key, data).error(f"有 parts 的项目不能在项目上写 {key}，请写在各分项里")
         parts_at = at.key("parts", data)
@@ -469,6 +511,8 @@ def _benefit(data: MarkedDict, at: At, names: Names, taxonomy: Taxonomy, code: s
     if amount is not None and (period is None or comparison is None):
         missing = "period" if period is None else "comparison"
         raise at.key("amount", data).error(f"有 amount 时必须写 {missing}")
+    payee, payee_text = parse_payee(data, at)
+    quantity = parse_quantity(data["quantity"], at.key("quantity", data)) if "quantity" in data else None
     return Benefit(
         code=code,
         name=text(data["name"], at.key("name", data)),
@@ -480,4 +524,7 @@ def _benefit(data: MarkedDict, at: At, names: Names, taxonomy: Taxonomy, code: s
         period=cast(Period | None, period),
         comparison=cast(Comparison | None, comparison),
         notes=text(data.get("notes"), at.key("notes", data), allow_none=True),
+        payee=payee,
+        payee_text=payee_text,
+        quantity=quantity,
     )

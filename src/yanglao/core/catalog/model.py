@@ -14,6 +14,10 @@ ItemType = Literal["material_aid", "care_service", "caring_service"]
 Period = Literal["month", "year", "once"]
 Comparison = Literal["floor", "ceiling", "exact"]
 Level = Literal["中央", "省", "市", "县"]
+Payee = Literal["person", "institution"]
+QuantityUnit = Literal["times", "percent", "sum_insured", "free", "priority"]
+Chooser = Literal["highest", "applicant"]
+ListStatus = Literal["issued", "draft", "adopted"]
 
 ITEM_TYPES: dict[str, str] = {
     "material_aid": "物质帮助",
@@ -23,6 +27,23 @@ ITEM_TYPES: dict[str, str] = {
 PERIODS: dict[str, str] = {"month": "月", "year": "年", "once": "次"}
 COMPARISONS: dict[str, str] = {"floor": "不低于", "ceiling": "不高于", "exact": "定额"}
 LEVELS: tuple[str, ...] = ("中央", "省", "市", "县")
+PAYEES: dict[str, str] = {"person": "本人", "institution": "服务机构"}
+# Quantities other than a periodic amount of money (docs/catalogs.md "数量"): the unit, its words.
+QUANTITY_UNITS: dict[str, str] = {
+    "times": "次",
+    "percent": "%",
+    "sum_insured": "元保额",
+    "free": "免费",
+    "priority": "优先",
+}
+# Units that carry no number ("免费", "优先").
+UNITS_WITHOUT_VALUE = frozenset({"free", "priority"})
+CHOOSERS: dict[str, str] = {"highest": "按金额择高", "applicant": "择高，由本人选择"}
+LIST_STATUSES: dict[str, str] = {
+    "issued": "已印发",
+    "draft": "征求意见稿",
+    "adopted": "征求意见稿（本局已决定采用）",
+}
 # Amounts are compared across periods on a yearly basis.
 PERIOD_FACTOR: dict[str, int] = {"month": 12, "year": 1, "once": 1}
 
@@ -104,6 +125,26 @@ class Funding:
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """What a benefit gives when it is not (only) a periodic amount of money: ``每月至少一次`` (1 times per
+    month, floor), ``报销70%`` (70 percent), ``减免不低于30%`` (30 percent, floor), a sum insured, ``免费``,
+    ``优先`` (no value)."""
+
+    unit: QuantityUnit
+    value: Decimal | None = None
+    per: Period | None = None
+    comparison: Comparison | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "value": None if self.value is None else float(self.value),
+            "unit": self.unit,
+            "per": self.per,
+            "comparison": self.comparison,
+        }
+
+
+@dataclass(frozen=True)
 class Benefit:
     """What a person is granted: the item itself, or one part of an item that has several.
 
@@ -119,6 +160,9 @@ class Benefit:
     period: Period | None
     comparison: Comparison | None
     notes: str = ""
+    payee: Payee = "person"  # who is paid: the person, or the institution that serves them
+    payee_text: str | None = None  # the institution as the document names it (敬老院)
+    quantity: Quantity | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +198,9 @@ class ExclusiveGroup:
     members: tuple[str, ...]  # benefit codes
     text: str = ""
     notes: str = ""
+    # "highest": the evaluator grants only the highest amount; "applicant": the document leaves the choice
+    # to the person (可择高申领其中一类): every member qualified for is shown as eligible, "择高，由本人选择".
+    chooser: Chooser = "highest"
 
 
 @dataclass(frozen=True)
@@ -188,6 +235,27 @@ class Catalog:
     exclusive_groups: tuple[ExclusiveGroup, ...]
     folder: str = ""  # where the files were read from
     definitions: dict[str, Definition] = field(default_factory=dict)
+    # 择高 groups whose document leaves the choice to the person (``chooser: applicant``): kept apart from
+    # ``exclusive_groups`` so that no whole-list step (evaluator, bulk plan) ranks them.
+    choice_groups: tuple[ExclusiveGroup, ...] = ()
+    status: ListStatus = "issued"  # a 征求意见稿 (draft) is not found by 户籍 unless adopted
+    effective_from: dt.date | None = None  # the list grants nothing before this day
+    effective_to: dt.date | None = None  # nor after this one
+
+    @property
+    def status_text(self) -> str:
+        return LIST_STATUSES[self.status]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether the list itself applies on ``on`` (its effective dates; a draft named explicitly is
+        evaluated as if in force, and says so)."""
+        if self.effective_from is not None and on < self.effective_from:
+            return False
+        return not (self.effective_to is not None and on > self.effective_to)
 
     def item(self, no: str) -> Item:
         for item in self.items:
@@ -203,6 +271,9 @@ class Catalog:
         raise KeyError(code)
 
     def items_on(self, on: dt.date) -> tuple[Item, ...]:
+        """The items in force on ``on``: none before the list's effective date or after its end date."""
+        if not self.in_force(on):
+            return ()
         return tuple(item for item in self.items if item.in_force(on))
 
 
