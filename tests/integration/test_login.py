@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import frozen_now
@@ -195,7 +197,50 @@ def test_the_password_rules_are_explained_in_chinese() -> None:
 
 def test_sessions_end_after_30_idle_minutes() -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_REFRESH_SECONDS == 60
+
+
+def stored_expiry(client: Client) -> dt.datetime:
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(pk=client.session.session_key).expire_date
+
+
+def session_writes(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_page_read_within_a_minute_of_the_last_write_writes_no_session(
+    client: Client, township_user: Any, clock: Any
+) -> None:
+    log_in(client, "township", PASSWORD)
+    client.get(reverse("home"))  # a minute may have passed since the login's write: written here
+    written = stored_expiry(client)
+
+    assert session_writes(client, reverse("search")) == 0
+    assert stored_expiry(client) == written
+
+    clock.traveller.move_to(frozen_now() + dt.timedelta(minutes=5))
+    assert session_writes(client, reverse("search")) == 1
+    assert stored_expiry(client) - frozen_now() > dt.timedelta(minutes=29)
+    assert session_writes(client, reverse("search")) == 0
+
+
+def test_an_idle_session_ends_within_30_minutes_of_the_last_request(
+    client: Client, township_user: Any, clock: Any
+) -> None:
+    log_in(client, "township", PASSWORD)
+    clock.traveller.move_to(frozen_now() + dt.timedelta(seconds=59))
+    assert session_writes(client, reverse("search")) == 0  # the login wrote it 59 s ago
+    last_request = frozen_now()
+
+    clock.traveller.move_to(last_request + dt.timedelta(minutes=30, seconds=1))
+    response = client.get(reverse("search"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_each_request_pushes_the_session_expiry_forward(client: Client, township_user: Any) -> None:

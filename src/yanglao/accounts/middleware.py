@@ -1,4 +1,6 @@
-"""The one place a forced password change is enforced: a logged-in user with a one-time or expired
+"""The forced password change, and the session's idle timeout without a write per request.
+
+The one place a forced password change is enforced: a logged-in user with a one-time or expired
 password gets, for every URL except the change page, logout and static files, a redirect to the
 change page. A new page cannot forget it: it never reaches the view."""
 
@@ -7,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from yanglao.accounts.passwords import must_change
 
@@ -28,3 +32,27 @@ class PasswordChangeMiddleware:
             if not request.path.startswith(exempt):
                 return redirect(target)
         return self.get_response(request)
+
+
+SAVED_AT = "_saved_at"  # when the session was last written (seconds since the epoch)
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout without a write on every request: a logged-in session is written (and its
+    expiry pushed to ``SESSION_COOKIE_AGE`` from now) when it changed or when its last write is
+    ``SESSION_REFRESH_SECONDS`` old; other requests read it only. A session therefore ends between
+    ``SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS`` and ``SESSION_COOKIE_AGE`` after the last request,
+    never later. Sits right after Django's SessionMiddleware, which saves what is marked modified."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or SESSION_KEY not in session:
+            return response
+        now = int(timezone.now().timestamp())
+        if session.modified or now - int(session.get(SAVED_AT, 0)) >= settings.SESSION_REFRESH_SECONDS:
+            session[SAVED_AT] = now
+        return response
