@@ -14,7 +14,7 @@ from django.core.management import call_command
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.cli import main
 from yanglao.core.idnumber import make_id_number
-from yanglao.registry import imports
+from yanglao.registry import importsql
 from yanglao.registry.history import person_changes
 from yanglao.registry.models import (
     BatchStatus,
@@ -362,22 +362,20 @@ def test_an_import_interrupted_half_way_leaves_nothing(
 ) -> None:
     ids = [make_id_number("152223", dt.date(1940, 1, 1 + n), 100 + n) for n in range(9)]
     path = csv_file(tmp_path, "id_number,name\n" + "".join(f"{i},老人{n}\n" for n, i in enumerate(ids)))
-    monkeypatch.setattr(imports, "CHUNK", 3)
-    real_flush = imports._ChunkWriter.flush
+    real_insert = importsql.Stage.insert_new
     written: list[int] = []
 
-    def flush_then_fail(writer: Any) -> None:
-        real_flush(writer)
+    def insert_then_fail(stage: Any, batch_id: int, synthetic: bool) -> int:
+        real_insert(stage, batch_id, synthetic)
         written.append(Person.objects.count())
-        if len(written) == 2:
-            raise DatabaseWentAway("the database went away")
+        raise DatabaseWentAway("the database went away")
 
-    monkeypatch.setattr(imports._ChunkWriter, "flush", flush_then_fail)
+    monkeypatch.setattr(importsql.Stage, "insert_new", insert_then_fail)
 
     with pytest.raises(DatabaseWentAway):
         call_command("import", "persons", str(path), "--json", "--source", "旗民政局", stdout=io.StringIO())
 
-    assert written == [3, 6]  # two chunks of the file had been written when it failed
+    assert written == [9]  # the file's people had been written when it failed
     assert not Person.objects.exists()
     assert not PersonChange.objects.exists()
     assert not ImportBatch.objects.exists()

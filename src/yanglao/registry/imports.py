@@ -20,16 +20,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import multiprocessing
-import os
-import signal
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -39,8 +35,9 @@ from yanglao.audit.models import Action
 from yanglao.core import person as spec
 from yanglao.core.idnumber import IdNumberError, parse_id_number
 from yanglao.core.records_io import FileFormatError, ReadLimits, RowError, open_source
+from yanglao.registry.importcheck import KINDS, check_frame, rows_frame, simple_csv_frame, typed_schema
 from yanglao.registry.importscope import ImportRefused, RowScope, resolve_department
-from yanglao.registry.importwriter import ChunkWriter
+from yanglao.registry.importwriter import SetWriter
 from yanglao.registry.models import (
     EXTRA_FIELDS,
     EXTRA_LABELS,
@@ -54,9 +51,7 @@ from yanglao.registry.models import (
 ALIASES: dict[str, str] = (
     dict(spec.HEADER_ALIASES) | {n: n for n in EXTRA_FIELDS} | {label: n for n, label in EXTRA_LABELS.items()}
 )
-CHUNK = 2000
 Progress = Callable[[int], None]
-_ChunkWriter = ChunkWriter  # the older name
 
 
 def import_limits() -> ReadLimits:
@@ -152,68 +147,116 @@ def _parse_row(line: int, row: dict[str, Any]) -> tuple[dict[str, Any], list[Row
     return record, errors
 
 
-Parsed = tuple[int, list[str], dict[str, Any], list[RowError]]
-PARSE_BATCH = 5000
+READ_CHUNK = 100_000  # rows of the row reader gathered into columns at a time
 
 
-def _parse_batch(batch: list[tuple[int, dict[str, Any]]]) -> list[Parsed]:
-    out: list[Parsed] = []
-    for line, row in batch:
-        unknown = list(row.get("__unknown__", []))
-        record, errors = parse_row(line, row)
-        out.append((line, unknown, record, errors))
-    return out
+class Checked:
+    """An import's rows checked: the valid rows (one per ID number, the first) and every row's errors."""
+
+    def __init__(self, columns: list[str]) -> None:
+        self.columns = columns
+        self.frames: list[pl.DataFrame] = []
+        self.records: list[tuple[int, dict[str, Any]]] = []  # valid rows the row parser read
+        self.failed: list[tuple[int, Any, Any, list[RowError]]] = []  # (line, ID number, name, errors)
+        self.unknown_seen: set[str] = set()
+        self.rows = 0
+
+    def add(
+        self,
+        raw: pl.DataFrame,
+        originals: list[dict[str, Any]] | None,
+        apart: list[tuple[int, dict[str, Any]]],
+    ) -> None:
+        """One chunk: rows as text columns (``originals`` their row dicts, None for a simple CSV whose
+        cells are the columns), and rows apart for the row parser."""
+        self.rows += raw.height + len(apart)
+        slow = list(apart)
+        if raw.height:
+            typed, ok = check_frame(raw, self.columns)
+            self.frames.append(typed.filter(ok))
+            bad = raw.with_row_index("__i__").filter(~ok)
+            if bad.height:
+                if originals is None:
+                    for row in bad.drop("__i__").iter_rows(named=True):
+                        line = row.pop("line")
+                        slow.append((line, row))
+                else:
+                    slow.extend(
+                        (line, originals[i]) for i, line in zip(bad["__i__"], bad["line"], strict=True)
+                    )
+        slow.sort(key=lambda item: item[0])
+        for line, row in slow:
+            unknown = list(row.get("__unknown__", []))
+            record, errors = parse_row(line, row)
+            unknown_errors = []
+            for key in unknown:
+                if key not in self.unknown_seen:
+                    self.unknown_seen.add(key)
+                    unknown_errors.append(RowError(line, key, "未知字段，该字段未导入"))
+            if errors:
+                self.failed.append(
+                    (line, record.get("id_number"), record.get("name"), unknown_errors + errors)
+                )
+            else:
+                if unknown_errors:
+                    self.failed.append((line, None, None, unknown_errors))
+                self.records.append((line, record))
+
+    def result(self) -> tuple[pl.DataFrame, list[RowError]]:
+        """The valid rows in file order, the first of each ID number, and every error (in file order)."""
+        names = list(self.columns)
+        for _, record in self.records:
+            names.extend(k for k in record if k not in names)
+        schema = typed_schema([n for n in names if n in KINDS])
+        parts = [
+            f.select([pl.col(c) if c in f.columns else pl.lit(None, t).alias(c) for c, t in schema.items()])
+            for f in self.frames
+        ]
+        if self.records:
+            rows = [{**{c: record.get(c) for c in schema}, "line": line} for line, record in self.records]
+            parts.append(pl.DataFrame(rows, schema=schema))
+        frame = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+        frame = frame.sort("line").with_columns(first=pl.col("line").min().over("id_number"))
+        firsts = dict(frame.filter(pl.col("line") == pl.col("first")).select("id_number", "line").iter_rows())
+        errors: list[RowError] = []
+        for line, ident, name, row_errors in self.failed:
+            errors.extend(row_errors)
+            first = firsts.get(ident) if isinstance(ident, str) else None
+            if first is not None and first < line:
+                errors.append(
+                    RowError(line, "id_number", f"与第 {first} 行的公民身份号码重复").of_row(ident, name)
+                )
+        duplicates = frame.filter(pl.col("line") != pl.col("first"))
+        has_name = "name" in frame.columns
+        for row in duplicates.iter_rows(named=True):
+            name = row["name"] if has_name else None
+            duplicate = RowError(row["line"], "id_number", f"与第 {row['first']} 行的公民身份号码重复")
+            errors.append(duplicate.of_row(row["id_number"], name))
+        errors.sort(key=lambda e: e.line)
+        return frame.filter(pl.col("line") == pl.col("first")).drop("first"), errors
 
 
-def _batches(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    batch: list[tuple[int, dict[str, Any]]] = []
-    for item in rows:
-        batch.append(item)
-        if len(batch) >= PARSE_BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def parsed_rows(rows: Iterator[tuple[int, dict[str, Any]]], parallel: bool = False) -> Iterator[Parsed]:
-    """Rows parsed in order. With ``parallel`` and more than one core, parsing runs in worker
-    processes while this process writes: a bounded window of batches is in flight, so memory stays
-    flat. Only for the command line (single-threaded): forking a threaded web server is unsafe."""
-    workers = (os.cpu_count() or 1) - 1 if parallel else 0
-    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for batch in _batches(rows):
-            yield from _parse_batch(batch)
-        return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
-        window: deque[Future[list[Parsed]]] = deque()
-        for batch in _batches(rows):
-            window.append(pool.submit(_parse_batch, batch))
-            if len(window) > workers * 2:
-                yield from window.popleft().result()
-        while window:
-            yield from window.popleft().result()
-
-
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(parent: int) -> None:
-    """Pool initializer: a worker is killed when the import that started it dies (SIGTERM, SIGKILL), so
-    no orphan keeps the parent's database connection, its transaction and its locks (Linux prctl; the
-    parent check closes the window where the parent died before the call)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent check below still runs once
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
+def check_rows(path: Path, src: Any, limits: ReadLimits, progress: Progress | None) -> Checked:
+    """Every row of ``src`` checked column-wise (a simple CSV split straight into columns)."""
+    columns = list(dict.fromkeys(src.columns))
+    checked = Checked(columns)
+    simple = simple_csv_frame(path, src, ALIASES, limits)
+    if simple is not None:
+        src.rows.close()
+        checked.add(simple, None, [])
+        return checked
+    chunk: list[tuple[int, dict[str, Any]]] = []
+    for item in src.rows:
+        chunk.append(item)
+        if len(chunk) >= READ_CHUNK:
+            raw, originals, apart = rows_frame(chunk, columns)
+            checked.add(raw, originals, apart)
+            chunk = []
+            if progress is not None:
+                progress(checked.rows)
+    raw, originals, apart = rows_frame(chunk, columns)
+    checked.add(raw, originals, apart)
+    return checked
 
 
 def file_sha256(path: Path) -> str:
@@ -239,8 +282,8 @@ def do_import_persons(
     """Import one department file. ``source`` names a registered department (its code or name).
     ``actor`` is a user (the import is then held to the user's scope and departments) or a
     command-line label for the audit trail; ``address`` is where the upload came from (the command
-    line's imports are audited as ``cli``). ``parallel`` parses in worker processes (command line only,
-    see :func:`parsed_rows`)."""
+    line's imports are audited as ``cli``). ``parallel`` is accepted for the command line's sake: rows
+    are checked column-wise (Polars' threads), no worker process is started."""
     as_of = as_of or timezone.localdate()
     address = address if address is not None else ("cli" if isinstance(actor, str) else "")
     actor_name = getattr(actor, "username", None) or (actor if isinstance(actor, str) else "system")
@@ -275,27 +318,13 @@ def do_import_persons(
                 actor_name=actor_name,
                 started_at=started,
             )
-            writer = ChunkWriter(batch, source, as_of, actor, actor_name, synthetic, result, rows, CHUNK)
-            seen: dict[str, int] = {}
-            unknown_seen: set[str] = set()
-            for line, unknown, record, errors in parsed_rows(src.rows, parallel):
-                result.rows += 1
-                for key in unknown:
-                    if key not in unknown_seen:
-                        unknown_seen.add(key)
-                        result.add_error(RowError(line, key, "未知字段，该字段未导入"))
-                ident = record.get("id_number")
-                if isinstance(ident, str) and ident in seen:
-                    duplicate = RowError(line, "id_number", f"与第 {seen[ident]} 行的公民身份号码重复")
-                    errors.append(duplicate.of_row(ident, record.get("name")))
-                if errors:
-                    result.add_errors(errors)
-                    continue
-                seen[str(ident)] = line
-                writer.add(line, record)
-                if progress is not None and result.rows % CHUNK == 0:
-                    progress(result.rows)
-            writer.flush()
+            checked = check_rows(path, src, import_limits(), progress)
+            result.rows = checked.rows
+            frame, errors = checked.result()
+            writer = SetWriter(batch, source, as_of, actor, actor_name, synthetic, result, rows)
+            errors += writer.write(frame)
+            errors.sort(key=lambda e: e.line)
+            result.add_errors(errors)
             result.errors.sort(key=lambda e: e.line)
             if all_or_nothing and result.error_count:
                 raise _Rollback
