@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", include("yanglao.entitlements.api_urls")),
     path("payments/", include("yanglao.payments.urls")),
     path("catalogs/", include("yanglao.catalogweb.urls")),
+    path("lists/", include("yanglao.listadmin.urls")),
     path("stats/", include("yanglao.stats.urls")),
     path("facilities/", include("yanglao.facilities.urls")),
     path("carehomes/", include("yanglao.carehomes.urls")),

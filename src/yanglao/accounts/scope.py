@@ -65,6 +65,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "supervision.inspect": CASEWORKERS,
     "supervision.rectify": CASEWORKERS | {Role.CAREHOME},
     "complaints.handle": CASEWORKERS,
+    "lists.read": frozenset({Role.COUNTY, Role.ADMIN, Role.AUDITOR}),
+    "lists.edit": frozenset({Role.COUNTY}),
+    "lists.approve": frozenset({Role.COUNTY}),
 }
 
 # What the 403 page says for each verb.
@@ -103,6 +106,9 @@ REFUSALS: dict[str, str] = {
     "supervision.inspect": "当前角色不能开展监管检查",
     "supervision.rectify": "当前角色不能提交隐患整改",
     "complaints.handle": "当前角色不能办理投诉",
+    "lists.read": "当前角色不能查看清单调整",
+    "lists.edit": "当前角色不能起草或修改清单",
+    "lists.approve": "当前角色不能批准或发布清单",
 }
 
 

@@ -73,6 +73,8 @@ OBJECT_TYPES: dict[str, str] = {
     "adaptation": "适老化改造",
     "meal_point": "助餐点",
     "meal_month": "助餐月度核算",
+    "services_daily": "居家服务每日核查",
+    "list_version": "服务清单版本",
 }
 
 

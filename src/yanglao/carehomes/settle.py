@@ -19,8 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 
 from yanglao.carehomes.models import EndReason, Residence
-from yanglao.core.catalog import load_catalog
 from yanglao.core.catalog.model import Catalog
+from yanglao.core.catalog.source import catalog_on
 from yanglao.core.payments import Month
 from yanglao.facilities.models import FacilityKind, Service
 
@@ -74,7 +74,7 @@ def days_in(residence: Residence, month: Month) -> int:
 
 
 def dues(county: str, catalog_code: str, month: Month) -> list[Due]:
-    catalog = load_catalog(catalog_code)
+    catalog = catalog_on(catalog_code, month.last)
     length = (month.last - month.first).days + 1
     homes = Residence.objects.filter(
         facility__kind=FacilityKind.PUBLIC_HOME,

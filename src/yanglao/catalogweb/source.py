@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from yanglao.core.catalog import Catalog, CatalogError, load_catalog
 from yanglao.core.catalog.loader import list_codes
+from yanglao.core.catalog.source import catalog_on
 
 
 def catalog_root() -> Path | None:
@@ -35,7 +36,7 @@ def entries() -> list[Entry]:
     out = []
     for code in list_codes(catalog_root()):
         try:
-            out.append(Entry(code, load_catalog(code, catalog_root())))
+            out.append(Entry(code, get_catalog(code)))
         except CatalogError as exc:
             out.append(Entry(code, None, str(exc)))
     return sorted(out, key=lambda e: (e.catalog is not None and e.catalog.parent is not None, e.code))
@@ -45,11 +46,12 @@ def catalogs() -> list[Catalog]:
     return [e.catalog for e in entries() if e.catalog is not None]
 
 
-def get_catalog(code: str) -> Catalog:
-    """The list ``code``; 404 when there is no such folder. A broken file raises ``CatalogError``."""
+def get_catalog(code: str, on: dt.date | None = None) -> Catalog:
+    """The list ``code`` (the version in force on ``on``, today when None); 404 when there is no such
+    folder. A broken file raises ``CatalogError``."""
     if code not in list_codes(catalog_root()):
         raise Http404(f"没有清单 {code}")
-    return load_catalog(code, catalog_root())
+    return load_catalog(code, catalog_root()) if catalog_root() else catalog_on(code, on)
 
 
 def today() -> dt.date:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
-from yanglao.core.catalog.loader import list_codes, load_catalog
+from yanglao.core.catalog.loader import list_codes
 from yanglao.core.catalog.model import Catalog, Item
 from yanglao.core.catalog.rules import fields_used
+from yanglao.core.catalog.source import catalog_on, generation
 from yanglao.core.discovery import catalog_for, jurisdiction_code, tracked_codes
 
 
@@ -15,8 +17,9 @@ def available() -> frozenset[str]:
     return frozenset(list_codes())
 
 
-def catalog(code: str) -> Catalog:
-    return load_catalog(code)
+def catalog(code: str, on: dt.date | None = None) -> Catalog:
+    """The version of list ``code`` in force on ``on`` (today when None)."""
+    return catalog_on(code, on)
 
 
 def person_catalog(hukou_region: str | None, residence_region: str | None) -> str | None:
@@ -39,15 +42,23 @@ def paid_codes(cat: Catalog, item: Item, service_code: str) -> list[str]:
     return list(dict.fromkeys([item.code, *(b.code for b in item.benefits)]))
 
 
-@lru_cache(maxsize=32)
 def tracked(code: str) -> frozenset[str]:
-    return frozenset(tracked_codes(load_catalog(code)))
+    return _tracked(code, generation())
 
 
 @lru_cache(maxsize=32)
+def _tracked(code: str, generation: int) -> frozenset[str]:
+    return frozenset(tracked_codes(catalog_on(code)))
+
+
 def evaluable(code: str) -> frozenset[str]:
     """Items whose every benefit the machine can decide (an enrolment of another item is not checked)."""
-    return frozenset(i.code for i in load_catalog(code).items if all(b.rule is not None for b in i.benefits))
+    return _evaluable(code, generation())
+
+
+@lru_cache(maxsize=32)
+def _evaluable(code: str, generation: int) -> frozenset[str]:
+    return frozenset(i.code for i in catalog_on(code).items if all(b.rule is not None for b in i.benefits))
 
 
 def uses_ability_level(item: Item) -> bool:

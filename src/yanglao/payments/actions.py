@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
-from yanglao.core.catalog import CatalogError, load_catalog
+from yanglao.core.catalog import CatalogError
+from yanglao.core.catalog.source import catalog_on
 from yanglao.core.idnumber import mask_id_number, mask_name
 from yanglao.core.payments import Month, compute_roll, digest, totals
 from yanglao.payments import claims, exports, holds
@@ -112,7 +113,7 @@ def prepare_roll(
     ``new_only`` an existing roll is left as it is (:class:`RollExists`)."""
     started = time.perf_counter()
     try:
-        catalog = load_catalog(catalog_code)
+        catalog = catalog_on(catalog_code, month.last)  # the version in force in the roll's month
     except (CatalogError, FileNotFoundError, KeyError) as exc:
         raise RollError(f"清单 {catalog_code} 无法读取：{exc}") from None
     _check_prepare(actor, catalog_code, month, region)

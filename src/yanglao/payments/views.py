@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from yanglao.accounts.current import current_user
 from yanglao.accounts.scope import require
-from yanglao.core.catalog import load_catalog
 from yanglao.core.catalog.loader import list_codes
+from yanglao.core.catalog.source import catalog_on
 from yanglao.core.idnumber import mask_id_number
 from yanglao.core.masking import person_label
 from yanglao.core.payments import Month
@@ -59,7 +59,7 @@ def catalogs_for(code: str) -> list[tuple[str, str]]:
     out = []
     for catalog in list_codes():
         if code.startswith(prefix_of(catalog)):
-            out.append((catalog, load_catalog(catalog).name))
+            out.append((catalog, catalog_on(catalog).name))
     return sorted(out, key=lambda c: -len(prefix_of(c[0])))
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from yanglao.accounts.models import LoginFailure, Role, User
 from yanglao.accounts.scope import may, scope_of
 from yanglao.audit.reading import readable_events, shown_summary
-from yanglao.core.catalog import load_catalog
+from yanglao.core.catalog.source import catalog_on
 from yanglao.core.payments import Month
 from yanglao.core.visits.schedule import Interval, due_date
 from yanglao.entitlements.access import scoped_findings
@@ -156,7 +156,7 @@ def example_values_tile(user: Any, today: dt.date) -> Tile | None:
         return None
     count = 0
     for code in codes:
-        for param in load_catalog(code).parameters.values():
+        for param in catalog_on(code, today).parameters.values():
             value = param.value_on(today)
             count += bool(value is not None and value.example)
     return Tile(count, "待替换的示例参数值", _url("catalogweb:catalog", [codes[0]]), warn=True)

@@ -46,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def catalog_page(request: HttpRequest, code: str) -> HttpResponse:
     on, date_error = page_date(request)
     try:
-        catalog = get_catalog(code)
+        catalog = get_catalog(code, on)
     except CatalogError as exc:
         return _broken(request, code, exc)
     context = {
@@ -68,7 +68,7 @@ def catalog_page(request: HttpRequest, code: str) -> HttpResponse:
 def selfcheck(request: HttpRequest, code: str) -> HttpResponse:
     on, date_error = page_date(request)
     try:
-        catalog = get_catalog(code)
+        catalog = get_catalog(code, on)
     except CatalogError as exc:
         return _broken(request, code, exc)
     form = SelfCheckForm(catalog, on, request.POST if request.method == "POST" else None)
@@ -97,7 +97,7 @@ def selfcheck(request: HttpRequest, code: str) -> HttpResponse:
 def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     on, _ = page_date(request)
     try:
-        catalog = get_catalog(code)
+        catalog = get_catalog(code, on)
     except CatalogError as exc:
         return _broken(request, code, exc)
     response = HttpResponse(

@@ -20,10 +20,11 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from yanglao.core.catalog.loader import load_catalog, parse_parameters
+from yanglao.core.catalog.loader import parse_parameters
 from yanglao.core.catalog.model import LEVELS, Catalog, Parameter
 from yanglao.core.catalog.ruleparse import Names, parse_cond
 from yanglao.core.catalog.rules import Cond
+from yanglao.core.catalog.source import catalog_on
 from yanglao.core.catalog.yamlio import (
     At,
     CatalogError,
@@ -171,7 +172,7 @@ def _load(code: str, root: Path) -> ServiceCatalog:
     if declared != code:
         raise at.key("code", data).error(f"代码“{declared}”与文件名“{code}”不一致")
     basic_code = optional_text(data, "basic_list", at) or code
-    basic = load_catalog(basic_code)
+    basic = catalog_on(basic_code)
     parameters = _parameters(data.get("parameters"), at.key("parameters", data), basic)
     merged = dataclasses.replace(basic, parameters={**basic.parameters, **parameters})
     names = Names(parameters=set(merged.parameters), options=set(basic.options))

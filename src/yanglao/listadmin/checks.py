@@ -1,0 +1,98 @@
+"""The checks every draft goes through (docs/listadmin.md, "检查"):
+
+1. the strict loader (any error refuses the save: file, line, path, reason);
+2. the old values of the version in force stay (a new standard is a new dated value);
+3. the comparison with the parent list in force on the effective date (``yanglao catalog check``):
+   a shortfall the version in force does not already have blocks publication until a justification
+   is recorded;
+4. the list's own test cases (``cases.yaml``) must all pass;
+5. the budget sanity cases written beside the list (``budget.yaml``) warn when the yearly cost moves
+   outside the range they give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from yanglao.core.catalog import source
+from yanglao.core.catalog.cases import check_case, load_cases
+from yanglao.core.catalog.compare import check
+from yanglao.core.catalog.drafts import Texts, loaded, old_values_kept
+from yanglao.core.catalog.model import Catalog
+from yanglao.core.catalog.yamlio import YamlFileError
+from yanglao.listadmin.store import ancestors_on
+
+
+def validate(code: str, texts: Texts, base: Catalog, on: dt.date) -> Catalog:
+    """The draft loaded strictly, its old values kept; raises :class:`YamlFileError`."""
+    with loaded(code, texts, ancestors_on(texts, on)) as catalog:
+        old_values_kept(base, catalog, texts.get("parameters.yaml", ""))
+        return catalog
+
+
+def _findings(child: Catalog, on: dt.date) -> list[str]:
+    if child.parent is None:
+        return []
+    try:
+        parent = source.catalog_on(child.parent, on)
+    except YamlFileError:
+        return []
+    return [f.line() for f in check(child, parent, on) if f.falls_short]
+
+
+def run(code: str, texts: Texts, base: Catalog, on: dt.date) -> dict[str, Any]:
+    """Every check of the draft ``texts`` against ``base`` (the version in force) on ``on``."""
+    out: dict[str, Any] = {"on": on.isoformat(), "error": None}
+    try:
+        with loaded(code, texts, ancestors_on(texts, on)) as catalog:
+            old_values_kept(base, catalog, texts.get("parameters.yaml", ""))
+            findings = _findings(catalog, on)
+            before = set(_findings(base, on))
+            out["findings"] = findings
+            out["new_findings"] = [f for f in findings if f not in before]
+            out["cases"] = _cases(catalog)
+            out["budget"] = budget_warnings(base, catalog, on)
+    except YamlFileError as exc:
+        out["error"] = str(exc)
+    return out
+
+
+def _cases(catalog: Catalog) -> dict[str, Any]:
+    root = Path(catalog.folder).parent
+    failed = []
+    cases = load_cases(catalog, root)
+    for case in cases:
+        _, problems = check_case(catalog, case)
+        if problems:
+            failed.append({"name": case.name, "on": case.on.isoformat(), "problems": problems})
+    return {"total": len(cases), "failed": failed}
+
+
+def budget_warnings(before: Catalog, after: Catalog, on: dt.date) -> list[str]:
+    """The budget sanity cases' warnings (from ``core.catalog.budget`` when it is there)."""
+    try:
+        from yanglao.core.catalog import budget  # written beside the impact report
+    except ImportError:
+        return []
+    sanity = getattr(budget, "sanity_warnings", None)
+    if sanity is None:
+        return []
+    return [str(w) for w in sanity(before, after, on)]
+
+
+def blocking(checks: Mapping[str, Any], justification: str) -> list[str]:
+    """Why the version may not be published yet (empty: it may)."""
+    out = []
+    if checks.get("error"):
+        out.append(f"清单无法读取：{checks['error']}")
+    failed = (checks.get("cases") or {}).get("failed") or []
+    if failed:
+        out.append(f"{len(failed)} 个测试用例未通过")
+    if checks.get("new_findings") and not justification.strip():
+        out.append("有低于上级清单的内容，须填写理由")
+    if "findings" not in checks and not checks.get("error"):
+        out.append("尚未检查")
+    return out
