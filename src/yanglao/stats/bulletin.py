@@ -247,24 +247,51 @@ def bulletin_xlsx(region: Region, on: dt.date) -> bytes:
         )
 
     if "entitlements" in s:
+        e = s["entitlements"]
         ent = book.create_sheet("清单待遇")
-        ent.append(["序号", "项目", "人数", "周期", "月金额（元）", "年金额（元）", "资金承担层级"])
-        for i in s["entitlements"]["items"]:
+        ent.append(
+            [
+                "序号",
+                "项目",
+                "人数",
+                "周期",
+                "月金额（元）",
+                "年金额（元）",
+                "示例值月金额（元，不计入合计）",
+                "示例值年金额（元，不计入合计）",
+                "资金承担层级",
+            ]
+        )
+        for i in e["items"]:
             ent.append(
                 [
                     i["no"],
-                    i["name"],
+                    i["name"] + ("（示例值）" if i.get("example") else ""),
                     i["people"],
                     i["period"] or "",
                     i["monthly_amount"],
                     i["annual_amount"],
+                    i.get("example_monthly_amount"),
+                    i.get("example_annual_amount"),
                     i["funding_levels"],
                 ]
             )
+        ent.append(["", "合计（不含示例值）", "", "", "", e.get("annual_amount"), "", "", ""])
+        ent.append(
+            ["", "示例值项目（单列，不计入合计）", "", "", "", "", "", e.get("example_annual_amount"), ""]
+        )
         ent.append([])
-        ent.append(["资金承担层级", "项目数", "人次", "年金额（元）"])
-        for row in s["entitlements"]["by_funding_level"]:
-            ent.append([row["funding_levels"], row["items"], row["person_items"], row["annual_amount"]])
+        ent.append(["资金承担层级", "项目数", "人次", "年金额（元）", "示例值年金额（元，不计入合计）"])
+        for row in e["by_funding_level"]:
+            ent.append(
+                [
+                    row["funding_levels"],
+                    row["items"],
+                    row["person_items"],
+                    row["annual_amount"],
+                    row.get("example_annual_amount"),
+                ]
+            )
     return workbook_bytes(book)
 
 

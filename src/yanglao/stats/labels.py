@@ -154,6 +154,12 @@ def rows(s: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
                     (f"{i['no']}. {i['name']}（年金额，元）", i["annual_amount"])
                     for i in e["items"]
                     if i["annual_amount"]
+                ]
+                # amounts resting on an example figure (示例值): shown apart, never in a total
+                + [
+                    (f"{i['no']}. {i['name']}（年金额，元；示例值，不计入合计）", i["example_annual_amount"])
+                    for i in e["items"]
+                    if i.get("example_annual_amount")
                 ],
             )
         )

@@ -322,12 +322,20 @@ def _engine() -> Callable[[Any, Any, dt.date], Any]:
 
 def entitlement_summary(code: str, frame: Any, on: dt.date) -> dict[str, Any]:
     """People and amounts by item of the service list, and by the funding levels the list names.
-    Runs the entitlement engine (Polars, no database: it may run in a worker thread)."""
+    Runs the entitlement engine (Polars, no database: it may run in a worker thread).
+
+    An item whose amount rests on an example figure (示例值, :mod:`yanglao.core.catalog.placeholders`)
+    on ``on`` is not real money: its ``monthly_amount``/``annual_amount`` are ``None`` and its figures
+    are given apart as ``example_monthly_amount``/``example_annual_amount`` (``example: True``); the
+    totals (``annual_amount`` here and per funding level) never add them in, they carry them apart as
+    ``example_annual_amount``."""
     import polars as pl
 
     from yanglao.core.catalog.loader import load_catalog
+    from yanglao.core.catalog.placeholders import placeholder_codes
 
     catalog = load_catalog(code)
+    examples = placeholder_codes(catalog, on)
     granted = _engine()(catalog, frame, on)
     items: list[dict[str, Any]] = []
     by_code = {item.code: item for item in catalog.items}
@@ -347,6 +355,9 @@ def entitlement_summary(code: str, frame: Any, on: dt.date) -> dict[str, Any]:
         priced = int(row["priced"]) > 0 and row["period"] is not None
         factor = PERIOD_FACTOR.get(row["period"] or "", 1)
         levels = "、".join(item.funding.levels) if item and item.funding.levels else "未列明"
+        example = row["code"] in examples
+        monthly = float(amount) if priced and row["period"] == "month" else None
+        annual = float(amount * factor) if priced else None
         entry = {
             "no": item.no if item else "",
             "code": row["code"],
@@ -354,24 +365,40 @@ def entitlement_summary(code: str, frame: Any, on: dt.date) -> dict[str, Any]:
             "people": int(row["people"]),
             "period": row["period"],
             "people_with_amount": int(row["priced"]),
-            "monthly_amount": float(amount) if priced and row["period"] == "month" else None,
-            "annual_amount": float(amount * factor) if priced else None,
+            "example": example,
+            "monthly_amount": None if example else monthly,
+            "annual_amount": None if example else annual,
+            "example_monthly_amount": monthly if example else None,
+            "example_annual_amount": annual if example else None,
             "funding_levels": levels,
         }
         items.append(entry)
         level = funding.setdefault(
-            levels, {"funding_levels": levels, "items": 0, "person_items": 0, "annual_amount": None}
+            levels,
+            {
+                "funding_levels": levels,
+                "items": 0,
+                "person_items": 0,
+                "annual_amount": None,
+                "example_annual_amount": None,
+            },
         )
         level["items"] += 1
         level["person_items"] += entry["people"]  # 人次: a person with two items counts twice
-        if entry["annual_amount"] is not None:
-            level["annual_amount"] = (level["annual_amount"] or 0.0) + entry["annual_amount"]
+        for key in ("annual_amount", "example_annual_amount"):
+            if entry[key] is not None:
+                level[key] = (level[key] or 0.0) + entry[key]
     items.sort(key=lambda e: (_no_key(e["no"]), e["code"]))
+    real = [e["annual_amount"] for e in items if e["annual_amount"] is not None]
+    shown = [e["example_annual_amount"] for e in items if e["example_annual_amount"] is not None]
     return {
         "catalog": code,
         "catalog_name": catalog.name,
         "people_with_any": int(granted.get_column("id_number").n_unique()) if granted.height else 0,
         "items": items,
+        "annual_amount": sum(real) if real else None,
+        "example_annual_amount": sum(shown) if shown else None,
+        "example_items": [f"{e['no']}. {e['name']}" for e in items if e["example"]],
         "by_funding_level": sorted(funding.values(), key=lambda r: -(r["annual_amount"] or 0.0)),
     }
 

@@ -182,7 +182,10 @@ class BudgetReport:
         rows = self.rows
         yearly = rows.filter(pl.col("no").is_in(real))["fen"].sum() if rows.height else 0
         example = rows.filter(~pl.col("no").is_in(real))["fen"].sum() if rows.height else 0
-        return {"yearly_cost": self._yuan(yearly or 0), "example_yearly_cost": self._yuan(example or 0)}
+        return {
+            "yearly_cost": self._yuan(float(yearly or 0)),
+            "example_yearly_cost": self._yuan(float(example or 0)),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         rows = self.rows
@@ -310,14 +313,14 @@ def project(
             .with_columns(pl.lit(m, pl.Int32).alias("month"))
         )
         previous = granted
-    schema = {
-        "no": pl.String,
-        "township": pl.String,
-        "people": pl.Float64,
-        "fen": pl.Float64,
-        "month": pl.Int32,
+    schema: dict[str, pl.DataType] = {
+        "no": pl.String(),
+        "township": pl.String(),
+        "people": pl.Float64(),
+        "fen": pl.Float64(),
+        "month": pl.Int32(),
     }
-    rows = pl.concat([p.cast(schema) for p in parts]) if parts else pl.DataFrame(schema=schema)
+    rows = pl.concat([p.cast(pl.Schema(schema)) for p in parts]) if parts else pl.DataFrame(schema=schema)
     rows = rows.with_columns(pl.col("township").fill_null("未知"))
     mid = dt.date(year, 6, 30)
     examples = example_items(catalog, mid)
@@ -325,6 +328,7 @@ def project(
         item.no: {
             "name": item.name,
             "example": item.no in examples,
+            "has_amount": any(b.amount is not None for b in item.benefits),
             "shares": level_shares(catalog, item, mid),
         }
         for item in catalog.items

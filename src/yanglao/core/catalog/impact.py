@@ -400,10 +400,19 @@ class Accumulator:
             self.totals[key] = self.totals.get(key, 0) + value
 
     def report(self, before: Catalog, after: Catalog, on: dt.date) -> ImpactReport:
-        schema = {"no": pl.Int64, "township": pl.String, **dict.fromkeys((*COUNTS, *SUMS), pl.Int64)}
-        sums = pl.concat([s.cast(schema) for s in self.sums]) if self.sums else pl.DataFrame(schema=schema)
-        id_schema = {"no": pl.Int64, "id_number": pl.String, "change": pl.String, "township": pl.String}
-        ids = pl.concat([i.cast(id_schema) for i in self.ids]) if self.ids else pl.DataFrame(schema=id_schema)
+        schema: dict[str, pl.DataType] = {
+            "no": pl.Int64(),
+            "township": pl.String(),
+            **dict.fromkeys((*COUNTS, *SUMS), pl.Int64()),
+        }
+        sums = pl.concat([s.cast(pl.Schema(schema)) for s in self.sums]) if self.sums else pl.DataFrame(schema=schema)
+        id_schema: dict[str, pl.DataType] = {
+            "no": pl.Int64(),
+            "id_number": pl.String(),
+            "change": pl.String(),
+            "township": pl.String(),
+        }
+        ids = pl.concat([i.cast(pl.Schema(id_schema)) for i in self.ids]) if self.ids else pl.DataFrame(schema=id_schema)
         report = build_report(before, after, on, sums, ids, self.totals)
         report.persons = self.persons
         return report

@@ -106,13 +106,18 @@
         if (!e) { box.textContent = "本区划没有适用的基本养老服务清单。"; return; }
         box.className = "";
         var rows = e.items.map(function (i) {
+          // An amount resting on an example figure (示例值) is shown apart and marked, never as real money.
+          var month = i.example ? "<span class=\"tag example\">示例值 " + money(i.example_monthly_amount) + "</span>" : money(i.monthly_amount);
+          var year = i.example ? "<span class=\"tag example\">示例值 " + money(i.example_annual_amount) + "</span>" : money(i.annual_amount);
           return "<tr><td>" + esc(i.no) + "</td><td>" + esc(i.name) + "</td><td class=num>" + i.people.toLocaleString() +
-            "</td><td class=num>" + money(i.monthly_amount) + "</td><td class=num>" + money(i.annual_amount) +
+            "</td><td class=num>" + month + "</td><td class=num>" + year +
             "</td><td>" + esc(i.funding_levels) + "</td></tr>";
         }).join("");
         var text = document.createElement("div");
         text.innerHTML = "<p class=hint>《" + esc(e.catalog_name) + "》：享受至少一项的老年人 " + e.people_with_any.toLocaleString() +
-          " 人。金额为按清单标准测算的应享金额（元）。</p>" +
+          " 人。金额为按清单标准测算的应享金额（元）；有明确标准的项目年金额合计 " + money(e.annual_amount) + "。</p>" +
+          (e.example_items && e.example_items.length ? "<p class=hint>标“示例值”的项目金额依赖尚未替换的示例参数，不是真实标准，单列、不计入合计（年 " +
+            money(e.example_annual_amount) + "）：" + e.example_items.map(esc).join("、") + "。</p>" : "") +
           "<div class=chart id=chart-entitlements></div>" +
           "<table class=list><thead><tr><th>序号</th><th>项目</th><th>人数</th><th>月金额</th><th>年金额</th><th>资金承担层级</th></tr></thead><tbody>" +
           rows + "</tbody></table>";
