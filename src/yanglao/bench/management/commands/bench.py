@@ -22,6 +22,7 @@ MODULES = {
     "admissions": "yanglao.bench.admissions",
     "services": "yanglao.bench.services",
     "fraud": "yanglao.bench.fraud",
+    "impact": "yanglao.bench.impact",
 }
 
 
