@@ -113,7 +113,9 @@ def test_impact_on_a_person_file_counts_and_costs_per_level(tmp_path: Path) -> N
     items = {i["no"]: i for i in data["items"]}
     truth = independent(source, draft)
     five = items["5"]
-    assert five["gaining"] > 0 and five["losing"] > 0 and five["changed"] > 0  # the draft moves all three
+    assert five["gaining"] > 0
+    assert five["losing"] > 0
+    assert five["changed"] > 0
     for no, want in truth.items():
         got = items[no]
         assert (got["gaining"], got["losing"], got["changed"]) == (
@@ -147,7 +149,9 @@ def test_impact_on_a_person_file_counts_and_costs_per_level(tmp_path: Path) -> N
     code, table = run(["catalog", "impact", "--catalog", "410721", "--draft", str(draft), "--date", "2025-03-01",
                        "--input", str(source)])  # fmt: skip
     assert code == 0
-    assert "合计（不含示例值）" in table and "按资金层级" in table and "※城乡居民基本养老保险" in table
+    assert "合计（不含示例值）" in table
+    assert "按资金层级" in table
+    assert "※城乡居民基本养老保险" in table
 
 
 def test_a_draft_that_does_not_load_is_refused_with_file_and_reason(tmp_path: Path) -> None:
@@ -183,7 +187,8 @@ def test_budget_xlsx_for_the_finance_bureau(tmp_path: Path) -> None:
     assert book.sheetnames == ["说明", "按项目", "按乡镇", "按资金层级"]
     sheet = book["按项目"]
     header = [c.value for c in sheet[1]]
-    assert header[:4] == ["序号", "项目", "示例值", "资金层级"] and header[-1] == "全年"
+    assert header[:4] == ["序号", "项目", "示例值", "资金层级"]
+    assert header[-1] == "全年"
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
     total = next(r for r in rows if r[1] == "合计（不含示例值）")
     items = [r for r in rows if r[0]]

@@ -83,7 +83,8 @@ def test_the_dashboard_shows_example_money_apart(
     items = {i["no"]: i for i in e["items"]}
     for no, amount in shown.items():
         assert items[no]["example"] is True
-        assert items[no]["annual_amount"] is None and items[no]["monthly_amount"] is None
+        assert items[no]["annual_amount"] is None
+        assert items[no]["monthly_amount"] is None
         assert Decimal(str(items[no]["example_annual_amount"])) == amount
     for no, amount in real.items():
         assert items[no]["example"] is False
@@ -118,7 +119,8 @@ def test_the_bulletin_marks_example_money_and_leaves_it_out_of_totals(
     items = [r for r in rows[1:] if r[0]]
     items = items[: next(n for n, r in enumerate(items) if r[0] == "资金承担层级")]
     marked = [r for r in items if str(r[1]).endswith("（示例值）")]
-    assert marked and all(r[year_col] is None and r[example_col] for r in marked)
+    assert marked
+    assert all(r[year_col] is None and r[example_col] for r in marked)
     total = next(r for r in rows if r[1] == "合计（不含示例值）")
     assert total[year_col] == pytest.approx(sum(r[year_col] or 0 for r in items))
     apart = next(r for r in rows if r[1] == "示例值项目（单列，不计入合计）")
