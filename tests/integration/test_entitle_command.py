@@ -100,8 +100,21 @@ def test_it_writes_one_json_line_per_person_with_the_granted_items(tmp_path: Pat
     assert granted(lines)[YOUNG] == {}  # 59: nothing yet
     assert 6 in granted(lines)[POOR]  # 低保
     item = lines[0]["items"][0]
-    assert set(item) == {"no", "code", "name", "amount", "period", "reasons"}
+    assert set(item) == {
+        "no",
+        "code",
+        "name",
+        "amount",
+        "period",
+        "reasons",
+        "payee",
+        "placeholder",
+        "quantity",
+    }
     assert item["reasons"] == []
+    basic_pension = next(i for i in lines[0]["items"] if i["no"] == 2)
+    assert basic_pension["placeholder"] is True  # 150 rests on an example figure: marked (issue 12)
+    assert basic_pension["payee"] == "person"
     assert (tmp_path / "out.jsonl.errors.jsonl").read_text(encoding="utf-8") == ""
 
 

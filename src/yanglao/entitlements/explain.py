@@ -69,6 +69,10 @@ def item_json(decision: ItemDecision, view: ItemView | None) -> dict[str, Any]:
         "reason_detail": decision.reason,
         "conditions": [condition_json(t) for t in decision.conditions()],
         "parameters": [parameter_json(p) for p in unique],
+        "payee": decision.payee,
+        "placeholder": decision.placeholder,
+        "quantity": decision.quantity.as_json() if decision.quantity is not None else None,
+        "choice": decision.choice,
     }
     if decision.parts:
         views = {v.code: v for v in view.parts} if view is not None else {}
@@ -91,4 +95,5 @@ def decision_json(catalog: Catalog, record: Mapping[str, Any], decision: Decisio
         "options": decision.options,
         "items": [item_json(d, views.get(d.no)) for d in decision.items],
         "granted": [d.no for d in decision.granted()],
+        "notes": list(decision.notes),
     }

@@ -29,6 +29,23 @@ def _item(parts: bool) -> dict[str, Any]:
         "reason_detail": {"type": "string", "description": "逐条条件的判断"},
         "conditions": {"type": "array", "items": {"$ref": "#/components/schemas/Condition"}},
         "parameters": {"type": "array", "items": {"$ref": "#/components/schemas/Parameter"}},
+        "payee": {
+            "type": "string",
+            "enum": ["person", "institution"],
+            "description": "领取方：本人或服务机构",
+        },
+        "placeholder": {"type": "boolean", "description": "金额按示例值计算，不是实际金额"},
+        "quantity": {
+            "type": ["object", "null"],
+            "description": "金额以外的数量：次数（每月/每年）、百分比、保额、免费、优先",
+            "properties": {
+                "value": NULLABLE_NUMBER,
+                "unit": {"type": "string", "enum": ["times", "percent", "sum_insured", "free", "priority"]},
+                "per": {"type": ["string", "null"], "enum": ["month", "year", "once", None]},
+                "comparison": {"type": ["string", "null"], "enum": ["floor", "ceiling", "exact", None]},
+            },
+        },
+        "choice": {"type": "string", "description": "择高，由本人选择：与哪些项目只能申领其一（空：无）"},
     }
     required = list(properties)
     if parts:
@@ -83,6 +100,11 @@ COMPONENTS: dict[str, Any] = {
                 "options": {"type": "object", "additionalProperties": {"type": "boolean"}},
                 "granted": {"type": "array", "items": {"type": "string"}, "description": "可享受项目的序号"},
                 "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+                "notes": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "关于清单本身：征求意见稿、尚未施行或已终止",
+                },
             },
             "required": [
                 "person",

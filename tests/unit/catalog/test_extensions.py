@@ -112,3 +112,23 @@ def test_woolong_item_11_is_paid_to_the_home() -> None:
     assert item.amount == Decimal("500.00")
     assert item.payee == "institution"
     assert "由供养本人的敬老院领取（不发给本人）" in item.amount_text
+
+
+def test_a_draft_is_not_found_by_hukou_unless_adopted() -> None:
+    from yanglao.core.catalog.loader import hukou_codes, list_codes
+    from yanglao.core.discovery import catalog_for
+
+    assert {"410400", "411700"} <= set(list_codes())
+    found = hukou_codes()
+    assert "411700" not in found
+    assert "410400" not in found
+    assert catalog_for("411702", found) == "410000"  # a 驻马店 person: the province's list applies
+    assert catalog_for("410721", found) == "410721"
+
+
+@pytest.mark.parametrize(("status", "found"), [("draft", False), ("adopted", True), ("issued", True)])
+def test_an_adopted_draft_is_found_by_hukou(write_catalog: WriteCatalog, status: str, found: bool) -> None:
+    from yanglao.core.catalog.loader import hukou_codes
+
+    root = write_catalog(catalog=CATALOG_YAML + f"status: {status}\n")
+    assert ("990001" in hukou_codes(root)) is found

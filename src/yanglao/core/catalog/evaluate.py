@@ -484,6 +484,11 @@ def _item_decision(item: Item, parts: list[ItemDecision]) -> ItemDecision:
         amount = sum((p.amount or Decimal(0) for p in granted), Decimal(0))
     period = periods.pop() if len(periods) == 1 else None
     payees = {p.payee for p in parts}
+    placeholder = amount is not None and any(p.placeholder for p in granted)
+    texts = [f"{p.name}：{p.amount_text}" for p in granted if p.amount_text]
+    if amount is not None and len(granted) > 1:
+        mark = PLACEHOLDER_MARK if placeholder else ""
+        texts.append(f"合计 {money_text(amount)} 元{_per_text(period)}{mark}")
     return ItemDecision(
         item.no,
         item.code,
@@ -495,7 +500,8 @@ def _item_decision(item: Item, parts: list[ItemDecision]) -> ItemDecision:
         parts=tuple(parts),
         payee=payees.pop() if len(payees) == 1 else "person",
         payee_text=parts[0].payee_text,
-        placeholder=amount is not None and any(p.placeholder for p in granted),
+        amount_text="；".join(texts),
+        placeholder=placeholder,
         choice="；".join(p.choice for p in granted if p.choice),
     )
 

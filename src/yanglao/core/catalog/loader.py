@@ -148,6 +148,12 @@ def list_codes(root: Path | None = None) -> list[str]:
     return sorted(p.name for p in base.iterdir() if p.is_dir() and (p / "catalog.yaml").exists())
 
 
+def hukou_codes(root: Path | None = None) -> list[str]:
+    """The lists a person's list may be found among by 户籍 (walking up the tree): every list except a
+    draft (征求意见稿, ``status: draft``) the bureau has not adopted. A draft is evaluated only when named."""
+    return [code for code in list_codes(root) if load_catalog(code, root).status != "draft"]
+
+
 def load_catalog(code: str, root: Path | None = None) -> Catalog:
     """Load and check one catalogue. Raises :class:`CatalogError` naming file, path and reason."""
     if root is None:

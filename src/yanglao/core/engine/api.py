@@ -41,12 +41,14 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, Literal
 
 import polars as pl
 
 from yanglao.core.catalog.evaluate import evaluate
+from yanglao.core.catalog.itemfacts import FACT_KEYS, item_facts
 from yanglao.core.catalog.loader import load_catalog
 from yanglao.core.catalog.model import Catalog
 from yanglao.core.engine import polars_backend as pb
@@ -54,6 +56,14 @@ from yanglao.core.engine.frames import LINE, Batch, read_batches
 from yanglao.core.engine.plan import Plan, make_plan
 from yanglao.core.records_io import RowError
 
+FACTS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "k": pl.Int64,
+    "payee": pl.String,
+    "placeholder": pl.Boolean,
+    "quantity": pl.Struct(
+        {"value": pl.Float64, "unit": pl.String, "per": pl.String, "comparison": pl.String}
+    ),
+}
 PERSON_SCHEMA = pb.PERSON_SCHEMA
 OUTPUT_SCHEMA = pb.OUTPUT_SCHEMA
 Engine = Literal["embedded", "spark"]
@@ -142,6 +152,7 @@ class Writer:
             return
         items = (
             long.lazy()
+            .join(self._facts(long), on="k", how="left", maintain_order="left")
             .select(
                 LINE,
                 pl.struct(
@@ -149,6 +160,7 @@ class Writer:
                     (pl.col("fen") / 100).alias("amount"),
                     "period",
                     pl.lit([], pl.List(pl.String)).alias("reasons"),
+                    *FACT_KEYS,
                 ).alias("items"),
             )
             .group_by(LINE, maintain_order=True)
@@ -161,6 +173,15 @@ class Writer:
             pl.lit(self.plan.on.isoformat()).alias("date"),
             pl.col("items").fill_null(pl.lit([], items.collect_schema()["items"])),
         ).collect().write_ndjson(self.handle)
+
+    @cached_property
+    def facts(self) -> dict[str, dict[str, Any]]:
+        """payee / placeholder / quantity by item number: static per item, joined at output (issue 12)."""
+        return item_facts(load_catalog(self.plan.catalog), self.plan.on)
+
+    def _facts(self, long: pl.DataFrame) -> pl.LazyFrame:
+        rows = [{"k": k, **self.facts[item.no]} for k, item in enumerate(self.plan.items)]
+        return pl.DataFrame(rows, schema=FACTS_SCHEMA).lazy().with_columns(pl.col("k").cast(long.schema["k"]))
 
     def _write_explained(self, ids: pl.DataFrame, long: pl.DataFrame, reasons: Reasons) -> None:
         assert self.handle is not None
@@ -175,6 +196,7 @@ class Writer:
                     "amount": None if fen is None else fen / 100,
                     "period": period,
                     "reasons": reasons.get((line, item.number), []),
+                    **self.facts[item.no],
                 }
             )
         for line, ident in ids.select(LINE, "id_number").iter_rows():

@@ -72,6 +72,11 @@ def main(argv: list[str]) -> int:
     except (FileFormatError, FileNotFoundError, ValueError) as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
+    from yanglao.core.catalog.loader import load_catalog
+    from yanglao.core.catalog.words import list_status_text
+
+    for note in list_status_text(load_catalog(summary.catalog), summary.on):  # 征求意见稿, not in force
+        sys.stderr.write(f"注意：{note}\n")
     for error in summary.errors:
         sys.stderr.write(f"第{error.line}行 {error.field}：{error.reason}\n")
     sys.stderr.write(
