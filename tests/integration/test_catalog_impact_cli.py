@@ -195,3 +195,21 @@ def test_budget_xlsx_for_the_finance_bureau(tmp_path: Path) -> None:
     assert total[-1] == pytest.approx(sum(r[-1] for r in items if r[2] != "示例值"), abs=0.1)
     assert any(r[2] == "示例值" for r in items)
     assert "示例值" in str(book["说明"]["A4"].value)
+
+
+@pytest.mark.django_db
+def test_without_input_the_registry_is_read(tmp_path: Path, make_person: Any) -> None:
+    """Over the registry: the people of the list's region living on the date (two in 新乡县, one elsewhere)."""
+    make_person("甲", region="410721100200", birth=dt.date(1940, 6, 1))  # 84: 80 → 80 yuan in the draft
+    make_person("乙", region="410721101200", birth=dt.date(1948, 6, 1))  # 76: gains 高龄津贴 from 75
+    make_person("丙", region="152223100001", birth=dt.date(1940, 6, 1))  # not in 新乡县
+    draft = make_draft(tmp_path)
+    code, text = run(["catalog", "impact", "--catalog", "410721", "--draft", str(draft), "--date", "2025-03-01",
+                      "--json"])  # fmt: skip
+    assert code == 0
+    data = json.loads(text)
+    assert data["persons"] == 2
+    five = next(i for i in data["items"] if i["no"] == "5")
+    assert (five["gaining"], five["losing"], five["changed"]) == (1, 0, 1)
+    assert (five["monthly_cost_before"], five["monthly_cost_after"]) == (50.0, 110.0)
+    assert set(five["by_township"]) == {"410721100", "410721101"}
