@@ -89,11 +89,13 @@ def audit(
     summary: str = "",
     detail: dict[str, Any] | None = None,
     address: str | None = None,
+    regions: tuple[str, str] | None = None,
 ) -> AuditEvent:
     """Append one event. ``actor`` is a user, ``None`` (the system) or a command-line label string.
     The event records the user's region and the region of what it is about (the person in
     ``detail["person"]``, the user named by a ``user`` object, the region in ``detail["region"]``):
-    the auditors of those regions see it."""
+    the auditors of those regions see it. ``regions``: the person's (常住地, 户籍地) when the caller
+    has just read them, instead of reading them again."""
     user = actor if getattr(actor, "pk", None) is not None and hasattr(actor, "role") else None
     if user is not None:
         username, role = user.username, user.role
@@ -102,7 +104,7 @@ def audit(
     else:
         username, role = "system", "system"
     detail = detail or {}
-    residence, hukou = _object_regions(object_type, object_id, detail)
+    residence, hukou = regions if regions is not None else _object_regions(object_type, object_id, detail)
     return append(
         AuditEvent(
             user=user,

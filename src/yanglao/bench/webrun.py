@@ -46,7 +46,8 @@ def pages(options: dict[str, Any], workers: int, say: Print) -> dict[str, Any]:
         webdata.mark(url, people)
         built = {"seconds": round(time.perf_counter() - started, 1)}
         say(f"生成用时 {built['seconds']} 秒")
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
+        webdata.vacuum(conn)  # the visibility map of what the last run or migration wrote
         ids = [
             str(r[0])
             for r in conn.execute(

@@ -125,12 +125,22 @@ def township(request: HttpRequest, code: str) -> HttpResponse:
     _require_read(request)
     region = access_township(request, code)
     (qs, base), kind, state = _filtered(request, region)
-    # COUNT(*): an index-only scan of (township, state, kind); COUNT(id) would read every row
-    by_kind = dict(base.filter(state__in=LIVE_STATES).values_list("kind").annotate(n=Count("*")).order_by())
-    by_state = dict(base.values_list("state").annotate(n=Count("*")).order_by())
-    page = Paginator(qs.select_related("person").order_by("kind", "due_on", "pk"), PAGE).get_page(
-        request.GET.get("page")
+    # Every tally from one COUNT(*) by (kind, state): one index-only scan of (township, state, kind)
+    # instead of three (COUNT(id) would read every row)
+    tally = {(k, s): n for k, s, n in base.values_list("kind", "state").annotate(n=Count("*")).order_by()}
+    by_kind: dict[str, int] = {}
+    by_state: dict[str, int] = {}
+    for (k, s), n in tally.items():
+        by_state[s] = by_state.get(s, 0) + n
+        if s in LIVE_STATES:
+            by_kind[k] = by_kind.get(k, 0) + n
+    paginator = Paginator(qs.select_related("person").order_by("kind", "due_on", "pk"), PAGE)
+    paginator.count = sum(  # the page's total, from the tally (not one more count)
+        n
+        for (k, s), n in tally.items()
+        if (not kind or k == kind) and (s in LIVE_STATES if state == "live" else state == "all" or s == state)
     )
+    page = paginator.get_page(request.GET.get("page"))
     rows = [
         {
             "f": f,

@@ -64,6 +64,7 @@ def access_person_by_pk(request: HttpRequest, pk: int, *, purpose: str = "查看
         object_id=mask_id_number(person.id_number),
         summary=f"{purpose}：{mask_id_number(person.id_number)}",
         detail={"person": person.pk},
+        regions=(person.residence_region or "", person.hukou_region or ""),
     )
     return person
 
