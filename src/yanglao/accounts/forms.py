@@ -76,6 +76,12 @@ class UserForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "未知设施 %(value)s，或不在您的辖区内"},
     )
+    provider: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="所属服务机构（居家社区养老服务机构工作人员）",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "未知服务机构 %(value)s，或不在您的辖区内"},
+    )
     is_active = forms.BooleanField(label="启用（停用的账号不能登录）", required=False, initial=True)
 
     def __init__(
@@ -87,6 +93,7 @@ class UserForm(forms.Form):
         user: User | None = None,
         manager: Any = None,
         initial: dict[str, Any] | None = None,
+        providers: QuerySet[Any] | None = None,
     ) -> None:
         super().__init__(data, initial=initial)
         self.scope, self.user, self.manager = scope, user, manager
@@ -105,6 +112,12 @@ class UserForm(forms.Form):
         facility.queryset = facilities.select_related("region").order_by("region_id", "name")
         facility.label_from_instance = _facility_label  # type: ignore[method-assign,assignment]
         facility.empty_label = "（无）"
+        if providers is None:  # ``providers``: those a provider-staff user may be attached to (homeservices)
+            del fields["provider"]
+        else:
+            provider = fields["provider"]
+            assert isinstance(provider, forms.ModelChoiceField)
+            provider.queryset, provider.empty_label = providers.order_by("code"), "（无）"
         if user is not None and user == manager:  # no one takes away their own role or access
             fields["role"].disabled = True
             fields["is_active"].disabled = True
@@ -135,6 +148,11 @@ class UserForm(forms.Form):
             self.add_error("facility", "养老机构工作人员须选择所在设施")
         elif facility is not None and region is not None and not region.contains(facility.region_id):
             self.add_error("facility", f"设施“{facility.name}”不在所属区划{region.name}内")
+        provider = data.get("provider")
+        if provider is not None and role != Role.PROVIDER:
+            self.add_error("provider", "只有居家社区养老服务机构工作人员可以选择所属服务机构")
+        elif provider is None and role == Role.PROVIDER and "provider" in set(self.fields) - set(self.errors):
+            self.add_error("provider", "居家社区养老服务机构工作人员须选择所属服务机构")
         return data
 
 

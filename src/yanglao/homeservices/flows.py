@@ -123,14 +123,21 @@ def bed_monitor(month: dt.date) -> list[dict[str, Any]]:
     """The active beds of the month with fewer visits than the minimum (每月最少上门服务)."""
     first = month.replace(day=1)
     last = (first + dt.timedelta(days=32)).replace(day=1)
+    beds = list(HomeBed.objects.filter(state=BedState.ACTIVE).select_related("person", "provider"))
+    counted = (
+        CheckIn.objects.filter(
+            person_id__in=[b.person_id for b in beds], start__date__gte=first, start__date__lt=last
+        )
+        .values_list("person_id", "provider_id")
+        .annotate(n=Count("id"))
+    )
+    visits = {(person, provider): n for person, provider, n in counted}
     out = []
-    for bed in HomeBed.objects.filter(state=BedState.ACTIVE).select_related("person", "provider"):
-        visits = CheckIn.objects.filter(
-            person=bed.person, provider=bed.provider, start__date__gte=first, start__date__lt=last
-        ).count()
-        if visits < bed.minimum_visits:
+    for bed in beds:
+        n = visits.get((bed.person_id, bed.provider_id), 0)
+        if n < bed.minimum_visits:
             out.append({"床位": bed.pk, "老人": bed.person.name, "服务机构": bed.provider.name,
-                        "上门次数": visits, "最少次数": bed.minimum_visits})  # fmt: skip
+                        "上门次数": n, "最少次数": bed.minimum_visits})  # fmt: skip
     return out
 
 

@@ -2,14 +2,42 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from yanglao.homeservices import phone, views
+from yanglao.homeservices import flowviews, phone, providerviews, views
 
 app_name = "homeservices"
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
     path("flows/", views.flows_page, name="flows"),
     path("plans/new/", views.plan_new, name="plan-new"),
+    path("daily/", views.daily, name="daily"),
+    path("providers/", providerviews.providers, name="providers"),
+    path("providers/new/", providerviews.provider_new, name="provider-new"),
     path("providers/<int:pk>/", views.provider_page, name="provider"),
+    path("providers/<int:pk>/edit/", providerviews.provider_edit, name="provider-edit"),
+    path("providers/<int:pk>/contracts/new/", providerviews.contract_new, name="contract-new"),
+    path("providers/<int:pk>/workers/new/", providerviews.worker_new, name="worker-new"),
+    path("contracts/<int:pk>/", providerviews.contract_edit, name="contract-edit"),
+    path("workers/", providerviews.workers, name="workers"),
+    path("workers/<int:pk>/", providerviews.worker_page, name="worker"),
+    path("workers/<int:pk>/training/", providerviews.worker_training, name="worker-training"),
+    path("volunteers/", providerviews.volunteers, name="volunteers"),
+    path("volunteers/new/", providerviews.volunteer_new, name="volunteer-new"),
+    path("volunteers/<int:pk>/", providerviews.volunteer_page, name="volunteer"),
+    path("volunteers/<int:pk>/assess/", providerviews.volunteer_assess, name="volunteer-assess"),
+    path("beds/new/", flowviews.bed_new, name="bed-new"),
+    path("beds/<int:pk>/", flowviews.bed_page, name="bed"),
+    path("beds/<int:pk>/step/", flowviews.bed_step, name="bed-step"),
+    path("beds/<int:pk>/open/", flowviews.bed_open, name="bed-open"),
+    path("beds/<int:pk>/close/", flowviews.bed_close, name="bed-close"),
+    path("adaptations/new/", flowviews.adaptation_new, name="adaptation-new"),
+    path("adaptations/<int:pk>/", flowviews.adaptation_page, name="adaptation"),
+    path("adaptations/<int:pk>/assess/", flowviews.adaptation_assess, name="adaptation-assess"),
+    path("adaptations/<int:pk>/works/", flowviews.adaptation_works, name="adaptation-works"),
+    path("adaptations/<int:pk>/accept/", flowviews.adaptation_accept, name="adaptation-accept"),
+    path("adaptations/<int:pk>/grant/", flowviews.adaptation_grant, name="adaptation-grant"),
+    path("meals/", flowviews.meals, name="meals"),
+    path("meals/record/", flowviews.meals_record, name="meals-record"),
+    path("meals/settle/", flowviews.meals_settle, name="meals-settle"),
     path("claims/import/", views.import_claim, name="claim-import"),
     path("claims/enter/", views.enter_claim, name="claim-enter"),
     path("claims/<int:pk>/", views.claim_page, name="claim"),

@@ -30,12 +30,12 @@ from yanglao.homeservices.claims import (
     do_match_claim,
     do_review_line,
 )
-from yanglao.homeservices.delivery import mark_missed
+from yanglao.homeservices.daily import last_run, start_daily
 from yanglao.homeservices.flowmodels import Adaptation, HomeBed, MealRecord
 from yanglao.homeservices.flows import bed_monitor
 from yanglao.homeservices.models import CheckIn, Order, OrderState, Plan, PlanFinding, PlanSource
 from yanglao.homeservices.names import service_name, service_names
-from yanglao.homeservices.plans import PlanError, check_registry, do_create_plan
+from yanglao.homeservices.plans import PlanError, do_create_plan
 from yanglao.homeservices.settlement import (
     SettlementError,
     do_advance,
@@ -43,6 +43,7 @@ from yanglao.homeservices.settlement import (
     do_export_xlsx,
     do_prepare,
 )
+from yanglao.jobs.models import JobState
 from yanglao.registry.access import access_person_by_id_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,12 +69,9 @@ def _claim_scope(request: HttpRequest) -> Any:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    # read-only: the daily job (daily.py) ends plans and marks missed visits
     require(request, "services.read")
-    now = timezone.now()
     today = timezone.localdate()
-    if may(request.user, "services.plan"):
-        check_registry(today)  # the registry's deaths and moves end plans (with findings) before listing
-    mark_missed(now)
     month = _month(request.GET.get("month"), today)
     claims, rolls = _claim_scope(request)
     plans = scoped(request.user, Plan.objects.select_related("person", "provider"))
@@ -105,8 +103,22 @@ def index(request: HttpRequest) -> HttpResponse:
             "services": sorted(service_names().items(), key=lambda kv: kv[1]),
             "plans": [(x, person_label(user, x.person)) for x in plans.order_by("-created_at")[:30]],
             "today": today,
+            "daily": last_run(),
         },
     )
+
+
+@login_required
+@require_POST
+def daily(request: HttpRequest) -> HttpResponse:
+    """Start the daily check now (the background job ``services_daily``)."""
+    require(request, "services.plan")
+    job = start_daily(current_user(request))
+    if job.state == JobState.FAILED:
+        messages.error(request, job.error or "每日核查失败")
+    else:
+        messages.success(request, "已开始每日核查（终止服务计划、标记未上门工单），稍后刷新本页查看")
+    return redirect("homeservices:index")
 
 
 @login_required
@@ -176,6 +188,9 @@ def flows_page(request: HttpRequest) -> HttpResponse:
             "meal_people": meals.values("person").distinct().count(),
             "meal_count": sum(meals.values_list("meals", flat=True)),
             "meal_subsidy": sum(meals.values_list("subsidy", flat=True), Decimal(0)),
+            "can_plan": may(user, "services.plan"),
+            "providers": scoped_providers(user).order_by("code"),
+            "today": timezone.localdate(),
         },
     )
 
@@ -194,6 +209,8 @@ def provider_page(request: HttpRequest, pk: int) -> HttpResponse:
             "contracts": p.contracts.select_related("region").order_by("-start"),
             "workers": p.workers.order_by("code"),
             "plans": [(x, person_label(user, x.person)) for x in plans.order_by("person__name")[:200]],
+            "can_plan": may(user, "services.plan"),
+            "can_workers": may(user, "services.claim"),
         },
     )
 

@@ -36,6 +36,7 @@ KINDS: dict[str, str] = {
     "prepare_roll": "yanglao.payments.jobs.run_roll_job",
     "bulletin": "yanglao.stats.jobs.run_bulletin_job",
     "import_facilities": "yanglao.facilities.jobs.run_import_job",
+    "services_daily": "yanglao.homeservices.daily.run_daily_job",
 }
 # kind → what to clear away when a job's worker is gone (its uploaded file).
 CLEANUPS: dict[str, str] = {

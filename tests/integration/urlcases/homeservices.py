@@ -1,7 +1,8 @@
 """Home services: a provider of 音德尔镇, its claim and claim line, its settlement roll, an order of the
 world's elder. Caseworkers, auditors and the administrator read (services.read); only caseworkers match,
-review, settle, export the bank file and record visits (the lesser roles 403). The outsider (新林镇) gets
-the audited 404."""
+review, settle, export the bank file and record visits (the lesser roles 403); only caseworkers register
+providers, contracts, workers and volunteers and take the workflows' steps. The outsider (新林镇) gets the
+audited 404."""
 
 from __future__ import annotations
 
@@ -71,7 +72,56 @@ def _order(w: World) -> list[Any]:
     return [order.pk]
 
 
+def _contract(w: World) -> list[Any]:
+    return [_provider(w).contracts.get().pk]
+
+
+def _worker(w: World) -> list[Any]:
+    from yanglao.homeservices.models import Worker
+
+    worker = w.once("worker", lambda: Worker.objects.create(provider=_provider(w), code="W01", name="刘桂芳"))
+    return [worker.pk]
+
+
+def _volunteer(w: World) -> list[Any]:
+    from yanglao.homeservices.models import Volunteer
+
+    volunteer = Volunteer.objects.create(
+        name="包志勇", team="party", region_id=TOWNSHIP, joined_on=w.on.date()
+    )
+    return [volunteer.pk]
+
+
+def _bed(w: World) -> list[Any]:
+    from yanglao.homeservices.flowmodels import HomeBed
+
+    return [HomeBed.objects.create(person=w.person, provider=_provider(w)).pk]
+
+
+def _adaptation(w: World) -> list[Any]:
+    from yanglao.homeservices.flowmodels import Adaptation
+
+    return [Adaptation.objects.create(person=w.person, applied_on=w.on.date()).pk]
+
+
 CASES = {
+    "homeservices:provider-edit": Case(lambda w: [_provider(w).pk], NEVER, denied="provider"),
+    "homeservices:contract-new": Case(lambda w: [_provider(w).pk], NEVER, denied="provider"),
+    "homeservices:contract-edit": Case(_contract, NEVER, denied="provider"),
+    "homeservices:worker-new": Case(lambda w: [_provider(w).pk], NEVER, denied="provider"),
+    "homeservices:worker": Case(_worker, READERS, denied="provider"),
+    "homeservices:worker-training": Case(_worker, NEVER, "post", {}, "provider"),
+    "homeservices:volunteer": Case(_volunteer, READERS, denied="volunteer"),
+    "homeservices:volunteer-assess": Case(_volunteer, NEVER, "post", {}, "volunteer"),
+    "homeservices:bed": Case(_bed, READERS, denied="home_bed"),
+    "homeservices:bed-step": Case(_bed, NEVER, "post", {"step": "adapt"}, "home_bed"),
+    "homeservices:bed-open": Case(_bed, NEVER, "post", {}, "home_bed"),
+    "homeservices:bed-close": Case(_bed, NEVER, "post", {"reason": "本人申请"}, "home_bed"),
+    "homeservices:adaptation": Case(_adaptation, READERS, denied="adaptation"),
+    "homeservices:adaptation-assess": Case(_adaptation, NEVER, "post", {}, "adaptation"),
+    "homeservices:adaptation-works": Case(_adaptation, NEVER, "post", {}, "adaptation"),
+    "homeservices:adaptation-accept": Case(_adaptation, NEVER, "post", {}, "adaptation"),
+    "homeservices:adaptation-grant": Case(_adaptation, NEVER, "post", {}, "adaptation"),
     "homeservices:provider": Case(lambda w: [_provider(w).pk], READERS, denied="provider"),
     "homeservices:claim": Case(lambda w: [_claim(w).pk], READERS, denied="service_claim"),
     "homeservices:claim-match": Case(lambda w: [_claim(w).pk], NEVER, "post", {}, "service_claim"),
@@ -83,4 +133,4 @@ CASES = {
     "homeservices:phone-order": Case(_order, NEVER, denied="service_order"),
     "homeservices:phone-send": Case(_order, NEVER, "post", {}, "service_order"),
 }
-MENU = {"homeservices:index": "services.read"}
+MENU = {"homeservices:index": "services.read"}  # providers, workers, volunteers: links on its page

@@ -11,3 +11,9 @@ register = template.Library()
 def service(code: str) -> str:
     """``{{ order.service|service }}``: the catalogue's name of a service code."""
     return service_name(str(code))
+
+
+@register.filter(name="get_item")
+def get_item(mapping: object, key: str) -> object:
+    """``{{ job.result|get_item:"未上门工单" }}``: a key of a dict (keys with spaces or Chinese)."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""

@@ -33,6 +33,8 @@ from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.facilities.access import facility_of, set_facility
 from yanglao.facilities.models import Facility, FacilityPost
+from yanglao.homeservices.access import provider_of, scoped_providers
+from yanglao.homeservices.providers import provider_attacher
 from yanglao.regions.models import Region
 
 PAGE_SIZE = 50
@@ -51,6 +53,12 @@ def facility_attacher(facility: Facility | None) -> Any:
         return f"，所在设施 {wanted.name}" if wanted else f"，解除所在设施 {before.name if before else ''}"
 
     return attach
+
+
+def _attach(actor: User, data: dict[str, Any]) -> Any:
+    """The care-home staff user's facility, then the provider-staff user's provider (homeservices)."""
+    facility, provider = facility_attacher(data["facility"]), provider_attacher(actor, data.get("provider"))
+    return lambda user: facility(user) + provider(user)
 
 
 def _managed_user(request: HttpRequest, pk: int) -> User:
@@ -87,6 +95,7 @@ def _form(request: HttpRequest, user: User | None, data: Any = None, **kwargs: A
         data,
         scope=scope_of(manager),
         facilities=_facilities(manager),
+        providers=scoped_providers(manager),
         user=user,
         manager=manager,
         **kwargs,
@@ -169,7 +178,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
             region=data["region"],
             display_name=data["display_name"],
             password=password,
-            attach=facility_attacher(data["facility"]),
+            attach=_attach(current_user(request), data),
             request=request,
         )
         return _one_time(request, user, password, created=True)
@@ -185,6 +194,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "role": user.role,
         "region": user.region_id or "",
         "facility": facility.pk if facility else None,
+        "provider": getattr(provider_of(user), "pk", None),
         "is_active": user.is_active,
     }
     form = _form(request, user, request.POST if request.method == "POST" else None, initial=initial)
@@ -197,7 +207,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             is_active=data["is_active"],
         )
         said = do_update_user(
-            current_user(request), user, changes, attach=facility_attacher(data["facility"]), request=request
+            current_user(request), user, changes, attach=_attach(current_user(request), data), request=request
         )
         messages.success(request, "已保存：" + "；".join(said) if said else "没有修改")
         return redirect("users:edit", pk=user.pk)
