@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "yanglao.web.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yanglao.accounts.middleware.PublicPostThrottleMiddleware",
     # Last, so that its redirects carry the headers of the middleware above.
     "yanglao.accounts.middleware.PasswordChangeMiddleware",
 ]
@@ -112,6 +113,9 @@ LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_SECONDS = 15 * 60
 # Per username, and per client address against password spraying (docs/access.md, "Login").
 LOGIN_IP_MAX_FAILURES = conf.envint("LOGIN_IP_MAX_FAILURES", 20)
+# Forms posted without logging in (public complaint, self-check): per client address and window.
+PUBLIC_POST_MAX = conf.envint("PUBLIC_POST_MAX", 60)
+PUBLIC_POST_WINDOW_SECONDS = conf.envint("PUBLIC_POST_WINDOW_SECONDS", 10 * 60)
 X_FRAME_OPTIONS = "DENY"
 # HTTPS: HSTS on secure requests; behind a TLS-terminating proxy name the header it sets.
 SECURE_HSTS_SECONDS = conf.envint("HSTS_SECONDS", 365 * 24 * 3600)

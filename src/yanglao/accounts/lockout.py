@@ -12,6 +12,10 @@ A password is checked only after an attempt has been *reserved* under a row lock
 
 Both live in ``LoginFailure`` rows: a username's row is keyed by the username, an address's by
 ``ip:<address>`` (a colon never occurs in a username).
+
+The same rows and lock limit the forms anyone may post without logging in (:func:`throttle`, keyed
+``form:<address>``): ``PUBLIC_POST_MAX`` posts within ``PUBLIC_POST_WINDOW_SECONDS`` from one address,
+then that address waits out the window (``accounts.middleware.PublicPostThrottleMiddleware``).
 """
 
 from __future__ import annotations
@@ -47,16 +51,19 @@ def _locked_row(key: str) -> LoginFailure:
     return LoginFailure.objects.select_for_update().get(username=key)
 
 
-def _reserve(key: str, limit: int, *, decays: bool, now: dt.datetime) -> dt.datetime | None:
+def _reserve(
+    key: str, limit: int, *, decays: bool, now: dt.datetime, window: dt.timedelta | None = None
+) -> dt.datetime | None:
     """Count one more attempt on ``key``; the end of its lock when it may not make one."""
+    window = window or _window()
     row = _locked_row(key)
     if row.locked_until and row.locked_until > now:
         return row.locked_until
-    expired = decays and row.first_failure_at is not None and row.first_failure_at + _window() <= now
+    expired = decays and row.first_failure_at is not None and row.first_failure_at + window <= now
     if row.locked_until or expired:
         row.count, row.locked_until, row.first_failure_at = 0, None, None
     if row.count >= limit:
-        row.locked_until = now + _window()
+        row.locked_until = now + window
         row.save()
         return row.locked_until
     row.count += 1
@@ -102,3 +109,13 @@ def record_success(username: str, address: str) -> None:
         if row is not None and row.count > 0 and not row.locked_until:
             row.count -= 1
             row.save()
+
+
+@transaction.atomic
+def throttle(address: str) -> dt.datetime | None:
+    """Count one post of a public form from ``address``; the end of the address's wait when it has
+    posted ``PUBLIC_POST_MAX`` times within ``PUBLIC_POST_WINDOW_SECONDS``."""
+    window = dt.timedelta(seconds=settings.PUBLIC_POST_WINDOW_SECONDS)
+    return _reserve(
+        f"form:{address}", settings.PUBLIC_POST_MAX, decays=True, now=timezone.now(), window=window
+    )

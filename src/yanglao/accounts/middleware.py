@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,3 +56,37 @@ class SessionRefreshMiddleware:
         if session.modified or now - int(session.get(SAVED_AT, 0)) >= settings.SESSION_REFRESH_SECONDS:
             session[SAVED_AT] = now
         return response
+
+
+class PublicPostThrottleMiddleware:
+    """Every form posted without logging in (the public complaint form, the self-check, any other) is
+    counted per client address with the login throttle's rows (:func:`accounts.lockout.throttle`); over
+    the limit the post is refused with 429 and a Chinese page saying when to try again. The login form
+    has its own limits, and the API answers tokens, not sessions: neither is counted here."""
+
+    EXEMPT = ("/login/", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method == "POST"
+            and not request.user.is_authenticated
+            and not request.path.startswith(self.EXEMPT)
+        ):
+            from yanglao.accounts.lockout import throttle
+            from yanglao.audit.log import client_address
+
+            until = throttle(client_address(request) or "unknown")
+            if until is not None:
+                seconds = max(1, int((until - timezone.now()).total_seconds()))
+                response = render(
+                    request,
+                    "429.html",
+                    {"until": timezone.localtime(until), "minutes": -(-seconds // 60)},
+                    status=429,
+                )
+                response["Retry-After"] = str(seconds)
+                return response
+        return self.get_response(request)
