@@ -85,7 +85,7 @@ def test_the_list_page_shows_standards_history_and_references(client: Any) -> No
     assert "示例值，需本地填报" in page  # the 低保标准 is an example figure
     assert "适老化改造扩大到低保老年人家庭" in page
     assert "本清单默认关闭" in page
-    assert "只能享受其中金额较高的一项（择高申领）" in page
+    assert "只能申领其中一项，择高，由本人选择" in page  # 可择高申领: the person chooses (issue 12)
 
 
 def test_a_list_page_on_a_date_before_and_after_a_change(client: Any, settings: Any, tmp_path: Path) -> None:

@@ -98,8 +98,9 @@ def test_a_hukou_outside_the_region_is_named_in_the_reason(client: Any) -> None:
     assert "户籍在内蒙古自治区（本人：内蒙古自治区的其他地方）" in answer(page, "5")
 
 
-def test_the_higher_of_two_care_subsidies_is_granted_zegao(client: Any) -> None:
-    """平顶山 item 11 (护理补贴, 60 yuan) and item 15's 重度残疾人护理补贴 (75 yuan): only the higher one."""
+def test_both_care_subsidies_are_shown_the_person_chooses(client: Any) -> None:
+    """平顶山 item 11 (护理补贴, 60 yuan) and item 15's 重度残疾人护理补贴 (75 yuan): "可择高申领其中一类" —
+    both shown as eligible, the choice is the person's (issue 12)."""
     page = post(
         client,
         "410400",
@@ -110,12 +111,13 @@ def test_the_higher_of_two_care_subsidies_is_granted_zegao(client: Any) -> None:
         long_term_care_need="on",
     ).content.decode()
     eleven = answer(page, "11")
-    assert "择高未享受" in eleven
-    assert "择高：已享受更高的 第15项" in eleven
+    assert "择高未享受" not in eleven
+    assert "择高，由本人选择：与第15项" in eleven
+    assert "每月不低于 60 元" in eleven
     fifteen = answer(page, "15")
     assert "重度残疾人护理补贴 可享受" in fifteen
     assert "每月不低于 75 元" in fifteen
-    assert "择高：已享受同类更高的一项" in text_of_page(page)
+    assert "择高，由本人选择：与第11项" in text_of_page(page)
 
 
 def text_of_page(html: str) -> str:

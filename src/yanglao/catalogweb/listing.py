@@ -20,6 +20,7 @@ from yanglao.core.catalog.model import (
     Parameter,
     no_sort_key,
 )
+from yanglao.core.catalog.placeholders import example_params, rests_on_example
 from yanglao.core.catalog.rules import params_used
 
 EXAMPLE_WORDS = "示例值，需本地填报"
@@ -152,7 +153,8 @@ def _amount_words(catalog: Catalog, benefit: Benefit, on: dt.date) -> tuple[str,
     formula = expr_words(benefit.amount, catalog, on)
     fixed = amount_on(catalog, benefit, on)
     if fixed is not None:
-        return f"{word}：{money_words(fixed, benefit.period, None)}", formula
+        marked = rests_on_example(benefit, example_params(catalog, on))  # 〔示例值〕 (issue 12)
+        return f"{word}：{money_words(fixed, benefit.period, None, placeholder=marked)}", formula
     per = PERIOD_WORDS.get(benefit.period or "", "")
     return f"{word}，{per}（元）：{formula}", formula
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from yanglao.core.catalog.decision import Trace
 from yanglao.core.catalog.describe import code_label, field_label, number_text
-from yanglao.core.catalog.model import Catalog
+from yanglao.core.catalog.model import Benefit, Catalog
 from yanglao.core.catalog.rules import (
     Age,
     All,
@@ -35,6 +35,7 @@ from yanglao.core.catalog.rules import (
     Param,
     Within,
 )
+from yanglao.core.catalog.words import PLACEHOLDER_MARK, payee_text, quantity_text
 from yanglao.core.person import Value, age_on
 
 NOT_GIVEN = "未填写"
@@ -407,8 +408,20 @@ PERIOD_WORDS = {"month": "每月", "year": "每年", "once": "一次性"}
 COMPARISON_WORDS = {"floor": "不低于", "ceiling": "不高于", "exact": ""}
 
 
-def money_words(amount: Decimal, period: str | None, comparison: str | None) -> str:
-    """``每月 100 元`` / ``每月不低于 75 元`` / ``一次性 3000 元``."""
+def money_words(
+    amount: Decimal, period: str | None, comparison: str | None, *, placeholder: bool = False
+) -> str:
+    """``每月 100 元`` / ``每月不低于 75 元`` / ``一次性 3000 元``; ``每月 150 元〔示例值〕`` when the amount
+    rests on an example figure."""
     per = PERIOD_WORDS.get(period or "", "")
     word = COMPARISON_WORDS.get(comparison or "exact", "")
-    return f"{per}{word} {number_text(amount)} 元".strip()
+    mark = PLACEHOLDER_MARK if placeholder else ""
+    return f"{per}{word} {number_text(amount)} 元{mark}".strip()
+
+
+def extra_words(benefit: Benefit) -> str:
+    """What a benefit gives besides money, and to whom, in a family's words: ``每月至少1次``, ``免费``,
+    ``由供养本人的敬老院领取（不发给本人）``."""
+    parts = [quantity_text(benefit.quantity)] if benefit.quantity is not None else []
+    parts.append(payee_text(benefit.payee, benefit.payee_text))
+    return "；".join(p for p in parts if p)

@@ -197,7 +197,8 @@ def _reason(
         return decision.reason
     try:
         if decision.status == "granted":
-            return "符合：" + why_yes(benefit.rule, decision.trace, record, on, catalog)
+            choice = f"；{decision.choice}" if decision.choice else ""  # 择高，由本人选择 (issue 12)
+            return "符合：" + why_yes(benefit.rule, decision.trace, record, on, catalog) + choice
         return "不符合：" + why_not(benefit.rule, decision.trace, record, on, catalog)
     except (Mismatch, StopIteration):
         return decision.reason
@@ -207,7 +208,7 @@ def _amount_words(decision: ItemDecision, comparison: str | None) -> str:
     if not decision.granted:
         return ""
     if decision.amount is not None:
-        return money_words(decision.amount, decision.period, comparison)
+        return money_words(decision.amount, decision.period, comparison, placeholder=decision.placeholder)
     if decision.amount_text:
         return "金额无法计算（所需数值未知）"
     return ""

@@ -132,3 +132,27 @@ def test_an_adopted_draft_is_found_by_hukou(write_catalog: WriteCatalog, status:
 
     root = write_catalog(catalog=CATALOG_YAML + f"status: {status}\n")
     assert ("990001" in hukou_codes(root)) is found
+
+
+def test_quantities_of_the_lists_are_data_shown_in_explanations_and_output() -> None:
+    from yanglao.core.catalog.itemfacts import item_facts
+
+    catalog = load_catalog("410721")
+    _, visits = catalog.benefit("visits")
+    assert visits.quantity == Quantity("times", Decimal(1), "month", "floor")
+    facts = {
+        catalog.benefit(code)[0].no: code for code in ("health_management", "visits", "culture_services")
+    }
+    by_no = item_facts(catalog, ON)
+    assert {facts[no]: by_no[no]["quantity"]["unit"] for no in facts} == {
+        "health_management": "times",
+        "visits": "times",
+        "culture_services": "free",
+    }
+    person = {"birth_date": dt.date(1950, 1, 1), "hukou_region": "410721", "residence_region": "410721"}
+    health = evaluate(catalog, person, ON).item(catalog.benefit("health_management")[0].no)
+    assert health.granted
+    assert "标准：每年1次" in health.amount_text
+    assert load_catalog("152223").benefit("accident_insurance")[1].quantity == Quantity(
+        "sum_insured", Decimal(25000)
+    )
