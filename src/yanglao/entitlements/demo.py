@@ -19,9 +19,9 @@ from typing import Any
 import polars as pl
 
 from yanglao.core.engine.api import PERSON_SCHEMA
+from yanglao.core.engine.api import entitle_frame as entitle
 from yanglao.entitlements import catalogs
 from yanglao.entitlements.discovery import population
-from yanglao.entitlements.engine import entitle
 from yanglao.entitlements.frames import person_frame
 from yanglao.entitlements.imports import HEADER_FIELDS, do_import_enrolments
 from yanglao.regions.models import Region

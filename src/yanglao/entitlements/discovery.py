@@ -32,8 +32,8 @@ from yanglao.core.discovery import (
 )
 from yanglao.core.discovery.reasons import Why, classify
 from yanglao.core.engine.api import PERSON_SCHEMA
+from yanglao.core.engine.api import entitle_frame as entitle
 from yanglao.entitlements import catalogs
-from yanglao.entitlements.engine import entitle
 from yanglao.entitlements.frames import person_frame
 from yanglao.entitlements.models import Enrolment, EnrolmentStatus, Finding, FindingKind
 from yanglao.regions.models import Region

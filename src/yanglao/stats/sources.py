@@ -307,14 +307,7 @@ def entitlement_input(prefix: str, on: dt.date) -> tuple[str, Any] | None:
 
 
 def _engine() -> Callable[[Any, Any, dt.date], Any]:
-    """The entitlements app's long-form engine (same rows, much faster on Polars 2.1), else the core's."""
-    if installed("entitlements"):
-        try:
-            from yanglao.entitlements.engine import entitle
-
-            return entitle
-        except ImportError:
-            pass
+    """The one bulk entry point (the core engine's ``entitle_frame``)."""
     from yanglao.core.engine.api import entitle_frame
 
     return entitle_frame

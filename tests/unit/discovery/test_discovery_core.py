@@ -170,30 +170,3 @@ def test_reasons_from_the_one_person_explanation() -> None:
     assert classify(nodibao, nodibao.item("6")).kind == "dibao"
     fine = evaluate(catalog, base, ON)
     assert classify(fine, fine.item("5")).kind == "entitled"
-
-
-def test_the_long_form_engine_gives_the_engines_answer() -> None:
-    """``yanglao.entitlements.engine.entitle`` (no database) equals ``entitle_frame`` row for row."""
-    from yanglao.core.engine.api import entitle_frame
-    from yanglao.core.engine.frames import persons_from_records
-    from yanglao.core.idnumber import make_id_number
-    from yanglao.core.person import derive_defaults
-    from yanglao.entitlements.engine import entitle
-
-    base = {"hukou_region": "152223100001"}
-    people = [
-        (dt.date(1939, 3, 2), {"pension_scheme": "urban_rural", "dibao": True}),
-        (dt.date(1944, 7, 1), {"dibao": True, "self_care_unable": True, "disability_grade": 1}),
-        (dt.date(1924, 7, 1), {"tekun": "dispersed"}),
-        (dt.date(1956, 2, 29), {"dibao": True, "death_date": dt.date(2026, 1, 1)}),
-        (dt.date(1950, 1, 1), {"fp_special": "only_child_died", "disability_grade": 2, "dibao": True}),
-    ]
-    records = [
-        derive_defaults({"id_number": make_id_number("152223", birth, 11 + n), **base, **fields})
-        for n, (birth, fields) in enumerate(people)
-    ]
-    frame = persons_from_records(records)
-    for code in ("152223", "410721", "411700"):
-        catalog = load_catalog(code)
-        for on in (dt.date(2024, 7, 1), ON):
-            assert entitle(catalog, frame, on).equals(entitle_frame(catalog, frame, on)), (code, on)

@@ -139,13 +139,10 @@ class Writer:
     def write(self, ids: pl.DataFrame, long: pl.DataFrame, reasons: Reasons | None = None) -> None:
         """``ids``: ``__line, id_number`` of every evaluated person, in order; ``long``: their granted
         items (:func:`polars_backend.long_items` with ``keep=(__line, id_number)``)."""
-        self.granted += long.height
         if not self.jsonl:
-            table = pb.output_rows(self.plan, long.lazy()).collect().to_arrow()
-            if self.parquet is None:
-                self.parquet = ParquetSink(self.path, table.schema)
-            self.parquet.put(table)
+            self.write_rows(pb.output_rows(self.plan, long.lazy()).collect())
             return
+        self.granted += long.height
         assert self.handle is not None
         if reasons is not None:
             self._write_explained(ids, long, reasons)
@@ -173,6 +170,14 @@ class Writer:
             pl.lit(self.plan.on.isoformat()).alias("date"),
             pl.col("items").fill_null(pl.lit([], items.collect_schema()["items"])),
         ).collect().write_ndjson(self.handle)
+
+    def write_rows(self, rows: pl.DataFrame) -> None:
+        """Output rows (:data:`OUTPUT_SCHEMA`) of the next persons, for a Parquet file."""
+        self.granted += rows.height
+        table = rows.to_arrow()
+        if self.parquet is None:
+            self.parquet = ParquetSink(self.path, table.schema)
+        self.parquet.put(table)
 
     @cached_property
     def facts(self) -> dict[str, dict[str, Any]]:
@@ -312,10 +317,14 @@ def entitle_file(
             _run_spark(plan, batches(), writer, catalog if explain else None)
         else:
             for batch in batches():
-                decided = pb.decide(plan, batch.persons.lazy()).collect()
-                long = pb.long_items(plan, decided.lazy(), keep=(LINE, "id_number")).collect()
-                reasons = explain_batch(catalog, plan, batch.persons, long) if explain else None
-                writer.write(batch.persons.select(LINE, "id_number"), long, reasons)
+                decided = pb.decide(plan, batch.persons.lazy()).collect().lazy()
+                if writer.jsonl or explain:
+                    long = pb.long_items(plan, decided, keep=(LINE, "id_number")).collect()
+                    reasons = explain_batch(catalog, plan, batch.persons, long) if explain else None
+                    writer.write(batch.persons.select(LINE, "id_number"), long, reasons)
+                else:
+                    rows = pb.long_items(plan, decided, keep=(LINE, "id_number"), output=True)
+                    writer.write_rows(rows.drop(LINE).collect())
     summary.errors.extend(reader.extra)
     summary.errors.sort(key=lambda e: e.line)
     summary.granted = writer.granted

@@ -17,9 +17,6 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from yanglao.core.catalog.yamlio import CatalogError
-from yanglao.core.records_io import FileFormatError
-
 
 def _date(text: str) -> dt.date:
     try:
@@ -50,8 +47,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    args = parser().parse_args(argv)
+    args = parser().parse_args(argv)  # --help and usage errors exit here, before the engine is imported
+    from yanglao.core.catalog.yamlio import CatalogError
     from yanglao.core.engine.api import entitle_file
+    from yanglao.core.records_io import FileFormatError
 
     if args.output.suffix.lower() not in (".jsonl", ".ndjson", ".parquet"):
         sys.stderr.write(f"不支持的输出文件类型“{args.output.suffix}”：请使用 .jsonl 或 .parquet\n")

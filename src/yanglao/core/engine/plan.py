@@ -18,6 +18,14 @@ What is left for a backend is a handful of nodes: :class:`Conj`, :class:`Disj`, 
 :class:`Truth` and the rule nodes ``Compare In Within IsKnown``, with ``Compare`` operands among ``FieldRef Age Const`` and ``Arith`` over those (the
 only arithmetic a backend does itself: a person's own number in an amount, e.g. ``disabled_months × 10``,
 computed in the backend's decimal type and rounded half-up to the fen).
+
+The whole-list steps are lowered too, so that a backend only translates nodes: a plan is a list of
+*steps*, each assigning columns (:class:`Slot` names) from nodes over the person's values and earlier
+columns — every benefit's ``granted`` (death first: nobody is entitled to anything from the day of
+death), its amount in whole fen, the 择高 ranking of every exclusive group (per-year amount, a known
+amount above an unknown one, ties to the lower position) — and, per item, the granted flag, the amount
+(the parts add up when every granted part has an amount and all share one period) and the period.
+The money nodes (:class:`Fen`, :class:`Pick`, :class:`Total`, :class:`Times`) are integers of fen.
 """
 
 from __future__ import annotations
@@ -25,13 +33,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import singledispatch
 from itertools import product
 
-from yanglao.core.catalog.evaluate import _ordered, resolve_options, round_amount
-from yanglao.core.catalog.model import PERIOD_FACTOR, Catalog, no_sort_key
+from yanglao.core.catalog.decimals import fold, period_factor, round_amount, to_fen
+from yanglao.core.catalog.evaluate import _ordered, resolve_options
+from yanglao.core.catalog.model import Catalog, no_sort_key
 from yanglao.core.catalog.rules import (
     Age,
     All,
@@ -83,12 +92,84 @@ class Neg:
     item: LCond
 
 
+@dataclass(frozen=True)
+class Flag:
+    """A boolean column a plan step computed (a benefit's granted flag): a condition."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A money column a plan step computed (a benefit's amount in whole fen)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Known:
+    """The money value has a value (is not null)."""
+
+    value: Money
+
+
+@dataclass(frozen=True)
+class MoneyCompare:
+    """``left op right`` between two money values (whole fen); false when either is unknown."""
+
+    op: CompareOp
+    left: Money
+    right: Money
+
+
+@dataclass(frozen=True)
+class Fen:
+    """An amount branch value in whole fen: a literal already rounded to the fen, or an expression of
+    the person's own values (computed in decimal and rounded half-up to the fen by the backend)."""
+
+    value: Value
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The value of the first branch whose guard holds, else ``otherwise`` (``None``: unknown)."""
+
+    branches: tuple[tuple[LCond, Money | Text], ...]
+    otherwise: Money | Text = None
+
+
+@dataclass(frozen=True)
+class Total:
+    """The sum of money values (unknown when one is unknown)."""
+
+    items: tuple[Money, ...]
+
+
+@dataclass(frozen=True)
+class Times:
+    """A money value times a whole factor (a monthly amount × 12 per year)."""
+
+    value: Money
+    factor: int
+
+
 TRUE, FALSE = Truth(True), Truth(False)
-LCond = Conj | Disj | Neg | Compare | In | Within | IsKnown | Truth
+LCond = Conj | Disj | Neg | Compare | In | Within | IsKnown | Truth | Flag | Known | MoneyCompare
 Literal = Decimal | bool | dt.date
 # A branch value: a literal, or an expression of the person's own values (FieldRef, Age, Arith of those).
 Value = Literal | Expr
 Branch = tuple[LCond, Value]
+# Money in whole fen (an ``int`` literal, never a bool), and a text literal or unknown (a period).
+Money = int | Slot | Fen | Pick | Total | Times
+Text = str | None
+Node = LCond | Money | Text
+Step = tuple[tuple[str, Node], ...]  # columns assigned together from earlier columns
+COND_NODES = (Conj, Disj, Neg, Compare, In, Within, IsKnown, Truth, Flag, Known, MoneyCompare)
+
+
+def is_cond(node: Node) -> bool:
+    """A condition (else a money or text value)."""
+    return isinstance(node, COND_NODES)
 
 
 @dataclass(frozen=True)
@@ -106,7 +187,15 @@ class PlannedBenefit:
     @property
     def factor(self) -> int:
         """Months to a year for 择高 (amounts are compared per year)."""
-        return PERIOD_FACTOR.get(self.period or "once", 1)
+        return period_factor(self.period)
+
+    @property
+    def granted(self) -> Flag:
+        return Flag(f"__g{self.index}")
+
+    @property
+    def fen(self) -> Slot:
+        return Slot(f"__a{self.index}")
 
 
 @dataclass(frozen=True)
@@ -117,6 +206,9 @@ class PlannedItem:
     name: str
     has_parts: bool
     benefits: tuple[int, ...]  # indices into Plan.benefits
+    granted: LCond = FALSE  # over the plan's columns, after its steps
+    fen: Money | Text = None
+    period: Money | Text = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +219,7 @@ class Plan:
     benefits: tuple[PlannedBenefit, ...]
     items: tuple[PlannedItem, ...]
     groups: tuple[tuple[int, ...], ...]  # 择高 groups, in the list's order: member benefit indices
+    steps: tuple[Step, ...] = ()
 
 
 def make_plan(catalog: Catalog, on: dt.date, options: Mapping[str, bool] | None = None) -> Plan:
@@ -153,11 +246,93 @@ def make_plan(catalog: Catalog, on: dt.date, options: Mapping[str, bool] | None 
         items.append(PlannedItem(item.no, int(item.no), item.code, item.name, item.has_parts, tuple(indices)))
     by_code = {b.code: b.index for b in benefits}
     groups = tuple(
-        tuple(by_code[c] for c in group.members if c in by_code) for group in catalog.exclusive_groups
+        g
+        for g in (
+            tuple(by_code[c] for c in group.members if c in by_code) for group in catalog.exclusive_groups
+        )
+        if len(g) > 1
     )
-    return Plan(
-        catalog.code, on, chosen, tuple(benefits), tuple(items), tuple(g for g in groups if len(g) > 1)
+    steps = whole_list_steps(on, benefits, groups)
+    items = [item_outputs(item, benefits) for item in items]
+    return Plan(catalog.code, on, chosen, tuple(benefits), tuple(items), groups, steps)
+
+
+# --- the whole-list steps --------------------------------------------------------------------------
+
+
+def alive(on: dt.date) -> LCond:
+    """Not dead on ``on`` (died on or before the date: entitled to nothing; unknown: alive)."""
+    return Neg(Compare("<=", FieldRef("death_date"), Const(on)))
+
+
+def amount_node(benefit: PlannedBenefit) -> Money:
+    """The benefit's amount in fen where it is granted (unknown where no branch holds)."""
+    if not benefit.amount:
+        return Pick(())
+    return Pick(tuple((conj([benefit.granted, guard]), fen_value(value)) for guard, value in benefit.amount))
+
+
+def beats(k: PlannedBenefit, m: PlannedBenefit) -> LCond:
+    """Granted ``k`` ranks above ``m`` in a 择高 group: a higher per-year amount, a known amount against
+    an unknown one, or a tie (equal, or both unknown) with ``k`` earlier in the list."""
+    known_k, known_m = Known(k.fen), Known(m.fen)
+    yearly_k, yearly_m = Times(k.fen, k.factor), Times(m.fen, m.factor)
+    ranks = [conj([known_k, neg(known_m)]), MoneyCompare(">", yearly_k, yearly_m)]
+    if k.index < m.index:
+        ranks += [MoneyCompare("=", yearly_k, yearly_m), conj([neg(known_k), neg(known_m)])]
+    return conj([k.granted, disj(ranks)])
+
+
+def whole_list_steps(
+    on: dt.date, benefits: Sequence[PlannedBenefit], groups: Sequence[tuple[int, ...]]
+) -> tuple[Step, ...]:
+    steps: list[Step] = [
+        tuple((b.granted.name, conj([alive(on), b.rule])) for b in benefits),
+        tuple((b.fen.name, amount_node(b)) for b in benefits),
+    ]
+    for n, group in enumerate(groups):
+        members = [benefits[i] for i in group]
+        lost = {m.index: Flag(f"__x{n}_{m.index}") for m in members}
+        steps.append(
+            tuple((lost[m.index].name, disj([beats(k, m) for k in members if k is not m])) for m in members)
+        )
+        steps.append(
+            tuple((m.granted.name, conj([m.granted, neg(lost[m.index])])) for m in members)
+            + tuple((m.fen.name, Pick(((neg(lost[m.index]), m.fen),))) for m in members)
+        )
+    return tuple(steps)
+
+
+def item_outputs(item: PlannedItem, benefits: Sequence[PlannedBenefit]) -> PlannedItem:
+    """The item with its granted flag, amount and period: a single benefit's own, or its parts'
+    together (granted when any part is; the sum when every granted part has an amount and all share
+    one period)."""
+    parts = [benefits[i] for i in item.benefits]
+    if not item.has_parts:
+        return replace(item, granted=parts[0].granted, fen=parts[0].fen, period=parts[0].period)
+    clashes = [
+        conj([p.granted, q.granted])
+        for n, p in enumerate(parts)
+        for q in parts[n + 1 :]
+        if p.period != q.period
+    ]
+    one = neg(disj(clashes))
+    complete = conj([disj([neg(p.granted), Known(p.fen)]) for p in parts])
+    total = Total(tuple(Pick(((p.granted, p.fen),), 0) for p in parts))
+    return replace(
+        item,
+        granted=disj([p.granted for p in parts]),
+        fen=Pick(((conj([one, complete]), total),)),
+        period=Pick(tuple((conj([one, p.granted]), p.period) for p in parts)),
     )
+
+
+def fen_value(value: Value) -> Money:
+    """An amount branch value in whole fen: a literal (already rounded to the fen) exactly, an
+    expression of the person's values as :class:`Fen`."""
+    if isinstance(value, Decimal) and not isinstance(value, bool):
+        return to_fen(value)
+    return Fen(value)
 
 
 # --- building conditions ---------------------------------------------------------------------------
@@ -238,21 +413,7 @@ def as_expr(value: Value) -> Expr:
 def arith(op: str, values: Sequence[Value]) -> Value | None:
     """The reference evaluator's arithmetic on literals; an expression when a value is the person's."""
     if all(isinstance(v, Decimal) and not isinstance(v, bool) for v in values):
-        numbers = [v for v in values if isinstance(v, Decimal)]
-        result = numbers[0]
-        for number in numbers[1:]:
-            if op == "+":
-                result += number
-            elif op == "-":
-                result -= number
-            elif op == "*":
-                result *= number
-            else:
-                try:
-                    result /= number
-                except (DivisionByZero, InvalidOperation):
-                    return None
-        return result
+        return fold(op, [v for v in values if isinstance(v, Decimal)])
     return Arith(op, tuple(as_expr(v) for v in values))  # type: ignore[arg-type]
 
 

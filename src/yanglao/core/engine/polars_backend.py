@@ -31,14 +31,23 @@ from yanglao.core.catalog.rules import (
 from yanglao.core.engine.plan import (
     Conj,
     Disj,
+    Fen,
+    Flag,
+    Known,
     LCond,
+    Money,
+    MoneyCompare,
     Neg,
+    Pick,
     Plan,
-    PlannedBenefit,
+    PlannedItem,
+    Slot,
+    Text,
+    Times,
+    Total,
     Truth,
-    Value,
     integral,
-    is_literal,
+    is_cond,
 )
 from yanglao.core.person import FIELDS
 
@@ -193,35 +202,80 @@ def _(node: IsKnown) -> pl.Expr:
     return pl.col("birth_date" if node.field == "age" else node.field).is_not_null()
 
 
-def cents_expr(value: Value) -> pl.Expr:
-    """An amount in whole fen."""
-    if is_literal(value):
-        assert isinstance(value, Decimal)
-        return pl.lit(int(value * 100), pl.Int64)
-    assert not isinstance(value, Decimal | bool | dt.date)
-    scaled = value_expr(value, True) * pl.lit(Decimal(100), NUMERIC)
+@cond_expr.register
+def _(node: Flag) -> pl.Expr:
+    return pl.col(node.name)
+
+
+@cond_expr.register
+def _(node: Known) -> pl.Expr:
+    return money_expr(node.value).is_not_null()
+
+
+@cond_expr.register
+def _(node: MoneyCompare) -> pl.Expr:
+    return _OPS[node.op](money_expr(node.left), money_expr(node.right)).fill_null(False)
+
+
+# --- money (whole fen) and text --------------------------------------------------------------------
+
+
+def money_expr(node: Money | Text) -> pl.Expr:
+    """A money node as ``Int64`` fen, or a text literal (a period) as a string."""
+    if node is None:
+        return pl.lit(None, pl.Int64)
+    if isinstance(node, str):
+        return pl.lit(node, pl.String)
+    if isinstance(node, int):
+        return pl.lit(node, pl.Int64)
+    return _money(node)
+
+
+@singledispatch
+def _money(node: object) -> pl.Expr:
+    raise NotImplementedError(f"the Polars engine has no compilation for {type(node).__name__}")
+
+
+@_money.register
+def _(node: Slot) -> pl.Expr:
+    return pl.col(node.name)
+
+
+@_money.register
+def _(node: Fen) -> pl.Expr:
+    assert not isinstance(node.value, Decimal | bool | dt.date)
+    scaled = value_expr(node.value, True) * pl.lit(Decimal(100), NUMERIC)
     return scaled.round(0, mode="half_away_from_zero").cast(pl.Int64)
 
 
-def amount_expr(benefit: PlannedBenefit) -> pl.Expr:
-    if not benefit.amount:
-        return pl.lit(None, pl.Int64)
-    first, *rest = benefit.amount
-    chain: Any = pl.when(cond_expr(first[0])).then(cents_expr(first[1]))
+@_money.register
+def _(node: Pick) -> pl.Expr:
+    text = any(isinstance(v, str) for _, v in node.branches) or isinstance(node.otherwise, str)
+    otherwise = pl.lit(None, pl.String) if text and node.otherwise is None else money_expr(node.otherwise)
+    if not node.branches:
+        return otherwise
+
+    def of(value: Money | Text) -> pl.Expr:
+        return pl.lit(None, pl.String) if text and value is None else money_expr(value)
+
+    (guard, value), *rest = node.branches
+    chain: Any = pl.when(cond_expr(guard)).then(of(value))
     for guard, value in rest:
-        chain = chain.when(cond_expr(guard)).then(cents_expr(value))
-    return cast(pl.Expr, chain.otherwise(pl.lit(None, pl.Int64)))
+        chain = chain.when(cond_expr(guard)).then(of(value))
+    return cast(pl.Expr, chain.otherwise(otherwise))
+
+
+@_money.register
+def _(node: Total) -> pl.Expr:
+    return reduce(lambda a, b: a + b, [money_expr(m) for m in node.items])
+
+
+@_money.register
+def _(node: Times) -> pl.Expr:
+    return money_expr(node.value) * node.factor
 
 
 # --- a whole catalogue -----------------------------------------------------------------------------
-
-
-def _g(i: int) -> str:
-    return f"__g{i}"
-
-
-def _a(i: int) -> str:
-    return f"__a{i}"
 
 
 def conform(frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -235,62 +289,13 @@ def conform(frame: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _beats(plan: Plan, k: int, m: int) -> pl.Expr:
-    """Benefit ``k`` ranks above ``m`` in a 择高 group (per-year amount, known first, then order)."""
-    bk, bm = plan.benefits[k], plan.benefits[m]
-    ak, am = pl.col(_a(k)), pl.col(_a(m))
-    yk, ym = ak * bk.factor, am * bm.factor
-    known_k, known_m = ak.is_not_null(), am.is_not_null()
-    higher = (known_k & ~known_m) | (known_k & known_m & (yk > ym))
-    tie = (known_k & known_m & (yk == ym)) | (~known_k & ~known_m)
-    return pl.col(_g(k)) & (higher | (tie & pl.lit(k < m))).fill_null(False)
-
-
 def decide(plan: Plan, frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Adds ``__g<i>`` (granted) and ``__a<i>`` (fen) for every benefit, 择高 applied."""
-    alive = pl.col("death_date").is_null() | (pl.col("death_date") > pl.lit(plan.on))
+    """Runs the plan's steps: every benefit decided (``__g<i>``, ``__a<i>`` in fen), 择高 applied."""
     out = frame.with_columns(age_expr(plan.on))
-    out = out.with_columns([(alive & cond_expr(b.rule)).alias(_g(b.index)) for b in plan.benefits])
-    out = out.with_columns(
-        [pl.when(pl.col(_g(b.index))).then(amount_expr(b)).alias(_a(b.index)) for b in plan.benefits]
-    )
-    for group in plan.groups:
-        lost = {m: pl.any_horizontal([_beats(plan, k, m) for k in group if k != m]) for m in group}
+    for step in plan.steps:
         out = out.with_columns(
-            [(pl.col(_g(m)) & ~lost[m]).alias(_g(m)) for m in group]
-            + [pl.when(~lost[m]).then(pl.col(_a(m))).alias(_a(m)) for m in group]
+            [(cond_expr(n) if is_cond(n) else money_expr(n)).alias(name) for name, n in step]  # type: ignore[arg-type]
         )
-    return out
-
-
-def item_columns(plan: Plan) -> list[tuple[pl.Expr, pl.Expr, pl.Expr]]:
-    """(granted, amount in fen, period) of every item: parts add up when every granted part has an
-    amount and all share one period."""
-    out: list[tuple[pl.Expr, pl.Expr, pl.Expr]] = []
-    for item in plan.items:
-        parts = [plan.benefits[i] for i in item.benefits]
-        if not item.has_parts:
-            b = parts[0]
-            out.append((pl.col(_g(b.index)), pl.col(_a(b.index)), pl.lit(b.period, pl.String)))
-            continue
-        granted = pl.any_horizontal([pl.col(_g(p.index)) for p in parts])
-        clashes = [
-            pl.col(_g(p.index)) & pl.col(_g(q.index))
-            for n, p in enumerate(parts)
-            for q in parts[n + 1 :]
-            if p.period != q.period
-        ]
-        one = ~pl.any_horizontal(clashes) if clashes else pl.lit(True)
-        complete = pl.all_horizontal(
-            [~pl.col(_g(p.index)) | pl.col(_a(p.index)).is_not_null() for p in parts]
-        )
-        total = reduce(
-            lambda acc, p: acc + pl.when(pl.col(_g(p.index))).then(pl.col(_a(p.index))).otherwise(0),
-            parts[1:],
-            pl.when(pl.col(_g(parts[0].index))).then(pl.col(_a(parts[0].index))).otherwise(0),
-        )
-        period = pl.coalesce([pl.when(pl.col(_g(p.index))).then(pl.lit(p.period, pl.String)) for p in parts])
-        out.append((granted, pl.when(one & complete).then(total), pl.when(one).then(period)))
     return out
 
 
@@ -298,25 +303,45 @@ def yuan(fen: pl.Expr) -> pl.Expr:
     return (fen.cast(AMOUNT) / pl.lit(Decimal(100), pl.Decimal(18, 0))).cast(AMOUNT)
 
 
+def yuan_of(node: Money | Text) -> pl.Expr:
+    """An item's amount in yuan: a literal computed here exactly, else from the fen column."""
+    if isinstance(node, int) and not isinstance(node, bool):
+        return pl.lit(Decimal(node) / 100, AMOUNT)
+    if node is None or node == Pick(()):
+        return pl.lit(None, AMOUNT)
+    return yuan(money_expr(node))
+
+
 LONG_SCHEMA: dict[str, pl.DataType] = {"k": pl.UInt16(), "fen": pl.Int64(), "period": pl.String()}
 
 
-def long_items(plan: Plan, decided: pl.LazyFrame, keep: tuple[str, ...] = (ROW, "id_number")) -> pl.LazyFrame:
-    """One row per (person, granted item): the ``keep`` columns, ``k`` (the item's position in the
-    plan), ``fen`` and ``period``, sorted by ``keep[0]`` then ``k``. ``decided`` is :func:`decide`'s
-    result, best already collected (each item filters it once)."""
-    parts = [
-        decided.filter(granted).select(
-            *keep, pl.lit(k, pl.UInt16).alias("k"), fen.alias("fen"), period.alias("period")
-        )
-        for k, (granted, fen, period) in enumerate(item_columns(plan))
-    ]
+def _slice(
+    item: PlannedItem, k: int, decided: pl.LazyFrame, keep: tuple[str, ...], output: bool
+) -> pl.LazyFrame:
+    period = money_expr(item.period).cast(pl.String)
+    if output:
+        columns = [
+            pl.lit(item.number, pl.Int64).alias("no"),
+            pl.lit(item.code, pl.String).alias("code"),
+            pl.lit(item.name, pl.String).alias("name"),
+            yuan_of(item.fen).alias("amount"),
+        ]
+    else:
+        columns = [pl.lit(k, pl.UInt16).alias("k"), money_expr(item.fen).alias("fen")]
+    return decided.filter(cond_expr(item.granted)).select(*keep, *columns, period.alias("period"))
+
+
+def long_items(
+    plan: Plan, decided: pl.LazyFrame, keep: tuple[str, ...] = (ROW, "id_number"), output: bool = False
+) -> pl.LazyFrame:
+    """One row per (person, granted item), sorted by ``keep[0]`` then the item's position: the ``keep``
+    columns and ``k`` (the item's position in the plan), ``fen``, ``period`` — or, with ``output``,
+    the output columns ``no, code, name, amount, period``. ``decided`` is :func:`decide`'s result,
+    best already collected (each item filters it once)."""
+    schema = {n: t for n, t in OUTPUT_SCHEMA.items() if n != "id_number"} if output else LONG_SCHEMA
+    parts = [_slice(item, k, decided, keep, output) for k, item in enumerate(plan.items)]
     if not parts:
-        return (
-            decided.select(*keep)
-            .head(0)
-            .with_columns(pl.lit(None, t).alias(n) for n, t in LONG_SCHEMA.items())
-        )
+        return decided.select(*keep).head(0).with_columns(pl.lit(None, t).alias(n) for n, t in schema.items())
     return pl.concat(parts).sort(keep[0], maintain_order=True)  # stable: items stay in plan order
 
 
@@ -337,11 +362,11 @@ def item_fields(plan: Plan) -> list[pl.Expr]:
 
 
 def output_rows(plan: Plan, long: pl.LazyFrame) -> pl.LazyFrame:
-    """The output schema (:data:`OUTPUT_SCHEMA`) from :func:`long_items`."""
+    """The output schema (:data:`OUTPUT_SCHEMA`) from :func:`long_items` (``k, fen``)."""
     return long.select("id_number", *item_fields(plan), yuan(pl.col("fen")).alias("amount"), "period")
 
 
 def entitle_lazy(plan: Plan, persons: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (person, granted item), in the persons' order then the items' order."""
     decided = decide(plan, conform(persons.with_row_index(ROW))).collect()
-    return output_rows(plan, long_items(plan, decided.lazy()))
+    return long_items(plan, decided.lazy(), keep=(ROW, "id_number"), output=True).drop(ROW)

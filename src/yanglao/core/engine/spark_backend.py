@@ -4,6 +4,9 @@ For populations beyond one machine (a province's elders): the visitor below mirr
 :mod:`.polars_backend` node for node, so the two can be read side by side. PySpark is imported when a
 function here is first called, never at import time, so the package works without a JVM.
 
+One :class:`Compiler` per compilation keeps the columns it built by node, so a sub-condition shared by
+several rules is one Column (every py4j call costs); nothing is kept between compilations.
+
 Written to be correct under ANSI mode (the default from Spark 4): a division is only evaluated where
 its divisor is not zero, and no cast can fail. Amounts are whole fen (``long``); arithmetic on a
 person's own numbers runs in ``decimal(38, 10)`` and ``round`` (half-up) to the fen.
@@ -13,11 +16,31 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import reduce, singledispatch
+from functools import reduce
 from typing import Any
 
 from yanglao.core.catalog.rules import Age, Arith, Compare, Const, Expr, FieldRef, In, IsKnown, Within
-from yanglao.core.engine.plan import Conj, Disj, LCond, Neg, Plan, PlannedBenefit, Truth, Value, integral
+from yanglao.core.engine.plan import (
+    Conj,
+    Disj,
+    Fen,
+    Flag,
+    Known,
+    LCond,
+    Money,
+    MoneyCompare,
+    Neg,
+    Node,
+    Pick,
+    Plan,
+    Slot,
+    Text,
+    Times,
+    Total,
+    Truth,
+    integral,
+    is_cond,
+)
 from yanglao.core.person import FIELDS
 
 Column = Any  # pyspark.sql.Column (PySpark ships no type stubs)
@@ -49,101 +72,7 @@ def age_column(on: dt.date) -> Column:
     return (f.lit(on.year) - f.year(birth) - not_yet.cast("int")).alias(AGE)
 
 
-# --- values ----------------------------------------------------------------------------------------
-
-
-def literal(value: Decimal | bool | dt.date, *, decimal: bool = False) -> Column:
-    f = _f()
-    if isinstance(value, Decimal) and not isinstance(value, bool):
-        if value % 1 == 0 and not decimal:
-            return f.lit(int(value)).cast("bigint")
-        return f.lit(value).cast(NUMERIC)
-    return f.lit(value)
-
-
-@singledispatch
-def value_column(node: Expr, decimal: bool = False) -> Column:
-    raise NotImplementedError(f"the Spark engine has no compilation for {type(node).__name__} after lowering")
-
-
-@value_column.register
-def _(node: Const, decimal: bool = False) -> Column:
-    return literal(node.value, decimal=decimal)
-
-
-@value_column.register
-def _(node: FieldRef, decimal: bool = False) -> Column:
-    column = col(node.name)
-    return column.cast(NUMERIC) if decimal else column
-
-
-@value_column.register
-def _(node: Age, decimal: bool = False) -> Column:
-    column = col(AGE)
-    return column.cast(NUMERIC) if decimal else column
-
-
-@value_column.register
-def _(node: Arith, decimal: bool = False) -> Column:
-    f = _f()
-    args = [value_column(arg, True) for arg in node.args]
-    result = args[0]
-    for arg in args[1:]:
-        if node.op == "+":
-            result = (result + arg).cast(NUMERIC)
-        elif node.op == "-":
-            result = (result - arg).cast(NUMERIC)
-        elif node.op == "*":
-            result = (result * arg).cast(NUMERIC)
-        else:
-            result = f.when(arg != 0, (result / arg).cast(NUMERIC))
-    return result
-
-
-# --- conditions ------------------------------------------------------------------------------------
-
-
-_MEMO: dict[object, Column] = {}  # one compilation's columns by node: every py4j call costs
-
-
-def cond_column(node: LCond) -> Column:
-    """The Column of a lowered condition; a sub-condition shared by several rules is built once."""
-    column = _MEMO.get(node)
-    if column is None:
-        column = _MEMO[node] = _cond(node)
-    return column
-
-
-def col(name: str) -> Column:
-    key = ("col", name)
-    if key not in _MEMO:
-        _MEMO[key] = _f().col(name)
-    return _MEMO[key]
-
-
-@singledispatch
-def _cond(node: LCond) -> Column:
-    raise NotImplementedError(f"the Spark engine has no compilation for {type(node).__name__} after lowering")
-
-
-@_cond.register
-def _(node: Truth) -> Column:
-    return _f().lit(node.value)
-
-
-@_cond.register
-def _(node: Conj) -> Column:
-    return reduce(lambda a, b: a & b, [cond_column(c) for c in node.items])
-
-
-@_cond.register
-def _(node: Disj) -> Column:
-    return reduce(lambda a, b: a | b, [cond_column(c) for c in node.items])
-
-
-@_cond.register
-def _(node: Neg) -> Column:
-    return ~cond_column(node.item)
+# --- the compiler ---------------------------------------------------------------------------------
 
 
 def _is_whole(node: Expr) -> bool:
@@ -152,150 +81,178 @@ def _is_whole(node: Expr) -> bool:
     return integral(node) or isinstance(node, FieldRef)
 
 
-@_cond.register
-def _(node: Compare) -> Column:
-    decimal = not (_is_whole(node.left) and _is_whole(node.right))
-    left, right = value_column(node.left, decimal), value_column(node.right, decimal)
-    ops = {
-        "=": left == right,
-        "!=": left != right,
-        "<": left < right,
-        "<=": left <= right,
-        ">": left > right,
-        ">=": left >= right,
-    }
-    return _f().coalesce(ops[node.op], _f().lit(False))
+class Compiler:
+    """Columns of one plan's nodes, each built once."""
 
+    def __init__(self) -> None:
+        self.f = _f()
+        self.memo: dict[object, Column] = {}
 
-@_cond.register
-def _(node: In) -> Column:
-    return _f().coalesce(col(node.field).isin(list(node.values)), _f().lit(False))
+    def col(self, name: str) -> Column:
+        key = ("col", name)
+        if key not in self.memo:
+            self.memo[key] = self.f.col(name)
+        return self.memo[key]
 
+    def literal(self, value: Decimal | bool | dt.date, *, decimal: bool = False) -> Column:
+        f = self.f
+        if isinstance(value, Decimal) and not isinstance(value, bool):
+            if value % 1 == 0 and not decimal:
+                return f.lit(int(value)).cast("bigint")
+            return f.lit(value).cast(NUMERIC)
+        return f.lit(value)
 
-@_cond.register
-def _(node: Within) -> Column:
-    return _f().coalesce(col(node.field).startswith(node.prefix), _f().lit(False))
+    def value(self, node: Expr, decimal: bool = False) -> Column:
+        """A person's value (after lowering: a field, the age, a literal, arithmetic of those)."""
+        if isinstance(node, Const):
+            return self.literal(node.value, decimal=decimal)
+        if isinstance(node, FieldRef | Age):
+            column = self.col(AGE if isinstance(node, Age) else node.name)
+            return column.cast(NUMERIC) if decimal else column
+        if isinstance(node, Arith):
+            args = [self.value(arg, True) for arg in node.args]
+            result = args[0]
+            for arg in args[1:]:
+                if node.op == "+":
+                    result = (result + arg).cast(NUMERIC)
+                elif node.op == "-":
+                    result = (result - arg).cast(NUMERIC)
+                elif node.op == "*":
+                    result = (result * arg).cast(NUMERIC)
+                else:
+                    result = self.f.when(arg != 0, (result / arg).cast(NUMERIC))
+            return result
+        raise NotImplementedError(
+            f"the Spark engine has no compilation for {type(node).__name__} after lowering"
+        )
 
+    def cond(self, node: LCond) -> Column:
+        column = self.memo.get(node)
+        if column is None:
+            column = self.memo[node] = self._cond(node)
+        return column
 
-@_cond.register
-def _(node: IsKnown) -> Column:
-    return col("birth_date" if node.field == "age" else node.field).isNotNull()
+    def _cond(self, node: LCond) -> Column:
+        f = self.f
+        if isinstance(node, Truth):
+            return f.lit(node.value)
+        if isinstance(node, Conj):
+            return reduce(lambda a, b: a & b, [self.cond(c) for c in node.items])
+        if isinstance(node, Disj):
+            return reduce(lambda a, b: a | b, [self.cond(c) for c in node.items])
+        if isinstance(node, Neg):
+            return ~self.cond(node.item)
+        if isinstance(node, Compare):
+            decimal = not (_is_whole(node.left) and _is_whole(node.right))
+            return self._compare(node.op, self.value(node.left, decimal), self.value(node.right, decimal))
+        if isinstance(node, In):
+            return f.coalesce(self.col(node.field).isin(list(node.values)), f.lit(False))
+        if isinstance(node, Within):
+            return f.coalesce(self.col(node.field).startswith(node.prefix), f.lit(False))
+        if isinstance(node, IsKnown):
+            return self.col("birth_date" if node.field == "age" else node.field).isNotNull()
+        if isinstance(node, Flag):
+            return self.col(node.name)
+        if isinstance(node, Known):
+            return self.money(node.value).isNotNull()
+        if isinstance(node, MoneyCompare):
+            return self._compare(node.op, self.money(node.left), self.money(node.right))
+        raise NotImplementedError(
+            f"the Spark engine has no compilation for {type(node).__name__} after lowering"
+        )
 
+    def _compare(self, op: str, left: Column, right: Column) -> Column:
+        ops = {
+            "=": lambda: left == right,
+            "!=": lambda: left != right,
+            "<": lambda: left < right,
+            "<=": lambda: left <= right,
+            ">": lambda: left > right,
+            ">=": lambda: left >= right,
+        }
+        return self.f.coalesce(ops[op](), self.f.lit(False))
 
-def cents_column(value: Value) -> Column:
-    f = _f()
-    if isinstance(value, Decimal):
-        return f.lit(int(value * 100)).cast("bigint")
-    assert not isinstance(value, bool | dt.date)
-    return f.round(value_column(value, True) * f.lit(Decimal(100)), 0).cast("bigint")
+    def money(self, node: Money | Text) -> Column:
+        """A money node as ``bigint`` fen, or a text literal (a period) as a string."""
+        f = self.f
+        if node is None:
+            return f.lit(None).cast("bigint")
+        if isinstance(node, str):
+            return f.lit(node)
+        if isinstance(node, int):
+            return f.lit(node).cast("bigint")
+        if isinstance(node, Slot):
+            return self.col(node.name)
+        if isinstance(node, Fen):
+            assert not isinstance(node.value, Decimal | bool | dt.date)
+            return f.round(self.value(node.value, True) * f.lit(Decimal(100)), 0).cast("bigint")
+        if isinstance(node, Pick):
+            text = any(isinstance(v, str) for _, v in node.branches) or isinstance(node.otherwise, str)
+            otherwise = (
+                f.lit(None).cast("string") if text and node.otherwise is None else self.money(node.otherwise)
+            )
+            if not node.branches:
+                return otherwise
 
+            def of(value: Money | Text) -> Column:
+                return f.lit(None).cast("string") if text and value is None else self.money(value)
 
-def amount_column(benefit: PlannedBenefit) -> Column:
-    f = _f()
-    if not benefit.amount:
-        return f.lit(None).cast("bigint")
-    first, *rest = benefit.amount
-    chain = f.when(cond_column(first[0]), cents_column(first[1]))
-    for guard, value in rest:
-        chain = chain.when(cond_column(guard), cents_column(value))
-    return chain
+            (guard, value), *rest = node.branches
+            chain = f.when(self.cond(guard), of(value))
+            for guard, value in rest:
+                chain = chain.when(self.cond(guard), of(value))
+            return chain.otherwise(otherwise)
+        if isinstance(node, Total):
+            return reduce(lambda a, b: a + b, [self.money(m) for m in node.items])
+        if isinstance(node, Times):
+            return self.money(node.value) * f.lit(node.factor).cast("bigint")
+        raise NotImplementedError(f"the Spark engine has no compilation for {type(node).__name__}")
+
+    def node(self, node: Node) -> Column:
+        return self.cond(node) if is_cond(node) else self.money(node)  # type: ignore[arg-type]
 
 
 # --- a whole catalogue -----------------------------------------------------------------------------
 
 
-def _g(i: int) -> str:
-    return f"__g{i}"
-
-
-def _a(i: int) -> str:
-    return f"__a{i}"
-
-
 def conform(frame: DataFrame) -> DataFrame:
     """The person columns in their engine types; a column the frame lacks is unknown for everybody."""
     f = _f()
+    names = {fld.name for fld in FIELDS}
     present = set(frame.columns)
     return frame.select(
-        "*",
+        *[c for c in frame.columns if c not in names],
         *[
-            f.lit(None).cast(_SPARK_TYPES[fld.kind]).alias(fld.name)
+            (f.col(fld.name) if fld.name in present else f.lit(None))
+            .cast(_SPARK_TYPES[fld.kind])
+            .alias(fld.name)
             for fld in FIELDS
-            if fld.name not in present
         ],
-    ).select(
-        *[c for c in frame.columns if c not in {fld.name for fld in FIELDS}],
-        *[f.col(fld.name).cast(_SPARK_TYPES[fld.kind]).alias(fld.name) for fld in FIELDS],
     )
 
 
-def _beats(plan: Plan, k: int, m: int) -> Column:
-    f = _f()
-    bk, bm = plan.benefits[k], plan.benefits[m]
-    ak, am = col(_a(k)), col(_a(m))
-    yk, ym = ak * bk.factor, am * bm.factor
-    known_k, known_m = ak.isNotNull(), am.isNotNull()
-    higher = (known_k & ~known_m) | (known_k & known_m & (yk > ym))
-    tie = (known_k & known_m & (yk == ym)) | (~known_k & ~known_m)
-    return col(_g(k)) & f.coalesce(higher | (tie & f.lit(k < m)), f.lit(False))
-
-
-def decide(plan: Plan, frame: DataFrame) -> DataFrame:
-    f = _f()
-    _MEMO.clear()
-    alive = f.col("death_date").isNull() | (f.col("death_date") > f.lit(plan.on))
+def decide(plan: Plan, frame: DataFrame, compiler: Compiler | None = None) -> DataFrame:
+    """Runs the plan's steps: every benefit decided (``__g<i>``, ``__a<i>`` in fen), 择高 applied."""
+    c = compiler or Compiler()
     out = frame.select("*", age_column(plan.on))
-    out = out.select("*", *[(alive & cond_column(b.rule)).alias(_g(b.index)) for b in plan.benefits])
-    out = out.select(
-        "*", *[f.when(col(_g(b.index)), amount_column(b)).alias(_a(b.index)) for b in plan.benefits]
-    )
-    for group in plan.groups:
-        lost = {m: reduce(lambda a, b: a | b, [_beats(plan, k, m) for k in group if k != m]) for m in group}
-        out = out.select(
-            *[c for c in out.columns if c not in {_g(m) for m in group} | {_a(m) for m in group}],
-            *[(col(_g(m)) & ~lost[m]).alias(_g(m)) for m in group],
-            *[f.when(~lost[m], col(_a(m))).alias(_a(m)) for m in group],
-        )
+    for step in plan.steps:
+        out = out.withColumns({name: c.node(node) for name, node in step})
     return out
 
 
-def item_columns(plan: Plan) -> list[tuple[Column, Column, Column]]:
-    f = _f()
-    out: list[tuple[Column, Column, Column]] = []
-    for item in plan.items:
-        parts = [plan.benefits[i] for i in item.benefits]
-        if not item.has_parts:
-            b = parts[0]
-            out.append((col(_g(b.index)), col(_a(b.index)), f.lit(b.period).cast("string")))
-            continue
-        granted = reduce(lambda a, b: a | b, [col(_g(p.index)) for p in parts])
-        clashes = [
-            col(_g(p.index)) & col(_g(q.index))
-            for n, p in enumerate(parts)
-            for q in parts[n + 1 :]
-            if p.period != q.period
-        ]
-        one = ~reduce(lambda a, b: a | b, clashes) if clashes else f.lit(True)
-        complete = reduce(
-            lambda a, b: a & b, [~col(_g(p.index)) | col(_a(p.index)).isNotNull() for p in parts]
-        )
-        total = reduce(
-            lambda a, b: a + b,
-            [f.when(col(_g(p.index)), col(_a(p.index))).otherwise(f.lit(0).cast("bigint")) for p in parts],
-        )
-        period = f.coalesce(*[f.when(col(_g(p.index)), f.lit(p.period).cast("string")) for p in parts])
-        out.append((granted, f.when(one & complete, total), f.when(one, period)))
-    return out
-
-
-def items_array(plan: Plan) -> Column:
+def items_array(plan: Plan, c: Compiler) -> Column:
     """Per person, the array of granted items as structs ``{k, fen, period}``."""
-    f = _f()
+    f = c.f
     structs = [
         f.when(
-            granted, f.struct(f.lit(k).alias("k"), fen.cast("bigint").alias("fen"), period.alias("period"))
+            c.cond(item.granted),
+            f.struct(
+                f.lit(k).alias("k"),
+                c.money(item.fen).cast("bigint").alias("fen"),
+                c.money(item.period).cast("string").alias("period"),
+            ),
         )
-        for k, (granted, fen, period) in enumerate(item_columns(plan))
+        for k, item in enumerate(plan.items)
     ]
     if not structs:
         return f.array().cast("array<struct<k:int,fen:bigint,period:string>>")
@@ -304,8 +261,9 @@ def items_array(plan: Plan) -> Column:
 
 def long_items(plan: Plan, frame: DataFrame, keep: tuple[str, ...] = ("id_number",)) -> DataFrame:
     """One row per (person, granted item): ``keep`` columns, ``k``, ``fen``, ``period`` (unordered)."""
-    f = _f()
-    decided = decide(plan, conform(frame)).select(*keep, items_array(plan).alias("items"))
+    c = Compiler()
+    f = c.f
+    decided = decide(plan, conform(frame), c).select(*keep, items_array(plan, c).alias("items"))
     item = f.col("item")
     return decided.select(*keep, f.explode("items").alias("item")).select(
         *keep, item["k"].cast("int").alias("k"), item["fen"].alias("fen"), item["period"].alias("period")
