@@ -36,7 +36,12 @@ from yanglao.homeservices.models import CheckIn, Plan, Provider
 from yanglao.registry.models import Person
 
 NOT_IN_CONTRACT = "not_in_contract"
-CLAIM_REASONS = {**REASONS, NOT_IN_CONTRACT: "服务不在该机构的服务合同内（或合同当日未生效）"}
+FUND_HOLD = "fund_hold"  # held by a fund-fraud check on the settlement roll and taken out of it
+CLAIM_REASONS = {
+    **REASONS,
+    NOT_IN_CONTRACT: "服务不在该机构的服务合同内（或合同当日未生效）",
+    FUND_HOLD: "基金监管规则暂停结算，已从结算表剔除",
+}
 SAMPLE_SHARE = Decimal("0.05")  # the share of payable lines reviewed (a parameter of the call)
 FAR = dt.date(9999, 12, 31)
 

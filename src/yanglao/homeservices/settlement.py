@@ -16,13 +16,14 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from yanglao.accounts.scope import may
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.catalog.model import LEVELS
 from yanglao.core.exports import csv_writer, workbook, workbook_bytes
-from yanglao.core.idnumber import mask_id_number
+from yanglao.core.idnumber import mask_id_number, mask_name
 from yanglao.core.payments.totals import money
 from yanglao.homeservices.claimmodels import (
     ClaimLine,
@@ -33,8 +34,11 @@ from yanglao.homeservices.claimmodels import (
     Settlement,
 )
 from yanglao.homeservices.claimmodels import SettlementState as S
+from yanglao.homeservices.claims import FUND_HOLD
 from yanglao.homeservices.models import Provider
+from yanglao.payments import holds
 from yanglao.payments.exports import BANK_HEADER
+from yanglao.payments.models import FundHold, HoldSource
 
 CENT = Decimal("0.01")
 # state → (the next state, the verb it needs, the words)
@@ -84,6 +88,16 @@ def do_prepare(
     roll = Settlement.objects.create(
         provider=provider, month=month, rejection_rate=rate, prepared_by=actor, prepared_at=timezone.now()
     )
+    settled = _settle(roll, lines, rejected)
+    _audit(
+        actor, roll, f"生成（{len(settled)} 行，补贴 {roll.totals['subsidy']} 元）", request, Action.CREATE
+    )
+    return roll
+
+
+def _settle(roll: Settlement, lines: list[ClaimLine], rejected: int) -> list[SettledLine]:
+    """The roll's settled lines and totals from ``lines`` at the roll's rejection rate."""
+    rate = roll.rejection_rate
     by_level = dict.fromkeys(LEVELS, Decimal(0))
     subsidy = copay = withheld = Decimal(0)
     settled: list[SettledLine] = []
@@ -106,8 +120,68 @@ def do_prepare(
         "withheld": money(withheld), "by_level": {lv: money(v) for lv, v in by_level.items() if v},
     }  # fmt: skip
     roll.save(update_fields=["totals"])
-    _audit(actor, roll, f"生成（{len(settled)} 行，补贴 {money(subsidy)} 元）", request, Action.CREATE)
-    return roll
+    return settled
+
+
+def fraud_holds(roll: Settlement) -> list[Any]:
+    """The roll's claim lines the fund-fraud checks hold (``payments/holds.py`` CHECKS, the one hold
+    mechanism of every roll): ``Hold.line`` is the claim line's id, ``seq`` its row in the claim."""
+    check = import_string("yanglao.supervision.fraud.holds_for_service_settlement")
+    found: list[Any] = check([s.line for s in roll.lines.select_related("line")], roll.month)
+    return found
+
+
+@transaction.atomic
+def do_release_hold(
+    actor: Any, roll: Settlement, hold_pk: int, reason: str, *, request: HttpRequest | None = None
+) -> FundHold:
+    """Release one held line with a reason: someone who may approve and did not prepare the roll."""
+    roll = Settlement.objects.select_for_update().select_related("provider").get(pk=roll.pk)
+    _may_resolve(actor, roll)
+    hold: FundHold | None = holds.open_holds(HoldSource.SERVICE, roll.pk).filter(pk=hold_pk).first()
+    if hold is None:
+        raise SettlementError("该暂停结算记录不存在或已释放")
+    try:
+        holds.release(hold, actor, str(getattr(actor, "display_name", "") or actor.username), reason)
+    except ValueError as exc:
+        raise SettlementError(str(exc)) from None
+    who = f"{mask_name(hold.person.name)}（{mask_id_number(hold.person.id_number)}）"
+    _audit(actor, roll, f"释放第 {hold.seq} 行 {who}“{hold.title}”：{hold.release_reason}"[:250], request)
+    return hold
+
+
+@transaction.atomic
+def do_exclude_held(actor: Any, roll: Settlement, *, request: HttpRequest | None = None) -> int:
+    """Take the lines with open holds out of the roll (their claim lines become held, reason
+    ``fund_hold``, never settled by a later roll); the totals are made again; the number taken out."""
+    roll = Settlement.objects.select_for_update().select_related("provider").get(pk=roll.pk)
+    _may_resolve(actor, roll)
+    held = {h.line_ref for h in holds.open_holds(HoldSource.SERVICE, roll.pk)}
+    if not held:
+        raise SettlementError("没有暂停结算的行")
+    lines = [s.line for s in roll.lines.select_related("line") if s.line_id not in held]
+    roll.lines.all().delete()
+    for x in ClaimLine.objects.filter(pk__in=held):
+        x.status, x.reasons = LineStatus.HELD, [*x.reasons, FUND_HOLD]
+        x.save(update_fields=["status", "reasons"])
+    _settle(roll, lines, int(roll.totals.get("rejected", 0)))
+    holds.open_holds(HoldSource.SERVICE, roll.pk).delete()  # the lines are gone; the audit trail keeps them
+    _audit(
+        actor,
+        roll,
+        f"剔除基金监管规则暂停的 {len(held)} 行（补贴合计改为 {roll.totals['subsidy']} 元）",
+        request,
+    )
+    return len(held)
+
+
+def _may_resolve(actor: Any, roll: Settlement) -> None:
+    if not may(actor, "payments.approve"):
+        raise SettlementError("只有旗县民政经办人员可以处理暂停结算的行")
+    if roll.prepared_by_id == actor.pk:
+        raise SettlementError("处理人不能是生成人")
+    if roll.state not in (S.PREPARED, S.REVIEWED):
+        raise SettlementError("结算表已审批，已锁定")
 
 
 @transaction.atomic
@@ -126,13 +200,20 @@ def do_advance(actor: Any, roll: Settlement, *, request: HttpRequest | None = No
     if state == S.REVIEWED:
         roll.reviewed_by, roll.reviewed_at = actor, now
     else:
+        refused = holds.refusal(HoldSource.SERVICE, roll.pk)
+        if refused:
+            raise SettlementError(refused)
         roll.approved_by, roll.approved_at = actor, now
         roll.provider.claims.filter(month=roll.month, state=ClaimState.MATCHED).update(
             state=ClaimState.SETTLED
         )
     roll.state = state
     roll.save()
-    _audit(actor, roll, f"{words}通过（补贴 {roll.totals.get('subsidy')} 元）", request)
+    held = set()
+    if state == S.REVIEWED:  # the fund-fraud checks, as for payment rolls and care-home settlements
+        held = {h.line_ref for h in holds.screen(HoldSource.SERVICE, roll) if not h.released}
+    extra = f"；基金监管规则暂停结算 {len(held)} 行" if held else ""
+    _audit(actor, roll, f"{words}通过（补贴 {roll.totals.get('subsidy')} 元）{extra}", request)
     return roll
 
 

@@ -39,11 +39,15 @@ from yanglao.homeservices.plans import PlanError, do_create_plan
 from yanglao.homeservices.settlement import (
     SettlementError,
     do_advance,
+    do_exclude_held,
     do_export_bank,
     do_export_xlsx,
     do_prepare,
+    do_release_hold,
 )
 from yanglao.jobs.models import JobState
+from yanglao.payments import holds
+from yanglao.payments.models import HoldSource
 from yanglao.registry.access import access_person_by_id_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -379,6 +383,7 @@ def settlement_page(request: HttpRequest, pk: int) -> HttpResponse:
     can_review = roll.state == SettlementState.PREPARED and may(user, "services.claim") and not own
     can_approve = roll.state == SettlementState.REVIEWED and may(user, "payments.approve") and not own
     lines = roll.lines.select_related("line__person").order_by("line__date", "line__claim_line")[:500]
+    found = list(holds.holds_of(HoldSource.SERVICE, roll.pk).order_by("seq", "rule"))
     return render(
         request,
         "homeservices/settlement.html",
@@ -391,8 +396,43 @@ def settlement_page(request: HttpRequest, pk: int) -> HttpResponse:
             "can_export": roll.state in (SettlementState.APPROVED, SettlementState.EXPORTED)
             and may(user, "services.claim"),
             "rows": [(s, person_label(user, s.line.person) if s.line.person else "") for s in lines],
+            "holds": [(h, person_label(user, h.person)) for h in found],
+            "open_holds": sum(1 for h in found if not h.released),
+            "can_resolve": roll.state in (SettlementState.PREPARED, SettlementState.REVIEWED)
+            and may(user, "payments.approve")
+            and not own,
         },
     )
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Release one line held by a fund-fraud check, with a reason."""
+    require(request, "payments.approve")
+    roll = _roll(request, pk, "释放暂停结算的行")
+    hold = request.POST.get("hold", "")
+    try:
+        do_release_hold(current_user(request), roll, int(hold) if hold.isdigit() else 0,
+                        request.POST.get("reason", ""), request=request)  # fmt: skip
+        messages.success(request, "已释放")
+    except SettlementError as exc:
+        messages.error(request, str(exc))
+    return redirect("homeservices:settlement", pk)
+
+
+@login_required
+@require_POST
+def exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the lines still held by the fund-fraud checks out of the roll."""
+    require(request, "payments.approve")
+    roll = _roll(request, pk, "剔除暂停结算的行")
+    try:
+        n = do_exclude_held(current_user(request), roll, request=request)
+        messages.success(request, f"已剔除 {n} 行，结算表合计已重算")
+    except SettlementError as exc:
+        messages.error(request, str(exc))
+    return redirect("homeservices:settlement", pk)
 
 
 @login_required

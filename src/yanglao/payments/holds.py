@@ -22,16 +22,19 @@ from yanglao.payments.models import FundHold, HoldSource
 CHECKS: dict[str, str] = {
     HoldSource.PAYROLL: "yanglao.supervision.fraud.holds_for_roll",
     HoldSource.CAREHOME: "yanglao.supervision.fraud.holds_for_care_home_settlement",
+    HoldSource.SERVICE: "yanglao.homeservices.settlement.fraud_holds",
+}
+# source → the model of the roll's lines (``app_label.Model``), whose ``person_id`` a hold names
+LINES: dict[str, str] = {
+    HoldSource.PAYROLL: "payments.PaymentLine",
+    HoldSource.CAREHOME: "carehomes.SettlementLine",
+    HoldSource.SERVICE: "homeservices.ClaimLine",
 }
 
 
 def _persons(source: str, lines: set[int]) -> dict[int, int]:
     """Line id → person id of the roll's lines."""
-    model = (
-        apps.get_model("payments", "PaymentLine")
-        if source == HoldSource.PAYROLL
-        else apps.get_model("carehomes", "SettlementLine")
-    )
+    model = apps.get_model(LINES[source])
     return dict(model.objects.filter(pk__in=lines).values_list("pk", "person_id"))
 
 

@@ -214,6 +214,7 @@ class PaymentLock(models.Model):
 class HoldSource(models.TextChoices):
     PAYROLL = "payroll", "补贴发放表"
     CAREHOME = "carehome", "机构结算表"
+    SERVICE = "service", "居家服务结算表"
 
 
 class FundHold(models.Model):

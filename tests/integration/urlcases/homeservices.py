@@ -129,6 +129,8 @@ CASES = {
     "homeservices:settlement": Case(_roll, READERS, denied="service_settlement"),
     "homeservices:xlsx": Case(_roll, READERS, denied="service_settlement"),
     "homeservices:advance": Case(_roll, NEVER, "post", {}, "service_settlement"),
+    "homeservices:release": Case(_roll, {**NEVER, "outsider": 403}, "post", {"hold": "1", "reason": "核实"}),
+    "homeservices:exclude": Case(_roll, {**NEVER, "outsider": 403}, "post"),  # a township never approves
     "homeservices:bank": Case(_roll, NEVER, "post", {}, "service_settlement"),
     "homeservices:phone-order": Case(_order, NEVER, denied="service_order"),
     "homeservices:phone-send": Case(_order, NEVER, "post", {}, "service_order"),
