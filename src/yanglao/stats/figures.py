@@ -1,8 +1,9 @@
 """The person figures as SQL aggregates: one scan of the registry per question, whatever its size.
 
-Every indicator of :mod:`yanglao.core.stats.indicators` becomes a filtered ``COUNT`` of one
-``SELECT``; the breakdown by township (or village) is the same ``SELECT`` grouped by the leading digits
-of the 户籍 code. Ages are birth-date comparisons (:func:`yanglao.core.stats.ages.born_by`).
+Every indicator of :mod:`yanglao.core.stats.indicators` (its condition in the catalogue rule language,
+compiled by the rule language's database backend :mod:`yanglao.registry.ruleq`) becomes a filtered
+``COUNT`` of one ``SELECT``; the breakdown by township (or village) is the same ``SELECT`` grouped by the
+leading digits of the 户籍 code. Ages are birth-date comparisons (:func:`yanglao.core.stats.ages.born_by`).
 """
 
 from __future__ import annotations
@@ -12,23 +13,14 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
-from yanglao.core.stats.ages import band_range, born_by
-from yanglao.core.stats.indicators import (
-    PERSON_INDICATORS,
-    AgeAtLeast,
-    AgeBand,
-    AllOf,
-    AnyOf,
-    AtLeast,
-    Cond,
-    Eq,
-    In,
-    Known,
-)
+from yanglao.core.stats.ages import born_by
+from yanglao.core.stats.indicators import PERSON_INDICATORS
 from yanglao.registry.models import Person
+from yanglao.registry.ruleq import rule_q
 
 
 def living_q(on: dt.date) -> Q:
@@ -44,39 +36,12 @@ def base_q(prefix: str, on: dt.date, *, by: str = "hukou_region") -> Q:
     return living_q(on) & aged_q(on, 60) & Q(**{f"{by}__startswith": prefix})
 
 
-def cond_q(cond: Cond, on: dt.date) -> Q:
-    if cond is None:
-        return Q()
-    if isinstance(cond, AnyOf):
-        out = Q(pk__in=[])
-        for part in cond.parts:
-            out |= cond_q(part, on)
-        return out
-    if isinstance(cond, AllOf):
-        out = Q()
-        for part in cond.parts:
-            out &= cond_q(part, on)
-        return out
-    if isinstance(cond, AgeAtLeast):
-        return aged_q(on, cond.years)
-    if isinstance(cond, AgeBand):
-        earliest, latest = band_range(cond.band, on)
-        q = Q(birth_date__lte=latest)
-        return q if earliest is None else q & Q(birth_date__gt=earliest)
-    if isinstance(cond, Eq):
-        return Q(**{cond.field: cond.value})
-    if isinstance(cond, In):
-        return Q(**{f"{cond.field}__in": list(cond.values)})
-    if isinstance(cond, AtLeast):
-        return Q(**{f"{cond.field}__gte": cond.value})
-    if isinstance(cond, Known):
-        return Q(**{f"{cond.field}__isnull": False})
-    raise TypeError(cond)
-
-
 def _aggregates(on: dt.date) -> dict[str, Any]:
     # Aliases are prefixed: an alias equal to a field name ("dibao") would shadow the field.
-    return {f"n_{ind.key}": Count("pk", filter=cond_q(ind.cond, on)) for ind in PERSON_INDICATORS}
+    return {
+        f"n_{ind.key}": Count("pk", filter=rule_q(ind.cond, on, vendor=connection.vendor))
+        for ind in PERSON_INDICATORS
+    }
 
 
 def _unprefixed(row: dict[str, Any]) -> dict[str, int]:

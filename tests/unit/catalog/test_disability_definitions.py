@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from yanglao.core.catalog import load_all
-from yanglao.core.catalog.rules import In, walk
-from yanglao.core.stats.indicators import DISABLED_MIN_LEVEL
+from yanglao.core.catalog.rules import Compare, Const, FieldRef, In, walk
+from yanglao.core.stats.indicators import definition
 from yanglao.core.visits.params import load_rules
 from yanglao.visits.rules import DATA
 
@@ -55,4 +56,4 @@ def test_the_lists_read_disabled_as_levels_one_to_four_in_the_items_the_table_na
 def test_the_visits_and_the_statistics_read_disabled_as_level_two_or_worse(today: dt.date) -> None:
     rules = load_rules(DATA, "default")
     assert rules.param("disabled_min_level", today) == 2
-    assert DISABLED_MIN_LEVEL == 2
+    assert definition("disabled").rule == Compare(">=", FieldRef("ability_level"), Const(Decimal(2)))
