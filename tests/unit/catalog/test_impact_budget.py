@@ -144,3 +144,23 @@ def test_example_parameters_are_found_by_the_parameter_model() -> None:
     value = param.value_on(ON)
     assert value is not None
     assert value.example
+
+
+def test_the_fast_run_gives_the_plain_two_pass_figures(tmp_path: Path) -> None:
+    from yanglao.bench.impact import make_draft
+    from yanglao.core.catalog.impact import impact_batches, load_folder
+    from yanglao.core.catalog.impactdelta import changed_items
+    from yanglao.core.engine.bench import persons_query
+
+    before = load_catalog("410721")
+    after = load_folder(make_draft(tmp_path))
+    assert changed_items(before, after, ON) == {5}
+    assert changed_items(before, before, ON) == set()
+    people = persons_query(3000, seed=9).collect()
+    fast = impact_batches(before, after, [people[:1700], people[1700:]], ON)
+    plain = impact_batches(before, after, [people], ON, plain=True)
+    assert fast.to_dict()["total"]["gaining"] > 0
+    assert fast.to_dict()["total"]["losing"] > 0
+    assert fast.to_dict() == plain.to_dict()
+    order = ["no", "id_number"]
+    assert fast.ids.sort(order).equals(plain.ids.sort(order))

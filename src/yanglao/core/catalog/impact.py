@@ -189,14 +189,8 @@ def _monthly(month: int, year: int) -> Decimal:
     return (Decimal(month) / 100 + Decimal(year) / 1200).quantize(CENT, ROUND_HALF_UP)
 
 
-def _money(value: Decimal) -> float:
-    return float(value)
-
-
 @dataclass
 class ImpactReport:
-    """The figures of a draft against the version in force (see :meth:`to_dict`)."""
-
     catalog: str
     on: dt.date
     before_version: str
@@ -224,10 +218,6 @@ class ImpactReport:
             "items": self.items,
             "total": self.total,
         }
-
-
-def _empty_levels() -> dict[str, dict[str, Decimal]]:
-    return {}
 
 
 def _add(target: dict[str, dict[str, Decimal]], key: str, name: str, value: Decimal) -> None:
@@ -284,8 +274,8 @@ def build_report(
                 "changed": int(p["changed"]),
                 "people_before": int(p["people_b"]),
                 "people_after": int(p["people_a"]),
-                "monthly_cost_before": _money(mb),
-                "monthly_cost_after": _money(ma),
+                "monthly_cost_before": float(mb),
+                "monthly_cost_after": float(ma),
             }
             _add(towns, p["township"], "example_monthly_b" if ex_b else "monthly_b", mb)
             _add(towns, p["township"], "example_monthly_a" if ex_a else "monthly_a", ma)
@@ -309,12 +299,12 @@ def build_report(
                 "gaining": s["gaining"],
                 "losing": s["losing"],
                 "changed": s["changed"],
-                "monthly_cost_before": _money(monthly_b),
-                "monthly_cost_after": _money(monthly_a),
-                "yearly_cost_before": _money(monthly_b * 12 + _yuan(s["once_b"])),
-                "yearly_cost_after": _money(monthly_a * 12 + _yuan(s["once_a"])),
-                "once_cost_before": _money(_yuan(s["once_b"])),
-                "once_cost_after": _money(_yuan(s["once_a"])),
+                "monthly_cost_before": float(monthly_b),
+                "monthly_cost_after": float(monthly_a),
+                "yearly_cost_before": float(monthly_b * 12 + _yuan(s["once_b"])),
+                "yearly_cost_after": float(monthly_a * 12 + _yuan(s["once_a"])),
+                "once_cost_before": float(_yuan(s["once_b"])),
+                "once_cost_after": float(_yuan(s["once_a"])),
                 "has_amount": priced,
                 "unpriced_before": s["unpriced_b"],
                 "unpriced_after": s["unpriced_a"],
@@ -322,10 +312,10 @@ def build_report(
                 "example_after": ex_a,
                 "by_level": {
                     level: {
-                        "share_before": _money(shares_b[level]) if level in shares_b else None,
-                        "share_after": _money(shares_a[level]) if level in shares_a else None,
-                        "monthly_cost_before": _money(v.get("monthly_b", Decimal(0))),
-                        "monthly_cost_after": _money(v.get("monthly_a", Decimal(0))),
+                        "share_before": float(shares_b[level]) if level in shares_b else None,
+                        "share_after": float(shares_a[level]) if level in shares_a else None,
+                        "monthly_cost_before": float(v.get("monthly_b", Decimal(0))),
+                        "monthly_cost_after": float(v.get("monthly_a", Decimal(0))),
                     }
                     for level, v in item_levels.items()
                 },
@@ -341,17 +331,17 @@ def build_report(
         "affected": persons_total.get("affected", 0),
         "unpriced_before": total_counts["unpriced_b"],
         "unpriced_after": total_counts["unpriced_a"],
-        "monthly_cost_before": _money(real["monthly_b"]),
-        "monthly_cost_after": _money(real["monthly_a"]),
-        "yearly_cost_before": _money(real["monthly_b"] * 12 + real["once_b"]),
-        "yearly_cost_after": _money(real["monthly_a"] * 12 + real["once_a"]),
-        "example_monthly_cost_before": _money(example["monthly_b"]),
-        "example_monthly_cost_after": _money(example["monthly_a"]),
+        "monthly_cost_before": float(real["monthly_b"]),
+        "monthly_cost_after": float(real["monthly_a"]),
+        "yearly_cost_before": float(real["monthly_b"] * 12 + real["once_b"]),
+        "yearly_cost_after": float(real["monthly_a"] * 12 + real["once_a"]),
+        "example_monthly_cost_before": float(example["monthly_b"]),
+        "example_monthly_cost_after": float(example["monthly_a"]),
         "example_items_before": sorted(example_b, key=no_sort_key),
         "example_items_after": sorted(example_a, key=no_sort_key),
         "by_level": {
             level: {
-                k.replace("_b", "_before").replace("_a", "_after").replace("monthly", "monthly_cost"): _money(
+                k.replace("_b", "_before").replace("_a", "_after").replace("monthly", "monthly_cost"): float(
                     v
                 )
                 for k, v in sorted(values.items())
@@ -362,7 +352,7 @@ def build_report(
             town: {
                 **{c: int(values.get(c, 0)) for c in ("gaining", "losing", "changed")},
                 **{
-                    k.replace("_b", "_cost_before").replace("_a", "_cost_after"): _money(
+                    k.replace("_b", "_cost_before").replace("_a", "_cost_after"): float(
                         values.get(k, Decimal(0))
                     )
                     for k in ("monthly_b", "monthly_a", "example_monthly_b", "example_monthly_a")
@@ -391,8 +381,7 @@ class Accumulator:
         self.totals: dict[str, int] = {}
         self.persons = 0
 
-    def add_batch(self, before: pl.DataFrame, after: pl.DataFrame, towns: pl.LazyFrame, persons: int) -> None:
-        sums, moved, counts = combine(before, after, towns)
+    def add(self, sums: pl.DataFrame, moved: pl.DataFrame, counts: Mapping[str, int], persons: int) -> None:
         self.sums.append(sums)
         self.ids.append(moved)
         self.persons += persons
@@ -405,14 +394,22 @@ class Accumulator:
             "township": pl.String(),
             **dict.fromkeys((*COUNTS, *SUMS), pl.Int64()),
         }
-        sums = pl.concat([s.cast(pl.Schema(schema)) for s in self.sums]) if self.sums else pl.DataFrame(schema=schema)
+        sums = (
+            pl.concat([s.cast(pl.Schema(schema)) for s in self.sums])
+            if self.sums
+            else pl.DataFrame(schema=schema)
+        )
         id_schema: dict[str, pl.DataType] = {
             "no": pl.Int64(),
             "id_number": pl.String(),
             "change": pl.String(),
             "township": pl.String(),
         }
-        ids = pl.concat([i.cast(pl.Schema(id_schema)) for i in self.ids]) if self.ids else pl.DataFrame(schema=id_schema)
+        ids = (
+            pl.concat([i.cast(pl.Schema(id_schema)) for i in self.ids])
+            if self.ids
+            else pl.DataFrame(schema=id_schema)
+        )
         report = build_report(before, after, on, sums, ids, self.totals)
         report.persons = self.persons
         return report
@@ -429,19 +426,38 @@ def impact(
     return impact_batches(before, after, [persons], on)
 
 
+def _numbers(*catalogs: Catalog) -> list[int]:
+    return [int(i.no) for c in catalogs for i in c.items] or [0]
+
+
 def impact_batches(
     before: Catalog,
     after: Catalog,
     batches: Iterable[pl.LazyFrame | pl.DataFrame],
     on: dt.date,
+    *,
+    plain: bool = False,
 ) -> ImpactReport:
+    """Batch by batch on the embedded engine: the version in force in full, the draft only for the
+    items it changes (:mod:`.impactdelta`); ``plain=True`` evaluates both versions in full and joins on
+    the ID number (the reference the fast way is tested against)."""
+    from yanglao.core.catalog import impactdelta
     from yanglao.core.engine.api import entitle_frame
 
+    plain = plain or impactdelta.uses_id_number(before, after) or max(_numbers(before, after)) >= 1024
+    changed = impactdelta.changed_items(before, after, on)
+    draft = impactdelta.reduced(after, changed) if changed else None
     acc = Accumulator()
     for batch in batches:
         frame = batch.collect() if isinstance(batch, pl.LazyFrame) else batch
-        towns = frame.lazy().select("id_number", township_expr()).unique("id_number")
-        acc.add_batch(entitle_frame(before, frame, on), entitle_frame(after, frame, on), towns, frame.height)
+        if plain:
+            towns = frame.lazy().select("id_number", township_expr()).unique("id_number")
+            acc.add(
+                *combine(entitle_frame(before, frame, on), entitle_frame(after, frame, on), towns),
+                frame.height,
+            )
+        else:
+            acc.add(*impactdelta.batch_figures(before, draft, changed, frame, on), frame.height)
     return acc.report(before, after, on)
 
 
