@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("v/<int:pk>/item/", views.add_item, name="item"),
     path("v/<int:pk>/file/<str:name>/", views.edit_file, name="file"),
     path("v/<int:pk>/impact/", impactview.impact_page, name="impact"),
+    path("v/<int:pk>/check/", views.recheck, name="check"),
     path("v/<int:pk>/submit/", views.submit, name="submit"),
     path("v/<int:pk>/approve/", views.approve, name="approve"),
     path("v/<int:pk>/publish/", views.publish, name="publish"),

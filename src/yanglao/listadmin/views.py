@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yanglao.accounts.scope import deny, require
 from yanglao.core.catalog import source
 from yanglao.core.catalog.drafts import FILES, add_value, append_item, load_texts, retire_item, set_option
+from yanglao.core.catalog.loader import load_taxonomy
 from yanglao.core.catalog.model import Catalog
 from yanglao.core.catalog.versions import history
 from yanglao.core.catalog.yamlio import YamlFileError
@@ -26,8 +27,8 @@ from yanglao.listadmin.checks import blocking
 from yanglao.listadmin.models import OPEN_STATES, ListVersion, State
 from yanglao.listadmin.store import ancestors_on, in_force
 
-ITEM_TEMPLATE = """no: "99"
-code: home_visit_service
+ITEM_TEMPLATE = """no: "{no}"
+code: {code}
 name: 新增项目名称
 type: caring_service
 target_text: 服务对象（照录文件）
@@ -35,7 +36,7 @@ rule:
   ">=": [age, 80]
 content: 服务内容
 standard_text: 服务标准
-valid_from: 2026-07-01
+valid_from: {valid_from}
 notes: 依据：文件名称和文号
 """
 
@@ -145,6 +146,7 @@ def version_context(request: HttpRequest, version: ListVersion) -> dict[str, Any
         "can_submit": version.state == State.DRAFT and can(user, "lists.edit"),
         "can_check": version.state in (State.REVIEW, State.APPROVED) and can(user, "lists.approve"),
         "is_editor": editor,
+        "can_recheck": can(user, "lists.edit"),
         "today": timezone.localdate(),
     }
 
@@ -318,7 +320,7 @@ def edit_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     version = access_version(request, pk, "lists.edit")
-    block = ITEM_TEMPLATE
+    block = _skeleton(version)
     error: Exception | None = None
     if request.method == "POST":
         block = request.POST.get("block", "").replace("\r\n", "\n")
@@ -334,6 +336,20 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("listadmin:version", version.pk)
     context = {"version": version, "block": block, "error": error}
     return render(request, "listadmin/item.html", context, status=400 if error else 200)
+
+
+def _skeleton(version: ListVersion) -> str:
+    """A new item to fill in: the next number, a service code of the taxonomy the draft does not use
+    yet, in force from the draft's effective date."""
+    catalog = _draft_catalog(version)
+    used = {b.code for item in catalog.items for b in item.benefits} if catalog else set()
+    free = [code for code in sorted(load_taxonomy().services) if code not in used]
+    numbers = [int(item.no) for item in catalog.items if item.no.isdigit()] if catalog else []
+    return (
+        ITEM_TEMPLATE.replace("{no}", str(max(numbers, default=0) + 1))
+        .replace("{code}", free[0] if free else "service_code")
+        .replace("{valid_from}", actions.check_day(version).isoformat())
+    )
 
 
 def _step(request: HttpRequest, pk: int, verb: str, work: Any, done: str) -> HttpResponse:
@@ -385,6 +401,18 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
         "lists.approve",
         lambda v: actions.do_return(request.user, v, reason, request=request),
         "已退回草稿",
+    )
+
+
+@login_required
+@require_POST
+def recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        "lists.edit",
+        lambda v: actions.do_recheck(request.user, v, request=request),
+        "已完成检查（含与上级清单比对）",
     )
 
 
