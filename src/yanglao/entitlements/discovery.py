@@ -211,7 +211,7 @@ def _entitle(frame: pl.DataFrame, received: pl.DataFrame, on: dt.date) -> pl.Dat
         subset = frame.filter((pl.col("jcat") == code) | pl.col("id_number").is_in(ids))
         if subset.height == 0:
             continue
-        result = entitle(catalogs.catalog(code), subset.select(list(PERSON_SCHEMA)), on)
+        result = entitle(catalogs.catalog(code, on), subset.select(list(PERSON_SCHEMA)), on)
         parts.append(result.with_columns(pl.lit(code).alias("catalog")))
     if not parts:
         return pl.DataFrame(
@@ -254,7 +254,7 @@ class Explainer:
     def decision(self, ident: str, code: str, on: dt.date, record: dict[str, Any] | None = None) -> Decision:
         key = (ident, code, on)
         if key not in self.cache:
-            self.cache[key] = evaluate(catalogs.catalog(code), record or self.record(ident), on)
+            self.cache[key] = evaluate(catalogs.catalog(code, on), record or self.record(ident), on)
         return self.cache[key]
 
     def item(self, ident: str, code: str, item_code: str, on: dt.date) -> tuple[Decision, ItemDecision]:
@@ -270,7 +270,7 @@ def _missed(scan: pl.DataFrame, frame: pl.DataFrame, received: pl.DataFrame, on:
     rows = missed(own, received, tracked).join(frame.select("id_number", "pk", "township"), on="id_number")
     out = []
     for r in rows.iter_rows(named=True):
-        item = catalogs.catalog(r["catalog"]).item(str(r["no"]))
+        item = catalogs.catalog(r["catalog"], on).item(str(r["no"]))
         out.append(
             Candidate(
                 key=f"missed:{r['pk']}:{r['catalog']}:{item.no}",
@@ -299,7 +299,7 @@ def _not_entitled(
     explainer.preload(rows.get_column("id_number").unique().to_list())
     out = []
     for r in rows.iter_rows(named=True):
-        cat = catalogs.catalog(r["catalog"])
+        cat = catalogs.catalog(r["catalog"], on)
         item = cat.item(r["item_no"])
         decision, item_decision = explainer.item(r["id_number"], cat.code, item.code, on)
         why = classify(decision, item_decision, explainer.record(r["id_number"])["death_date"])
@@ -369,7 +369,7 @@ def _due(
         subset = alive.filter(pl.col("id_number").is_in(ids)).with_columns(
             pl.lit(None, pl.Date).alias("death_date")
         )
-        after = entitle(catalogs.catalog(code), subset.select(list(PERSON_SCHEMA)), until).with_columns(
+        after = entitle(catalogs.catalog(code, until), subset.select(list(PERSON_SCHEMA)), until).with_columns(
             pl.lit(code).alias("catalog")
         )
         before = granted.filter(
