@@ -324,10 +324,10 @@ def entitlement_summary(code: str, frame: Any, on: dt.date) -> dict[str, Any]:
     ``example_annual_amount``."""
     import polars as pl
 
-    from yanglao.core.catalog.loader import load_catalog
     from yanglao.core.catalog.placeholders import placeholder_codes
+    from yanglao.core.catalog.source import catalog_on
 
-    catalog = load_catalog(code)
+    catalog = catalog_on(code, on)
     examples = placeholder_codes(catalog, on)
     granted = _engine()(catalog, frame, on)
     items: list[dict[str, Any]] = []

@@ -49,8 +49,8 @@ import polars as pl
 
 from yanglao.core.catalog.evaluate import evaluate
 from yanglao.core.catalog.itemfacts import FACT_KEYS, item_facts
-from yanglao.core.catalog.loader import load_catalog
 from yanglao.core.catalog.model import Catalog
+from yanglao.core.catalog.source import catalog_on
 from yanglao.core.engine import polars_backend as pb
 from yanglao.core.engine.frames import LINE, Batch, read_batches
 from yanglao.core.engine.plan import Plan, make_plan
@@ -70,7 +70,7 @@ Engine = Literal["embedded", "spark"]
 
 
 def _catalog(catalog: Catalog | str) -> Catalog:
-    return load_catalog(catalog) if isinstance(catalog, str) else catalog
+    return catalog_on(catalog) if isinstance(catalog, str) else catalog
 
 
 def entitle_frame(
@@ -182,7 +182,7 @@ class Writer:
     @cached_property
     def facts(self) -> dict[str, dict[str, Any]]:
         """payee / placeholder / quantity by item number: static per item, joined at output (issue 12)."""
-        return item_facts(load_catalog(self.plan.catalog), self.plan.on)
+        return item_facts(catalog_on(self.plan.catalog, self.plan.on), self.plan.on)
 
     def _facts(self, long: pl.DataFrame) -> pl.LazyFrame:
         rows = [{"k": k, **self.facts[item.no]} for k, item in enumerate(self.plan.items)]
@@ -298,7 +298,7 @@ def entitle_file(
     """Evaluate a person-record file; write the output and ``<output>.errors.jsonl`` (one JSON object
     ``{line, field, reason}`` per problem, empty when there is none)."""
     started = time.perf_counter()
-    catalog = load_catalog(catalog_code)
+    catalog = catalog_on(catalog_code, on)
     plan = make_plan(catalog, on, options)
     source, target = Path(input_path), Path(output_path)
     summary = Summary(catalog.code, on, engine, errors_path=Path(f"{target}.errors.jsonl"))
