@@ -121,11 +121,14 @@ def test_the_database_selects_whom_the_reference_grants_each_rule(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=SLOW)
 @given(data=st.data())
-def test_the_database_selects_whom_the_reference_counts_for_each_indicator_and_awkward_rule(
+def test_the_database_selects_whom_the_reference_counts_for_each_indicator_definition_and_awkward_rule(
     data: st.DataObject, catalogs: dict[str, Catalog], regions: list[str]
 ) -> None:
     case = data.draw(population(catalogs[synthetic.CODE], regions, (1, 30)), label="population")
     case["options"] = {}
     _load(case["records"])
-    indicators = [(i.key, i.cond) for i in load_indicators().indicators if i.cond is not None]
-    _check([*indicators, *((f"awkward {n}", c) for n, c in enumerate(awkward()))], NO_LIST, case)
+    loaded = load_indicators()
+    indicators = [(i.key, i.cond) for i in loaded.indicators if i.cond is not None]
+    named = [(f"definition {d.name}", d.rule) for d in loaded.definitions.values()]
+    odd = [(f"awkward {n}", c) for n, c in enumerate(awkward())]
+    _check([*indicators, *named, *odd], NO_LIST, case)

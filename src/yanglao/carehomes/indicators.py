@@ -13,14 +13,20 @@ import datetime as dt
 from statistics import median
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from yanglao.carehomes import params
 from yanglao.carehomes.models import Application, AppStatus, Offer, OfferState, Residence, ResidenceState
 from yanglao.carehomes.queries import public_homes
+from yanglao.core.stats.indicators import definition
 from yanglao.registry.models import Person
+from yanglao.registry.ruleq import rule_q
 
-UNABLE = Q(self_care_unable=True) | Q(tekun_care__in=("half", "full"))
+
+def _tekun_unable(on: dt.date) -> Q:
+    """生活不能自理的特困人员: the statistics' named definition ``tekun_unable`` (core/stats/indicators.yaml)."""
+    return rule_q(definition("tekun_unable").rule, on, vendor=connection.vendor)
 
 
 def _alive(code: str, on: dt.date) -> QuerySet[Person]:
@@ -31,7 +37,7 @@ def _alive(code: str, on: dt.date) -> QuerySet[Person]:
 
 
 def centralized_rate(code: str, on: dt.date) -> dict[str, Any]:
-    unable = _alive(code, on).filter(UNABLE, tekun__in=("dispersed", "centralized"))
+    unable = _alive(code, on).filter(_tekun_unable(on))
     total = unable.count()
     central = unable.filter(tekun="centralized").count()
     rate = round(100 * central / total, 1) if total else None
@@ -58,7 +64,7 @@ def placement_worklist(code: str, on: dt.date) -> QuerySet[Person]:
     ).values("person_id")
     return (
         _alive(code, on)
-        .filter(UNABLE, tekun__in=("dispersed", "centralized"), pk__in=wanting)
+        .filter(_tekun_unable(on), pk__in=wanting)
         .exclude(pk__in=placed)
         .order_by("residence_region", "id")
     )
