@@ -151,6 +151,8 @@ def test_a_draft_below_its_parent_needs_a_justification_and_failing_cases_block(
     version.refresh_from_db()
     assert version.state == State.DRAFT
     assert any("高龄津贴" in f for f in version.checks["new_findings"]), version.checks
+    # the budget sanity case beside the list warns (no people here: a yearly cost of 0 is out of range)
+    assert any("预期范围" in w for w in version.checks["budget"]), version.checks["budget"]
     assert not set(version.checks["new_findings"]) & set(version.checks["findings"]) - set(
         version.checks["new_findings"]
     )

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from yanglao.core.catalog import source
+from yanglao.core.catalog.budget import FILE, check_budget, project, read_config
 from yanglao.core.catalog.cases import check_case, load_cases
 from yanglao.core.catalog.compare import check
 from yanglao.core.catalog.drafts import Texts, loaded, old_values_kept
 from yanglao.core.catalog.model import Catalog
 from yanglao.core.catalog.yamlio import YamlFileError
+from yanglao.listadmin.people import persons_of
 from yanglao.listadmin.store import ancestors_on
 
 
@@ -70,7 +72,8 @@ def run(code: str, texts: Texts, base: Catalog, on: dt.date, *, compare: bool = 
                 out["findings"] = findings
                 out["new_findings"] = [f for f in findings if f not in before]
             out["cases"] = _cases(catalog)
-            out["budget"] = budget_warnings(base, catalog, on)
+            if compare:
+                out["budget"] = budget_warnings(catalog, on)
     except YamlFileError as exc:
         out["error"] = str(exc)
     return out
@@ -87,16 +90,18 @@ def _cases(catalog: Catalog) -> dict[str, Any]:
     return {"total": len(cases), "failed": failed}
 
 
-def budget_warnings(before: Catalog, after: Catalog, on: dt.date) -> list[str]:
-    """The budget sanity cases' warnings (from ``core.catalog.budget`` when it is there)."""
-    try:
-        from yanglao.core.catalog import budget  # written beside the impact report
-    except ImportError:
+def budget_warnings(after: Catalog, on: dt.date) -> list[str]:
+    """The budget sanity cases of the draft's ``budget.yaml`` (none without one): the draft's projected
+    cost of the effective date's year over the jurisdiction's people, outside the range they give.
+    Warnings only: a change may move the cost on purpose."""
+    path = Path(after.folder) / FILE
+    if not path.exists():
         return []
-    sanity = getattr(budget, "sanity_warnings", None)
-    if sanity is None:
+    config = read_config(path)
+    if not config.sanity:
         return []
-    return [str(w) for w in sanity(before, after, on)]
+    report = project(after, persons_of(after.code).drop("pk"), on.year, config)
+    return check_budget(after, report, config)
 
 
 def blocking(checks: Mapping[str, Any], justification: str) -> list[str]:

@@ -20,13 +20,11 @@ from yanglao.core.catalog.impact import ImpactReport, impact
 from yanglao.core.catalog.yamlio import YamlFileError
 from yanglao.core.idnumber import mask_id_number
 from yanglao.core.masking import person_label
-from yanglao.entitlements.discovery import population
-from yanglao.entitlements.frames import person_frame
 from yanglao.listadmin.access import access_version
 from yanglao.listadmin.actions import check_day
 from yanglao.listadmin.models import ListVersion
+from yanglao.listadmin.people import persons_of
 from yanglao.listadmin.store import ancestors_on
-from yanglao.regions.models import Region
 from yanglao.registry.models import Person
 
 SHOWN = 50  # people listed per item and direction
@@ -36,9 +34,7 @@ def report_for(version: ListVersion) -> ImpactReport:
     on = check_day(version)
     before = source.catalog_on(version.code, on)
     after = load_texts(version.code, version.files, ancestors_on(version.files, on))
-    region = Region.objects.filter(code=version.code).first()
-    frame = person_frame(population(region) if region is not None else Person.objects.none())
-    return impact(before, after, frame.drop("pk"), on)
+    return impact(before, after, persons_of(version.code).drop("pk"), on)
 
 
 def _people(request: HttpRequest, report: ImpactReport) -> dict[str, dict[str, list[str]]]:

@@ -1,7 +1,8 @@
 """A list version as its files' texts: loading it strictly, and the edits a bureau makes to a draft.
 
 A version is a complete list in the shipped format (docs/catalog-format.md): ``catalog.yaml``,
-``parameters.yaml``, ``items.yaml``, ``definitions.yaml`` (if any) and ``cases.yaml``, held as texts
+``parameters.yaml``, ``items.yaml``, ``definitions.yaml`` (if any), ``cases.yaml`` and the budget's
+``budget.yaml`` (if any), held as texts
 (``{file name: text}``). :func:`write_root` lays such texts out as a folder the strict loader reads
 (with ``taxonomy.yaml`` and the parent lists beside it, so that parents resolve); :func:`load_texts`
 loads them in a temporary folder. The edits work on the text, so that comments and layout stay:
@@ -28,7 +29,7 @@ from yanglao.core.catalog.loader import CATALOGS_ROOT, load_catalog
 from yanglao.core.catalog.model import Catalog
 from yanglao.core.catalog.yamlio import MarkedDict, MarkedList, YamlFileError, parse_yaml
 
-FILES = ("catalog.yaml", "parameters.yaml", "items.yaml", "definitions.yaml", "cases.yaml")
+FILES = ("catalog.yaml", "parameters.yaml", "items.yaml", "definitions.yaml", "cases.yaml", "budget.yaml")
 Texts = Mapping[str, str]
 T = TypeVar("T")
 
