@@ -10,6 +10,7 @@ from django import forms
 from yanglao.catalogweb.plain import region_choices
 from yanglao.catalogweb.selfcheck import asked_fields
 from yanglao.core.catalog import Catalog
+from yanglao.core.person import ABILITY_LEVELS, DISABILITY_GRADES
 
 RADIO = forms.RadioSelect
 
@@ -62,14 +63,7 @@ QUESTIONS: dict[str, Any] = {
     "poverty_relapse_risk": lambda: _bool("是农村易返贫致贫人口（监测对象）"),
     "ability_level": lambda: _choice(
         "老年人能力评估结果",
-        [
-            ("", "没有评估过"),
-            ("0", "能力完好"),
-            ("1", "轻度失能"),
-            ("2", "中度失能"),
-            ("3", "重度失能"),
-            ("4", "完全失能"),
-        ],
+        [("", "没有评估过"), *ABILITY_LEVELS],  # labels from core/person.py only
     ),
     "self_care_unable": lambda: _bool("经认定生活不能自理"),
     "disabled_months": lambda: forms.IntegerField(
@@ -78,7 +72,7 @@ QUESTIONS: dict[str, Any] = {
     "long_term_care_need": lambda: _bool("需要长期照护"),
     "disability_grade": lambda: _choice(
         "残疾人证",
-        [("", "没有残疾人证"), ("1", "一级（最重）"), ("2", "二级"), ("3", "三级"), ("4", "四级")],
+        [("", "没有残疾人证"), *((g, f"{w}（最重）" if g == "1" else w) for g, w in DISABILITY_GRADES)],
     ),
     "disability_category": lambda: _choice(
         "残疾类别",

@@ -13,9 +13,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import singledispatch
 
 from yanglao.core.catalog.decision import Trace
-from yanglao.core.catalog.describe import code_label, field_label, number_text
+from yanglao.core.catalog.describe import ARITH_WORDS
 from yanglao.core.catalog.model import Benefit, Catalog
 from yanglao.core.catalog.rules import (
     Age,
@@ -23,6 +24,7 @@ from yanglao.core.catalog.rules import (
     AnyOf,
     Arith,
     Bracket,
+    Choose,
     Compare,
     Cond,
     Const,
@@ -34,8 +36,19 @@ from yanglao.core.catalog.rules import (
     OptionOn,
     Param,
     Within,
+    jurisdiction_code,
+    region_prefix,
 )
-from yanglao.core.catalog.words import PLACEHOLDER_MARK, payee_text, quantity_text
+from yanglao.core.catalog.words import (
+    PLACEHOLDER_MARK,
+    code_label,
+    code_words,
+    field_label,
+    literal_text,
+    number_text,
+    payee_text,
+    quantity_text,
+)
 from yanglao.core.person import Value, age_on
 
 NOT_GIVEN = "未填写"
@@ -69,7 +82,6 @@ EMPTY_WORDS: dict[str, str] = {
     "ability_assessed_on": "未评估",
 }
 NUMBER_OP_WORDS = {"=": "等于", "!=": "不等于", "<": "低于", "<=": "不超过", ">": "高于", ">=": "不低于"}
-GRADE_WORDS = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 
 
 # --- places ----------------------------------------------------------------------------------------
@@ -112,7 +124,7 @@ class Places:
 
     def place_of(self, region: str) -> str:
         """Where a person's 6- or 12-digit region code lies, seen from this list's jurisdiction."""
-        prefix = _prefix(self.code)
+        prefix = region_prefix(self.code)
         if region.startswith(prefix):
             return self.short
         if self.level == "county" and region.startswith(self.code[:4]) and self.city:
@@ -120,14 +132,6 @@ class Places:
         if self.level != "province" and region.startswith(self.code[:2]) and self.province:
             return f"{self.province}的其他地方"
         return "其他省份"
-
-
-def _prefix(code: str) -> str:
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
 
 
 def _county_word(places: Places) -> str:
@@ -176,11 +180,7 @@ def _or_join(words: list[str]) -> str:
 
 
 def _code_words(field: str, values: tuple[str, ...] | tuple[int, ...]) -> list[str]:
-    if field == "disability_grade":
-        return [GRADE_WORDS.get(int(v), f"{v}级") for v in values]
-    if field == "ability_level":
-        return [code_label(field, v).split("（")[-1].rstrip("）") for v in values]
-    return [code_label(field, v) for v in values]
+    return [code_words(field, v) for v in values]
 
 
 def _age_phrase(op: str, years: str) -> str:
@@ -197,50 +197,83 @@ def _age_phrase(op: str, years: str) -> str:
 _FLIP = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "=", "!=": "!="}
 
 
+class UnknownNode(TypeError):
+    """A rule node this module has no words for: a new node of the rule language needs its words here
+    (tests/unit/catalog/test_node_coverage.py checks every node); never a silent loop."""
+
+    def __init__(self, node: object) -> None:
+        super().__init__(f"plain words: no words for the rule node {type(node).__name__}")
+
+
+@singledispatch
+def cond_words(cond: Cond, catalog: Catalog) -> str:
+    """A whole rule in plain words (the list page's "谁能享受")."""
+    raise UnknownNode(cond)
+
+
 def leaf_words(cond: Cond, catalog: Catalog) -> str:
     """One condition (not a group) in plain words."""
-    if isinstance(cond, Compare):
-        left, right = cond.left, cond.right
-        op: str = cond.op
-        if isinstance(right, Age) and not isinstance(left, Age):
-            left, right, op = right, left, _FLIP[op]
-        if isinstance(left, Age) and isinstance(right, Const) and isinstance(right.value, Decimal):
-            return _age_phrase(op, number_text(right.value))
-        if (
-            isinstance(left, FieldRef)
-            and isinstance(right, Const)
-            and isinstance(right.value, bool)
-            and op in ("=", "!=")
-        ):
-            truth = right.value if op == "=" else not right.value
-            yes, no = BOOL_PHRASES.get(
-                left.name, (f"{field_label(left.name)}：是", f"{field_label(left.name)}：否")
-            )
-            return yes if truth else no
-        return f"{expr_words(left, catalog)}{NUMBER_OP_WORDS[op]}{expr_words(right, catalog)}"
-    if isinstance(cond, In):
-        label = "残疾等级" if cond.field == "disability_grade" else field_label(cond.field)
-        return f"{label}为{_or_join(_code_words(cond.field, cond.values))}"
-    if isinstance(cond, Within):
-        where = "户籍" if cond.field == "hukou_region" else "常住地"
-        return f"{where}在{places(catalog).name_of(cond.prefix.ljust(6, '0'))}"
-    if isinstance(cond, IsKnown):
-        return KNOWN_PHRASES.get(cond.field, f"{field_label(cond.field)}已填写")
-    if isinstance(cond, OptionOn):
-        option = catalog.options.get(cond.name)
-        return f"本地政策“{option.label if option else cond.name}”已开启"
     return cond_words(cond, catalog)
 
 
-def cond_words(cond: Cond, catalog: Catalog) -> str:
-    """A whole rule in plain words (the list page's "谁能享受")."""
-    if isinstance(cond, All):
-        return "；".join(_nested(c, catalog) for c in cond.items)
-    if isinstance(cond, AnyOf):
-        return "以下任一：" + " / ".join(_nested(c, catalog) for c in cond.items)
-    if isinstance(cond, Not):
-        return f"不属于“{cond_words(cond.item, catalog)}”"
-    return leaf_words(cond, catalog)
+@cond_words.register
+def _(cond: All, catalog: Catalog) -> str:
+    return "；".join(_nested(c, catalog) for c in cond.items)
+
+
+@cond_words.register
+def _(cond: AnyOf, catalog: Catalog) -> str:
+    return "以下任一：" + " / ".join(_nested(c, catalog) for c in cond.items)
+
+
+@cond_words.register
+def _(cond: Not, catalog: Catalog) -> str:
+    return f"不属于“{cond_words(cond.item, catalog)}”"
+
+
+@cond_words.register
+def _(cond: Compare, catalog: Catalog) -> str:
+    left, right = cond.left, cond.right
+    op: str = cond.op
+    if isinstance(right, Age) and not isinstance(left, Age):
+        left, right, op = right, left, _FLIP[op]
+    if isinstance(left, Age) and isinstance(right, Const) and isinstance(right.value, Decimal):
+        return _age_phrase(op, number_text(right.value))
+    if (
+        isinstance(left, FieldRef)
+        and isinstance(right, Const)
+        and isinstance(right.value, bool)
+        and op in ("=", "!=")
+    ):
+        truth = right.value if op == "=" else not right.value
+        yes, no = BOOL_PHRASES.get(
+            left.name, (f"{field_label(left.name)}：是", f"{field_label(left.name)}：否")
+        )
+        return yes if truth else no
+    return f"{expr_words(left, catalog)}{NUMBER_OP_WORDS[op]}{expr_words(right, catalog)}"
+
+
+@cond_words.register
+def _(cond: In, catalog: Catalog) -> str:
+    label = "残疾等级" if cond.field == "disability_grade" else field_label(cond.field)
+    return f"{label}为{_or_join(_code_words(cond.field, cond.values))}"
+
+
+@cond_words.register
+def _(cond: Within, catalog: Catalog) -> str:
+    where = "户籍" if cond.field == "hukou_region" else "常住地"
+    return f"{where}在{places(catalog).name_of(jurisdiction_code(cond.prefix))}"
+
+
+@cond_words.register
+def _(cond: IsKnown, catalog: Catalog) -> str:
+    return KNOWN_PHRASES.get(cond.field, f"{field_label(cond.field)}已填写")
+
+
+@cond_words.register
+def _(cond: OptionOn, catalog: Catalog) -> str:
+    option = catalog.options.get(cond.name)
+    return f"本地政策“{option.label if option else cond.name}”已开启"
 
 
 def _nested(cond: Cond, catalog: Catalog) -> str:
@@ -357,45 +390,68 @@ def _param_value(catalog: Catalog, name: str, on: dt.date) -> str:
     return f"{number_text(value.value)}{flag}"
 
 
+@singledispatch
+def _expr_words(expr: Expr, catalog: Catalog, on: dt.date | None, bare: bool) -> str:
+    raise UnknownNode(expr)
+
+
 def expr_words(expr: Expr, catalog: Catalog, on: dt.date | None = None, *, bare: bool = False) -> str:
     """An amount or a compared value in words; with ``on``, parameters show their value on that date."""
-    if isinstance(expr, Const):
-        value = expr.value
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        return number_text(value) if isinstance(value, Decimal) else value.isoformat()
-    if isinstance(expr, Age):
-        return "年龄"
-    if isinstance(expr, FieldRef):
-        return field_label(expr.name)
-    if isinstance(expr, Param):
-        param = catalog.parameters.get(expr.name)
-        label = param.label if param else expr.name
-        if on is None or param is None:
-            return label
-        shown = _param_value(catalog, expr.name, on)
-        return shown if bare else f"{label} {shown}"
-    if isinstance(expr, Arith):
-        joiner = {"+": " + ", "-": " − ", "*": " × ", "/": " ÷ "}[expr.op]
-        parts = [expr_words(a, catalog, on) for a in expr.args]
-        return joiner.join(
-            f"（{p}）" if isinstance(a, Arith) else p for p, a in zip(parts, expr.args, strict=True)
-        )
-    if isinstance(expr, Bracket):
-        unit = "周岁" if isinstance(expr.of, Age) else ""
-        rows = []
-        for row in expr.rows:
-            if row.low is not None and row.high is not None:
-                span = f"{number_text(row.low)}–{number_text(row.high)}{unit}"
-            elif row.low is not None:
-                span = f"{number_text(row.low)}{unit}及以上"
-            else:
-                span = f"{number_text(row.high or Decimal(0))}{unit}及以下"
-            rows.append(f"{span}：{expr_words(row.value, catalog, on, bare=True)}")
-        if expr.otherwise is not None:
-            rows.append(f"其他：{expr_words(expr.otherwise, catalog, on, bare=True)}")
-        return f"按{expr_words(expr.of, catalog)}分档（" + "；".join(rows) + "）"
-    # Choose
+    return _expr_words(expr, catalog, on, bare)
+
+
+@_expr_words.register
+def _(expr: Const, catalog: Catalog, on: dt.date | None, bare: bool) -> str:
+    return literal_text(expr.value)
+
+
+@_expr_words.register
+def _(expr: Age, catalog: Catalog, on: dt.date | None, bare: bool) -> str:
+    return "年龄"
+
+
+@_expr_words.register
+def _(expr: FieldRef, catalog: Catalog, on: dt.date | None, bare: bool) -> str:
+    return field_label(expr.name)
+
+
+@_expr_words.register
+def _(expr: Param, catalog: Catalog, on: dt.date | None, bare: bool) -> str:
+    param = catalog.parameters.get(expr.name)
+    label = param.label if param else expr.name
+    if on is None or param is None:
+        return label
+    shown = _param_value(catalog, expr.name, on)
+    return shown if bare else f"{label} {shown}"
+
+
+@_expr_words.register
+def _(expr: Arith, catalog: Catalog, on: dt.date | None, bare: bool) -> str:
+    parts = [expr_words(a, catalog, on) for a in expr.args]
+    return ARITH_WORDS[expr.op].join(
+        f"（{p}）" if isinstance(a, Arith) else p for p, a in zip(parts, expr.args, strict=True)
+    )
+
+
+@_expr_words.register
+def _(expr: Bracket, catalog: Catalog, on: dt.date | None, bare: bool) -> str:
+    unit = "周岁" if isinstance(expr.of, Age) else ""
+    rows = []
+    for row in expr.rows:
+        if row.low is not None and row.high is not None:
+            span = f"{number_text(row.low)}–{number_text(row.high)}{unit}"
+        elif row.low is not None:
+            span = f"{number_text(row.low)}{unit}及以上"
+        else:
+            span = f"{number_text(row.high or Decimal(0))}{unit}及以下"
+        rows.append(f"{span}：{expr_words(row.value, catalog, on, bare=True)}")
+    if expr.otherwise is not None:
+        rows.append(f"其他：{expr_words(expr.otherwise, catalog, on, bare=True)}")
+    return f"按{expr_words(expr.of, catalog)}分档（" + "；".join(rows) + "）"
+
+
+@_expr_words.register
+def _(expr: Choose, catalog: Catalog, on: dt.date | None, bare: bool) -> str:
     cases = [
         f"{cond_words(c.when, catalog)}时 {expr_words(c.value, catalog, on, bare=True)}" for c in expr.cases
     ]

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from yanglao.core.person import ABILITY_LEVELS as PERSON_ABILITY_LEVELS
+
 ABILITY_LEVELS = (0, 1, 2, 3, 4)  # GB/T 42195-2022: 能力完好, 轻度, 中度, 重度, 完全失能
-ABILITY_LABELS = ("能力完好", "轻度失能", "中度失能", "重度失能", "完全失能")
+ABILITY_LABELS = tuple(label for _, label in PERSON_ABILITY_LEVELS)  # labels from core/person.py only
 
 
 class CapacityReport(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yanglao.core.person import DISABILITY_CATEGORY, SPECIAL_CONTRIBUTION
+from yanglao.core.person import DISABILITY_CATEGORY, DISABILITY_GRADES, SPECIAL_CONTRIBUTION
 from yanglao.core.stats.indicators import ABILITY_NAMES
 
 SPECIAL = {
@@ -29,7 +29,7 @@ CONTRIBUTION = dict(SPECIAL_CONTRIBUTION)
 DISABILITY_CATEGORIES = dict(DISABILITY_CATEGORY)
 SEX = {"male": "男", "female": "女"}
 FP = {"bereaved": "独生子女死亡", "disabled_child": "独生子女伤残"}
-GRADES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}
+GRADES = dict(DISABILITY_GRADES)
 LEVELS = {str(i): name for i, name in enumerate(ABILITY_NAMES)}
 FACILITY_SHORT = {
     "public_home": "公办养老机构",

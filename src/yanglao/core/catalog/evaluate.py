@@ -23,9 +23,10 @@ import datetime as dt
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
 from functools import singledispatch
 
+from yanglao.core.catalog.decimals import fold, round_amount, yearly
 from yanglao.core.catalog.decision import (
     STATUS_WORDS,
     UNKNOWN,
@@ -38,7 +39,6 @@ from yanglao.core.catalog.decision import (
 from yanglao.core.catalog.describe import describe_cond, describe_expr
 from yanglao.core.catalog.model import (
     COMPARISONS,
-    PERIOD_FACTOR,
     Benefit,
     Catalog,
     ExclusiveGroup,
@@ -69,17 +69,29 @@ from yanglao.core.catalog.words import (
     PLACEHOLDER_MARK,
     choice_text,
     code_label,
+    exclusion_reason,
+    failure_reason,
     list_status_text,
     literal_text,
     money_text,
     payee_text,
     per_text,
     quantity_text,
+    success_reason,
 )
+
+__all__ = [
+    "Context",
+    "eval_cond",
+    "eval_expr",
+    "evaluate",
+    "failure_reason",
+    "round_amount",
+    "success_reason",
+]
 from yanglao.core.person import FIELDS, Value, age_on
 
 Scalar = Decimal | bool | dt.date | None
-CENT = Decimal("0.01")
 CODED = frozenset({"disability_grade", "ability_level"} | {f.name for f in FIELDS if f.kind == "code"})
 
 
@@ -87,10 +99,6 @@ def is_deceased(record: Mapping[str, Value], on: dt.date) -> bool:
     """Died on or before ``on`` (a person dying on D is still alive for an evaluation on D-1)."""
     death = record.get("death_date")
     return isinstance(death, dt.date) and death <= on
-
-
-def round_amount(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -173,20 +181,7 @@ def _(expr: Arith, ctx: Context) -> Scalar:
     numbers = [v for v in values if isinstance(v, Decimal) and not isinstance(v, bool)]
     if len(numbers) != len(values):
         return None
-    result = numbers[0]
-    for number in numbers[1:]:
-        if expr.op == "+":
-            result += number
-        elif expr.op == "-":
-            result -= number
-        elif expr.op == "*":
-            result *= number
-        else:
-            try:
-                result /= number
-            except (DivisionByZero, InvalidOperation):
-                return None
-    return result
+    return fold(expr.op, numbers)
 
 
 @eval_expr.register
@@ -324,32 +319,6 @@ def _(cond: OptionOn, ctx: Context) -> Trace:
     return Trace(_describe(cond, ctx), on, f"本地{'已' if on else '未'}开启")
 
 
-# --- reasons ---------------------------------------------------------------------------------------
-
-
-def failure_reason(trace: Trace) -> str:
-    """Why a condition does not hold, in plain words, naming the person's values."""
-    if trace.kind == "leaf":
-        return f"{trace.text}（{trace.value}）" if trace.value else trace.text
-    if trace.kind == "all":
-        return "；".join(failure_reason(c) for c in trace.children if not c.result)
-    if trace.kind == "any":
-        return "以下条件均不满足：" + " / ".join(failure_reason(c) for c in trace.children)
-    inner = trace.children[0]
-    return f"{trace.text}不成立，因为{success_reason(inner)}"
-
-
-def success_reason(trace: Trace) -> str:
-    if trace.kind == "leaf":
-        return f"{trace.text}（{trace.value}）" if trace.value else trace.text
-    if trace.kind == "all":
-        return "；".join(success_reason(c) for c in trace.children)
-    if trace.kind == "any":
-        return next(success_reason(c) for c in trace.children if c.result)
-    inner = trace.children[0]
-    return f"{trace.text}（{failure_reason(inner)}）"
-
-
 # --- items -----------------------------------------------------------------------------------------
 
 
@@ -410,23 +379,11 @@ def _benefit(item: Item, benefit: Benefit, ctx: Context) -> ItemDecision:
 
 
 def _yearly(decision: ItemDecision) -> Decimal | None:
-    if decision.amount is None:
-        return None
-    return decision.amount * PERIOD_FACTOR.get(decision.period or "once", 1)
+    return yearly(decision.amount, decision.period)
 
 
 def _exclusion_reason(group_name: str, winner: ItemDecision, loser: ItemDecision) -> str:
-    win, lose = _yearly(winner), _yearly(loser)
-    head = f"第{winner.no}项 {winner.name}"
-    if win is not None and (lose is None or lose < win):
-        own = (
-            "本项金额未定"
-            if lose is None
-            else f"本项 {money_text(loser.amount or Decimal(0))} 元{_per_text(loser.period)}"
-        )
-        return f"择高：已享受更高的 {head}（{group_name}，只能择一；{own}）"
-    why = "金额相同" if lose is not None else "金额未定"
-    return f"择高：已享受 {head}（{group_name}，只能择一；{why}，按序号在前者享受）"
+    return exclusion_reason(group_name, winner, loser, _yearly(winner), _yearly(loser))
 
 
 def _applicant_choice(

@@ -13,11 +13,16 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import singledispatch
 
 from yanglao.core.catalog.describe import code_label, field_label
 from yanglao.core.catalog.rules import (
     Age,
+    All,
+    AnyOf,
+    Arith,
     Bracket,
+    Choose,
     Compare,
     Cond,
     Const,
@@ -25,6 +30,9 @@ from yanglao.core.catalog.rules import (
     FieldRef,
     In,
     IsKnown,
+    Not,
+    OptionOn,
+    Param,
     Within,
     fields_used,
     jurisdiction_code,
@@ -161,15 +169,30 @@ def _representatives(name: str, values: Domain, nodes: list[Expr | Cond]) -> Dom
     return list(seen.values())
 
 
+@singledispatch
 def _reads(node: Expr | Cond) -> set[str]:
     """The fields one node reads itself (not through its children)."""
-    if isinstance(node, In | IsKnown | Within):
-        return {node.field}
-    if isinstance(node, FieldRef):
-        return {node.name}
-    if isinstance(node, Compare):
-        return {e.name for e in (node.left, node.right) if isinstance(e, FieldRef)}
-    return set()
+    raise TypeError(f"probes: unknown rule node {type(node).__name__}")
+
+
+@_reads.register
+def _(node: In | IsKnown | Within) -> set[str]:
+    return {node.field}
+
+
+@_reads.register
+def _(node: FieldRef) -> set[str]:
+    return {node.name}
+
+
+@_reads.register
+def _(node: Compare) -> set[str]:
+    return {e.name for e in (node.left, node.right) if isinstance(e, FieldRef)}
+
+
+@_reads.register
+def _(node: Const | Age | Param | Arith | Bracket | Choose | All | AnyOf | Not | OptionOn) -> set[str]:
+    return set()  # age is read through birth_date (fields_used); the others read through their children
 
 
 def probes(fields: dict[str, Domain]) -> Iterator[dict[str, Value]]:

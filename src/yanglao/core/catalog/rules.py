@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import singledispatch
 from typing import Literal as TypingLiteral
 
 CompareOp = TypingLiteral["=", "!=", "<", "<=", ">", ">="]
@@ -189,29 +190,54 @@ def jurisdiction_code(prefix: str) -> str:
     return prefix.ljust(6, "0")
 
 
+@singledispatch
+def children(node: Expr | Cond) -> tuple[Expr | Cond, ...]:
+    """The direct sub-nodes of a node, in order (every node class registers its own: a new node without
+    one fails here and in tests/unit/catalog/test_node_coverage.py, never by silently having none)."""
+    raise TypeError(f"unknown rule node {type(node).__name__}")
+
+
+@children.register
+def _(node: Const | FieldRef | Age | Param | In | Within | IsKnown | OptionOn) -> tuple[Expr | Cond, ...]:
+    return ()
+
+
+@children.register
+def _(node: All | AnyOf) -> tuple[Expr | Cond, ...]:
+    return node.items
+
+
+@children.register
+def _(node: Not) -> tuple[Expr | Cond, ...]:
+    return (node.item,)
+
+
+@children.register
+def _(node: Compare) -> tuple[Expr | Cond, ...]:
+    return (node.left, node.right)
+
+
+@children.register
+def _(node: Arith) -> tuple[Expr | Cond, ...]:
+    return node.args
+
+
+@children.register
+def _(node: Bracket) -> tuple[Expr | Cond, ...]:
+    rest = (node.otherwise,) if node.otherwise is not None else ()
+    return (node.of, *(row.value for row in node.rows), *rest)
+
+
+@children.register
+def _(node: Choose) -> tuple[Expr | Cond, ...]:
+    rest = (node.otherwise,) if node.otherwise is not None else ()
+    return (*(x for case in node.cases for x in (case.when, case.value)), *rest)
+
+
 def walk(node: Expr | Cond) -> list[Expr | Cond]:
     """Every node of a tree, depth first (the node itself first)."""
     out: list[Expr | Cond] = [node]
-    children: list[Expr | Cond] = []
-    if isinstance(node, All | AnyOf):
-        children.extend(node.items)
-    elif isinstance(node, Not):
-        children.append(node.item)
-    elif isinstance(node, Compare):
-        children.extend((node.left, node.right))
-    elif isinstance(node, Arith):
-        children.extend(node.args)
-    elif isinstance(node, Bracket):
-        children.append(node.of)
-        children.extend(row.value for row in node.rows)
-        if node.otherwise is not None:
-            children.append(node.otherwise)
-    elif isinstance(node, Choose):
-        for case in node.cases:
-            children.extend((case.when, case.value))
-        if node.otherwise is not None:
-            children.append(node.otherwise)
-    for child in children:
+    for child in children(node):
         out.extend(walk(child))
     return out
 

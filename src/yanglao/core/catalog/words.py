@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from yanglao.core.catalog.decision import ItemDecision, Trace
 from yanglao.core.catalog.model import PERIODS, Catalog, Quantity
 from yanglao.core.person import ABILITY_LEVELS, DISABILITY_GRADES, FIELD_BY_NAME
 
@@ -135,3 +136,45 @@ def list_status_text(catalog: Catalog, on: dt.date) -> list[str]:
     if catalog.effective_to is not None and on > catalog.effective_to:
         out.append(f"本清单已于 {catalog.effective_to} 终止，{on} 不再适用")
     return out
+
+
+# --- reasons (the evaluator's words, for staff) --------------------------------------------------
+
+
+def failure_reason(trace: Trace) -> str:
+    """Why a condition does not hold, in plain words, naming the person's values."""
+    if trace.kind == "leaf":
+        return f"{trace.text}（{trace.value}）" if trace.value else trace.text
+    if trace.kind == "all":
+        return "；".join(failure_reason(c) for c in trace.children if not c.result)
+    if trace.kind == "any":
+        return "以下条件均不满足：" + " / ".join(failure_reason(c) for c in trace.children)
+    inner = trace.children[0]
+    return f"{trace.text}不成立，因为{success_reason(inner)}"
+
+
+def success_reason(trace: Trace) -> str:
+    if trace.kind == "leaf":
+        return f"{trace.text}（{trace.value}）" if trace.value else trace.text
+    if trace.kind == "all":
+        return "；".join(success_reason(c) for c in trace.children)
+    if trace.kind == "any":
+        return next(success_reason(c) for c in trace.children if c.result)
+    inner = trace.children[0]
+    return f"{trace.text}（{failure_reason(inner)}）"
+
+
+def exclusion_reason(
+    group_name: str, winner: ItemDecision, loser: ItemDecision, win: Decimal | None, lose: Decimal | None
+) -> str:
+    """Why a member of a 择高 group ranked by amount is not granted (``win``/``lose``: yearly amounts)."""
+    head = f"第{winner.no}项 {winner.name}"
+    if win is not None and (lose is None or lose < win):
+        own = (
+            "本项金额未定"
+            if lose is None
+            else f"本项 {money_text(loser.amount or Decimal(0))} 元{per_text(loser.period)}"
+        )
+        return f"择高：已享受更高的 {head}（{group_name}，只能择一；{own}）"
+    why = "金额相同" if lose is not None else "金额未定"
+    return f"择高：已享受 {head}（{group_name}，只能择一；{why}，按序号在前者享受）"

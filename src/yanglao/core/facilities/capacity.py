@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from yanglao.core.person import ABILITY_LEVELS
+
 FIGURES: dict[str, str] = {
     "nursing_in_use": "护理型床位在用",
     "general_in_use": "普通床位在用",
-    "level_0": "能力完好",
-    "level_1": "轻度失能",
-    "level_2": "中度失能",
-    "level_3": "重度失能",
-    "level_4": "完全失能",
+    **{f"level_{level}": label for level, label in ABILITY_LEVELS},  # labels from core/person.py only
     "tekun": "特困人员",
     "dibao": "低保对象",
     "social": "社会老人",
