@@ -29,7 +29,7 @@ from yanglao.core.catalog.versions import history
 from yanglao.core.catalog.yamlio import YamlFileError
 from yanglao.listadmin import checks
 from yanglao.listadmin.models import OPEN_STATES, ListVersion, State
-from yanglao.listadmin.store import ancestors_on, digest, shipped_texts, texts_on
+from yanglao.listadmin.store import ancestors_on, digest, published_versions, shipped_texts, texts_on
 
 OBJECT = "list_version"
 
@@ -72,8 +72,11 @@ def check_day(version: ListVersion) -> dt.date:
 
 
 def do_create_draft(actor: Any, code: str, *, request: HttpRequest | None = None) -> ListVersion:
+    """A new draft of list ``code``: a copy of its latest published version (the one in force, or one
+    published to take effect later), or of the shipped list before any."""
     today = timezone.localdate()
-    texts, base = texts_on(code, today)
+    latest = published_versions(code)
+    texts, base = texts_on(code, latest[-1].effective_from if latest else today)
     if not texts:
         raise StepError(f"没有清单 {code}")
     with transaction.atomic():
