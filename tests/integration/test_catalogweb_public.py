@@ -83,8 +83,8 @@ def test_the_list_page_shows_standards_history_and_references(client: Any) -> No
     assert "2023-06-15 起 该日有效 100" in page
     assert "扎政办发〔2023〕16号 附件2 第5项；内政发〔2018〕53号" in page
     assert "示例值，需本地填报" in page  # the 低保标准 is an example figure
-    assert "适老化改造扩大到低保老年人家庭" in page
-    assert "本清单默认关闭" in page
+    assert "分散供养 / 是低保对象" in page  # 第7项: 任务16 names 城乡低保对象, no longer an option
+    assert "本清单默认关闭" not in page
     assert "只能申领其中一项，择高，由本人选择" in page  # 可择高申领: the person chooses (issue 12)
 
 

@@ -54,7 +54,7 @@ def test_the_form_is_public_and_says_nothing_is_kept(client: Any) -> None:
     assert "不保存、不记录" in page
     for label in ("年龄（周岁）", "户籍在哪里", "本旗（扎赉特旗）", "兴安盟的其他旗县（市、区）", "居住情况", "独居",
                   "是低保对象", "特困人员", "老年人能力评估结果", "残疾人证", "计划生育特殊家庭", "优抚对象",
-                  "基本养老保险", "参加了长期护理保险", "本地政策（地方选项）"):  # fmt: skip
+                  "基本养老保险", "参加了长期护理保险"):  # fmt: skip
         assert label in page, label
     assert "no-store" in response["Cache-Control"]
 
@@ -124,12 +124,20 @@ def text_of_page(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def test_a_list_with_local_options_asks_about_them(client: Any) -> None:
+    with_options = text_of(client.get(reverse("catalogweb:selfcheck", args=["410721"])))
+    assert "本地政策（地方选项）" in with_options
+    without = text_of(client.get(reverse("catalogweb:selfcheck", args=["152223"])))  # 扎赉特旗: none left
+    assert "本地政策（地方选项）" not in without
+
+
 def test_a_local_option_switched_on_changes_the_answer(client: Any) -> None:
-    off = answer(post(client, age="85", dibao="on").content.decode(), "7")
+    off = answer(post(client, "410721", age="85", dibao="on").content.decode(), "8")
     assert "不符合" in off
     assert "本地政策“适老化改造扩大到低保老年人家庭”已开启（本地未开启）" in off
     on = answer(
-        post(client, age="85", dibao="on", opt_home_adaptation_extend_dibao="on").content.decode(), "7"
+        post(client, "410721", age="85", dibao="on", opt_home_adaptation_extend_dibao="on").content.decode(),
+        "8",
     )
     assert "可享受" in on
     assert "（本地已开启）" in on

@@ -105,3 +105,17 @@ def test_the_rules_core_never_evaluates_text() -> None:
         code = path.read_text(encoding="utf-8")
         assert not re.search(r"(?<![.\w])(eval|exec|compile|__import__)\(", code), path.name
         assert "yaml.load(" not in code or "Loader=StrictLoader" in code, path.name
+
+
+def test_a_dibao_disabled_person_is_granted_home_adaptation_by_default() -> None:
+    """任务16 of the same document: “对纳入分散特困供养以及城乡低保对象中的失能、高龄、残疾老年人家庭实施居家
+    适老化改造” — 低保 households are in the rule itself, not behind a default-off option (issue 12)."""
+    catalog = load_catalog("152223")
+    assert "home_adaptation_extend_dibao" not in catalog.options
+    person = {"birth_date": dt.date(1949, 1, 1), "hukou_region": "152223", "dibao": True, "ability_level": 2}
+    item = evaluate(catalog, person, dt.date(2024, 7, 1)).item("7")
+    assert item.granted
+    assert "最低生活保障对象" in item.reason
+    assert "任务16" in catalog.item("7").notes
+    not_poor = evaluate(catalog, {**person, "dibao": False}, dt.date(2024, 7, 1)).item("7")
+    assert not not_poor.granted
