@@ -230,6 +230,9 @@ class Stage:
             f"INSERT INTO {TABLE} ({names}) SELECT {', '.join(values)} {new} ORDER BY s.line",
             [synthetic, batch_id, now, now],
         )
+        if rebuild:  # the inserts' deferred foreign-key checks first: an index is not built with them pending
+            self._exec("SET CONSTRAINTS ALL IMMEDIATE")
+            self._exec("SET CONSTRAINTS ALL DEFERRED")
         for statement in rebuild:
             self._exec(statement)
         return count
@@ -252,16 +255,32 @@ class Stage:
             self._exec(f'DROP INDEX "{name}"')
         return [definition for _, definition in indexes]
 
-    def update_people(self, people: list[Person], names: list[str]) -> None:
-        """The changed people's new values (``names``) in one load and one UPDATE."""
+    def current(self, columns: Sequence[str]) -> pl.DataFrame:
+        """The registry's values (``<column>__cur``, an empty text as null) of the people whose rows
+        differ, with ``line``, ``person_id`` and ``created_batch_id``."""
+        cols = ", ".join(f'p."{c}"' for c in columns)
+        rows = self._rows(
+            f"SELECT m.line, m.person_id, p.created_batch_id, {cols} FROM imp_match m "
+            f"JOIN {TABLE} p ON p.id = m.person_id WHERE m.changed = 1"
+        )
+        schema: dict[str, Any] = {"line": pl.Int64, "person_id": pl.Int64, "created_batch_id": pl.Int64}
+        # (both drivers give dates and booleans as Python values: Django registers SQLite's converters)
+        schema |= {f"{c}__cur": _polars_type(c) for c in columns}
+        frame = pl.DataFrame(rows, schema=schema, orient="row")
+        fixes = [
+            pl.when(pl.col(f"{c}__cur") == "").then(None).otherwise(pl.col(f"{c}__cur")).alias(f"{c}__cur")
+            for c in columns
+            if _polars_type(c) == pl.String
+        ]
+        return frame.with_columns(fixes) if fixes else frame
+
+    def update_people(self, values: pl.DataFrame, names: list[str]) -> None:
+        """The changed people's new values (``values``: ``person_id`` and ``names``, null where a field
+        keeps its value) in one load and one UPDATE."""
         cols = ", ".join(f'"{c}" {_db_type(c)}' for c in names)
         self._exec(f"CREATE TEMP TABLE imp_update (person_id bigint PRIMARY KEY, {cols})")
-        schema = {"person_id": pl.Int64} | {c: _polars_type(c) for c in names}
-        frame = pl.DataFrame(
-            [[p.pk, *(getattr(p, c) for c in names)] for p in people], schema=schema, orient="row"
-        )
-        load("imp_update", ["person_id", *names], frame)
-        sets = ", ".join(f'"{c}" = imp_update."{c}"' for c in names)
+        load("imp_update", ["person_id", *names], values)
+        sets = ", ".join(f'"{c}" = COALESCE(imp_update."{c}", {TABLE}."{c}")' for c in names)
         self._exec(
             f"UPDATE {TABLE} SET {sets}, updated_at = %s FROM imp_update WHERE {TABLE}.id = imp_update.person_id",
             [_now()],

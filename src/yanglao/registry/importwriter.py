@@ -11,22 +11,19 @@ new values go back in one load and one ``UPDATE … FROM``. An unchanged row cos
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from django.db import connection
-from django.utils import timezone
 
 from yanglao.registry import fastwrite, importsql
-from yanglao.registry.history import initial_values, latest_sources, text
+from yanglao.registry.history import _shown, text
+from yanglao.registry.importcheck import dtype
 from yanglao.registry.importscope import RowScope
-from yanglao.registry.models import ChangeKind, Conflict, ConflictStatus, ImportBatch, Person, PersonChange
+from yanglao.registry.models import ChangeKind, Conflict, ConflictStatus, ImportBatch, PersonChange
 
 if TYPE_CHECKING:
     from yanglao.registry.imports import ImportResult
-
-CHUNK = 2000  # changed rows compared in Python per round (their people and history read together)
 
 
 class SetWriter:
@@ -55,37 +52,147 @@ class SetWriter:
             return []
         columns = [c for c in frame.columns if c not in ("line", "id_number")]
         stage = importsql.Stage(columns)
-        try:
-            stage.load(frame)
-            stage.match()
-            errors = stage.scope_errors(self.rows)
-            self.result.unchanged += stage.unchanged()
-            self.result.created += stage.insert_new(self.batch.pk, self.synthetic)
-            changed = stage.changed()
-            if changed:
-                self.update(frame, changed, columns, stage)
-        finally:
-            stage.drop()
+        stage.load(frame)
+        stage.match()
+        errors = stage.scope_errors(self.rows)
+        self.result.unchanged += stage.unchanged()
+        self.result.created += stage.insert_new(self.batch.pk, self.synthetic)
+        if stage.changed():
+            self.update(frame, columns, stage)
+        stage.drop()  # a failed import's transaction is rolled back, its staging tables with it
         return errors
 
-    def update(
-        self, frame: pl.DataFrame, changed: list[tuple[int, int]], columns: list[str], stage: importsql.Stage
-    ) -> None:
-        person_of = dict(changed)
-        records = frame.filter(pl.col("line").is_in(list(person_of))).sort("line").to_dicts()
-        updated: list[Person] = []
-        touched: set[str] = set()
-        for start in range(0, len(records), CHUNK):
-            part = records[start : start + CHUNK]
-            persons = Person.objects.in_bulk([person_of[r["line"]] for r in part])
-            pairs = [(r, persons[person_of[r["line"]]]) for r in part]
-            more, fields = self.compare(pairs)
-            updated.extend(more)
-            touched |= fields
-        if updated:
-            names = [c for c in columns if c in touched]
-            stage.update_people(updated, names)
-        self.result.updated += len(updated)
+    def update(self, frame: pl.DataFrame, columns: list[str], stage: importsql.Stage) -> None:
+        """The rows that differ from their person: each differing field updated, or kept in a conflict
+        when another source set it on the same or a later data date (its last source: the person's
+        change events, and the batch that created the person where it brought a value)."""
+        current = stage.current(columns)
+        rows = frame.join(current, on="line")
+        differs = [
+            pl.when(
+                pl.col(c).is_not_null() & (pl.col(f"{c}__cur").is_null() | (pl.col(c) != pl.col(f"{c}__cur")))
+            )
+            .then(pl.lit(c))
+            .otherwise(pl.lit(None, pl.String))
+            for c in columns
+        ]
+        rows = rows.with_columns(pl.concat_list(differs).list.drop_nulls().alias("__diff__"))
+        people = rows.get_column("person_id").to_list()
+        events: dict[int, list[tuple[str, dt.date, dict[str, Any]]]] = {}
+        for start in range(0, len(people), 10_000):
+            for pid, source, as_of, changes in (
+                PersonChange.objects.filter(person_id__in=people[start : start + 10_000])
+                .order_by("id")
+                .values_list("person_id", "source", "as_of", "changes")
+            ):
+                events.setdefault(pid, []).append((source, as_of, changes))
+        batch_ids = set(rows.get_column("created_batch_id").drop_nulls().to_list()) - self.batches.keys()
+        for pk, batch_source, batch_as_of in ImportBatch.objects.filter(pk__in=batch_ids).values_list(
+            "pk", "source", "as_of"
+        ):
+            self.batches[pk] = (batch_source, batch_as_of)
+        conflicted = {(c.person_id, c.field, c.proposed_value) for c in self._open_conflicts(people)}
+        applied: dict[str, list[Any]] = {c: [] for c in columns}
+        updated_ids: list[int] = []
+        changes: list[dict[str, Any]] = []
+        conflicts: list[Conflict] = []
+        for row in rows.iter_rows(named=True):
+            pid = row["person_id"]
+            diff: dict[str, list[str | None]] = {}
+            for name in row["__diff__"]:
+                value, current = row[name], row[f"{name}__cur"]
+                last = self._last_source(row["created_batch_id"], events.get(pid, ()), name, current)
+                if last is not None and last[0] != self.source and last[1] >= self.as_of:
+                    proposed = text(value)
+                    self.result.conflicts.append(
+                        {
+                            "id_number": row["id_number"],
+                            "field": name,
+                            "current": {
+                                "value": text(current),
+                                "source": last[0],
+                                "as_of": last[1].isoformat(),
+                            },
+                            "proposed": {
+                                "value": proposed,
+                                "source": self.source,
+                                "as_of": self.as_of.isoformat(),
+                            },
+                        }
+                    )
+                    if (pid, name, proposed) not in conflicted:
+                        conflicted.add((pid, name, proposed))
+                        conflicts.append(
+                            Conflict(
+                                person_id=pid,
+                                field=name,
+                                current_value=text(current),
+                                current_source=last[0],
+                                current_as_of=last[1],
+                                proposed_value=proposed,
+                                proposed_source=self.source,
+                                proposed_as_of=self.as_of,
+                                batch=self.batch,
+                            )
+                        )
+                    continue
+                diff[name] = [text(current) or None, text(value)]
+            if diff:
+                updated_ids.append(pid)
+                for c in columns:
+                    applied[c].append(row[c] if c in diff else None)
+                changes.append(self._change(pid, ChangeKind.FEED, diff))
+            else:
+                self.result.unchanged += 1
+        for change, pk in zip(changes, fastwrite.allocate_ids(PersonChange, len(changes)), strict=True):
+            change["id"] = pk
+        fastwrite.insert(PersonChange, changes)
+        Conflict.objects.bulk_create(conflicts, batch_size=1000)
+        if updated_ids:
+            touched = [c for c in columns if any(v is not None for v in applied[c])]
+            values = pl.DataFrame(
+                {"person_id": updated_ids, **{c: applied[c] for c in touched}},
+                schema={"person_id": pl.Int64, **{c: dtype(c) for c in touched}},
+            )
+            stage.update_people(values, touched)
+        self.result.updated += len(updated_ids)
+
+    def _open_conflicts(self, people: list[int]) -> list[Conflict]:
+        out: list[Conflict] = []
+        for start in range(0, len(people), 10_000):
+            out += Conflict.objects.filter(
+                person_id__in=people[start : start + 10_000],
+                status=ConflictStatus.OPEN,
+                proposed_source=self.source,
+            ).only("person_id", "field", "proposed_value")
+        return out
+
+    def _last_source(
+        self,
+        batch: int | None,
+        events: Iterable[tuple[str, dt.date, dict[str, Any]]],
+        name: str,
+        current: Any,
+    ) -> tuple[str, dt.date] | None:
+        """The source and data date that last set field ``name`` (:func:`history.latest_sources` for one
+        field): the latest data date, the later event winning ties; the creating batch counts where the
+        record was created with a value (before the field's first change, or its current value)."""
+        last: tuple[str, dt.date] | None = None
+        first_old: Any = None
+        changed = False
+        for source, as_of, pairs in events:
+            if name in pairs:
+                if not changed:
+                    first_old, changed = pairs[name][0], True
+                if last is None or as_of >= last[1]:
+                    last = (source, as_of)
+        if batch is not None:
+            created_with = _shown(first_old) if changed else text(current)
+            if created_with:
+                created = self.batches[batch]
+                if last is None or created[1] > last[1]:
+                    last = created
+        return last
 
     def _change(self, person_id: int, kind: str, changes: dict[str, list[str | None]]) -> dict[str, Any]:
         return {
@@ -98,93 +205,3 @@ class SetWriter:
             "as_of": self.as_of,
             "changes": changes,
         }
-
-    def _creations(
-        self, persons: Iterable[Person], change_rows: Sequence[Mapping[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """The creation events of imported records (see :func:`history.creation_event`) as change rows."""
-        later: dict[int, list[dict[str, Any]]] = {}
-        for row in change_rows:
-            later.setdefault(row["person_id"], []).append(row["changes"])
-        created = [(p, p.created_batch_id) for p in persons if p.created_batch_id is not None]
-        missing = {batch for _, batch in created} - self.batches.keys()
-        for pk, batch_source, batch_as_of in ImportBatch.objects.filter(pk__in=missing).values_list(
-            "pk", "source", "as_of"
-        ):
-            self.batches[pk] = (batch_source, batch_as_of)
-        out = []
-        for person, batch in created:
-            batch_source, batch_as_of = self.batches[batch]
-            values = initial_values(person, later.get(person.pk, []))
-            out.append(
-                {"person_id": person.pk, "source": batch_source, "as_of": batch_as_of, "changes": values}
-            )
-        return out
-
-    def compare(self, pairs: list[tuple[dict[str, Any], Person]]) -> tuple[list[Person], set[str]]:
-        """Rows that differ from their person's values: each field updated, or kept in a conflict when
-        another source set it on the same or a later data date. Writes the change events and conflicts;
-        returns the people changed (their new values set) and the fields touched."""
-        people = [p for _, p in pairs]
-        change_rows = list(
-            PersonChange.objects.filter(person__in=people)
-            .order_by("id")
-            .values("person_id", "source", "as_of", "changes")
-        )
-        sources = latest_sources([*self._creations(people, change_rows), *change_rows])
-        open_conflicts = {
-            (c.person_id, c.field, c.proposed_value, c.proposed_source)
-            for c in Conflict.objects.filter(person__in=people, status=ConflictStatus.OPEN)
-        }
-        updated: list[Person] = []
-        changes: list[dict[str, Any]] = []
-        conflicts: list[Conflict] = []
-        touched: set[str] = set()
-        for record, person in pairs:
-            diff: dict[str, list[str | None]] = {}
-            for name, value in record.items():
-                if name in ("line", "id_number") or value is None:
-                    continue
-                current = getattr(person, name)
-                if current == value or (current in (None, "") and value in (None, "")):
-                    continue
-                last = sources.get(person.pk, {}).get(name)
-                if last is not None and last[0] != self.source and last[1] >= self.as_of:
-                    key = (person.pk, name, text(value), self.source)
-                    conflict = Conflict(
-                        person=person,
-                        field=name,
-                        current_value=text(current),
-                        current_source=last[0],
-                        current_as_of=last[1],
-                        proposed_value=text(value),
-                        proposed_source=self.source,
-                        proposed_as_of=self.as_of,
-                        batch=self.batch,
-                    )
-                    self.result.conflicts.append(conflict.as_dict())
-                    if key not in open_conflicts:
-                        open_conflicts.add(key)
-                        conflicts.append(conflict)
-                    continue
-                diff[name] = [text(current) or None, text(value)]
-                setattr(person, name, value)
-            if diff:
-                updated.append(person)
-                touched.update(diff)
-                changes.append(self._change(person.pk, ChangeKind.FEED, diff))
-            else:
-                self.result.unchanged += 1
-        for change, pk in zip(changes, fastwrite.allocate_ids(PersonChange, len(changes)), strict=True):
-            change["id"] = pk
-        fastwrite.insert(PersonChange, changes)
-        Conflict.objects.bulk_create(conflicts, batch_size=1000)
-        return updated, touched
-
-
-def now_param() -> Any:
-    """The current time as the database takes it in a raw statement."""
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        return now
-    return timezone.make_naive(now, dt.UTC).isoformat(" ")
