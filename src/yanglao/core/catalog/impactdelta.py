@@ -93,8 +93,8 @@ def uses_id_number(*catalogs: Catalog) -> bool:
     return False
 
 
-def _rows(granted: pl.DataFrame, side: str) -> pl.LazyFrame:
-    return granted.lazy().select(
+def _rows(granted: pl.LazyFrame, side: str) -> pl.LazyFrame:
+    return granted.select(
         (pl.col(KEY).cast(pl.Int64) * 1024 + pl.col("no")).alias("key"),
         (pl.col("amount") * 100).cast(pl.Int64).alias(f"fen_{side}"),
         pl.col("period").alias(f"period_{side}"),
@@ -119,40 +119,41 @@ def batch_figures(
     keyed = frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).cast(pl.String).alias(KEY))
     whole = entitle_frame(before, keyed, on)
     in_draft = pl.col("no").is_in(list(changed))
-    same = whole.filter(~in_draft)
+    rows = whole.get_column(KEY).cast(pl.Int64)
+    kept = ~whole.get_column("no").is_in(list(changed))
+    same = whole.lazy().filter(~in_draft).with_columns(pl.col(KEY).cast(pl.Int64).alias("row"))
     towns = people.lazy().select("row", "township")
-    same_sums = (
-        same.lazy()
-        .select(
-            pl.col(KEY).cast(pl.Int64).alias("row"),
-            "no",
-            (pl.col("amount") * 100).cast(pl.Int64).alias("fen"),
-            "period",
-        )
+    # unchanged items: the same on both sides; simple sums per (item, township, period), then spread
+    by_period = (
+        same.select("row", "no", (pl.col("amount") * 100).cast(pl.Int64).alias("fen"), "period")
         .join(towns, on="row", how="left")
+        .group_by("no", "township", "period")
+        .agg(pl.len().alias("n"), pl.col("fen").sum().alias("fen"), pl.col("fen").null_count().alias("nulls"))
+        .collect()
+    )
+    per = [
+        pl.when(pl.col("period") == p).then(pl.col("fen")).otherwise(0).sum()
+        for p in ("month", "year", "once")
+    ]
+    same_sums = (
+        by_period.lazy()
         .group_by("no", "township")
         .agg(
-            pl.len().alias("people_b"),
-            pl.len().alias("people_a"),
+            pl.col("n").sum().alias("people_b"),
+            pl.col("n").sum().alias("people_a"),
             pl.lit(0).alias("gaining"),
             pl.lit(0).alias("losing"),
             pl.lit(0).alias("changed"),
-            pl.col("fen").is_null().sum().alias("unpriced_b"),
-            pl.col("fen").is_null().sum().alias("unpriced_a"),
-            *[
-                pl.when(pl.col("period") == p).then(pl.col("fen")).otherwise(0).sum().alias(f"{p}_b")
-                for p in ("month", "year", "once")
-            ],
-            *[
-                pl.when(pl.col("period") == p).then(pl.col("fen")).otherwise(0).sum().alias(f"{p}_a")
-                for p in ("month", "year", "once")
-            ],
+            pl.col("nulls").sum().alias("unpriced_b"),
+            pl.col("nulls").sum().alias("unpriced_a"),
+            *[e.alias(f"{p}_b") for e, p in zip(per, ("month", "year", "once"), strict=True)],
+            *[e.alias(f"{p}_a") for e, p in zip(per, ("month", "year", "once"), strict=True)],
         )
     )
     after_rows = entitle_frame(draft, keyed, on) if draft is not None else whole.head(0)
     joined = (
-        _rows(whole.filter(in_draft), "b")
-        .join(_rows(after_rows, "a"), on="key", how="full", coalesce=True)
+        _rows(whole.lazy().filter(in_draft), "b")
+        .join(_rows(after_rows.lazy(), "a"), on="key", how="full", coalesce=True)
         .with_columns((pl.col("key") // 1024).alias("row"), (pl.col("key") % 1024).alias("no"))
         .join(towns, on="row", how="left")
         .with_columns(
@@ -207,8 +208,6 @@ def batch_figures(
             "township",
         )
     )
-    row_b = whole.get_column(KEY)
-    row_a = pl.concat([same.get_column(KEY), after_rows.get_column(KEY)])
     flags = joined.select(
         pl.col("row").filter(pl.col("is_gaining")).n_unique().alias("gaining"),
         pl.col("row").filter(pl.col("is_losing")).n_unique().alias("losing"),
@@ -219,8 +218,8 @@ def batch_figures(
         .alias("affected"),
     ).row(0, named=True)
     counts = {
-        "people_b": row_b.n_unique(),
-        "people_a": row_a.n_unique(),
+        "people_b": rows.n_unique(),
+        "people_a": pl.concat([rows.filter(kept), after_rows.get_column(KEY).cast(pl.Int64)]).n_unique(),
         **{k: int(v) for k, v in flags.items()},
     }
     return sums, moved, counts
