@@ -102,8 +102,9 @@ def run(out: Print) -> dict[str, Any]:
         goal = GOALS.get(n) or (180.0 * n / 20_000_000 if n > 65_000 else 5.0)
         best = min(r["wall"] for r in runs)
         peak = max(r["peak_mib"] for r in runs)
+        walls = " / ".join(f"{r['wall']:.2f} s" for r in runs)
         out(
-            f"  {n:>12,} 人（Parquet）：命令 {' / '.join(f'{r["wall"]:.2f} s' for r in runs)}，峰值内存 {peak / 1024:.2f} GiB；"
+            f"  {n:>12,} 人（Parquet）：命令 {walls}，峰值内存 {peak / 1024:.2f} GiB；"
             f"新增 {runs[0]['gaining']:,} 人，减少 {runs[0]['losing']:,} 人，金额变化 {runs[0]['changed']:,} 人"
         )
         if entitle is not None:
