@@ -103,6 +103,11 @@ def do_create_draft(actor: Any, code: str, *, request: HttpRequest | None = None
         except IntegrityError:
             raise StepError("本清单已有一个未发布的版本，请刷新页面") from None
         _audit(actor, Action.CREATE, version, f"以版本 {base} 起草", request)
+    version.checks = {
+        **checks.run(code, version.files, base_catalog(version), today, compare=False),
+        "revision": version.revision,
+    }
+    version.save(update_fields=["checks"])
     return version
 
 
