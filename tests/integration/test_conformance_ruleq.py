@@ -22,9 +22,9 @@ from yanglao.core.catalog.model import Catalog
 from yanglao.core.catalog.ruleparse import Names, parse_cond
 from yanglao.core.catalog.rules import Cond
 from yanglao.core.catalog.yamlio import At, parse_yaml
-from yanglao.core.stats.indicators import load_indicators
+from yanglao.core.stats.indicators import NO_LIST, load_indicators
 from yanglao.registry.models import Person
-from yanglao.registry.ruleq import NO_LIST, rule_q
+from yanglao.registry.ruleq import rule_q
 
 pytestmark = pytest.mark.django_db
 CODES = [*list_codes(), synthetic.CODE]
