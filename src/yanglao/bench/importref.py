@@ -58,11 +58,11 @@ def _check(fld: spec.Field, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         bad = v.is_not_null() & ~v.str.contains(r"^[0-9]{6}([0-9]{6})?$")
         return v, pl.when(bad).then(_msg("区划代码应为6位或12位数字，实际为“{}”", v)).otherwise(none)
     if fld.kind == "bool":
-        low = v.str.to_lowercase()
+        lower = v.str.to_lowercase()
         value = (
-            pl.when(low.is_in(sorted(spec.TRUE_WORDS)))
+            pl.when(lower.is_in(sorted(spec.TRUE_WORDS)))
             .then(True)
-            .when(low.is_in(sorted(spec.FALSE_WORDS)))
+            .when(lower.is_in(sorted(spec.FALSE_WORDS)))
             .then(False)
         )
         bad = v.is_not_null() & value.is_null()
@@ -71,33 +71,33 @@ def _check(fld: spec.Field, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         )
     if fld.kind == "date":
         iso = v.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        value = pl.when(iso).then(v.str.to_date("%Y-%m-%d", strict=False))
+        day = pl.when(iso).then(v.str.to_date("%Y-%m-%d", strict=False)).otherwise(None)
         reason = (
             pl.when(v.is_not_null() & ~iso)
             .then(_msg(f"日期应为 {DATES}，实际为“{{}}”", v))
-            .when(v.is_not_null() & value.is_null())
+            .when(v.is_not_null() & day.is_null())
             .then(_msg("“{}”不是有效日期", v))
             .otherwise(none)
         )
-        return value, reason
+        return day, reason
     if fld.kind == "int":
         whole = v.str.contains(r"^[0-9]+$")
-        value = pl.when(whole).then(v.cast(pl.Int64, strict=False))
-        low, high = fld.minimum, fld.maximum
+        number = pl.when(whole).then(v.cast(pl.Int64, strict=False)).otherwise(None)
+        low, high = fld.minimum or 0, fld.maximum or 0
         reason = (
             pl.when(v.is_not_null() & ~whole)
             .then(_msg("应为整数，实际为“{}”", v))
-            .when(value.is_not_null() & ~value.is_between(low, high))
-            .then(_msg(f"应在 {low}–{high} 之间，实际为 {{}}", value))
+            .when(number.is_not_null() & ~number.is_between(low, high))
+            .then(_msg(f"应在 {low}–{high} 之间，实际为 {{}}", number))
             .otherwise(none)
         )
-        return value, reason
+        return number, reason
     if fld.kind == "code":
         lookup = {c: c for c, _ in fld.codes} | {label: c for c, label in fld.codes}
-        value = v.replace_strict(lookup, default=None, return_dtype=pl.String)
+        code = v.replace_strict(lookup, default=None, return_dtype=pl.String)
         allowed = "、".join(label for _, label in fld.codes)
-        bad = v.is_not_null() & value.is_null()
-        return value, pl.when(bad).then(_msg(f"未知代码“{{}}”，可用值：{allowed}", v)).otherwise(none)
+        bad = v.is_not_null() & code.is_null()
+        return code, pl.when(bad).then(_msg(f"未知代码“{{}}”，可用值：{allowed}", v)).otherwise(none)
     # the ID number (18 characters)
     up = v.str.to_uppercase()
     shaped = up.str.contains(r"^[0-9]{17}[0-9X]$")

@@ -92,11 +92,9 @@ def _column(name: str, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         fld = spec.FIELD_BY_NAME[name]
         plain = v.str.contains(r"^[0-9]{1,6}$").fill_null(False)
         value = pl.when(plain).then(v.cast(pl.Int64, strict=False)).otherwise(None)
-        low, high = (
-            fld.minimum if fld.minimum is not None else 0,
-            fld.maximum if fld.maximum is not None else 999999,
-        )
-        return value, empty | (value.is_not_null() & value.is_between(low, high))
+        least = fld.minimum if fld.minimum is not None else 0
+        most = fld.maximum if fld.maximum is not None else 999999
+        return value, empty | (value.is_not_null() & value.is_between(least, most))
     if kind == "code":
         value = v.replace_strict(_CODES[name], default=None, return_dtype=pl.String)
         return value, empty | value.is_not_null()
@@ -106,15 +104,16 @@ def _column(name: str, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 def check_frame(raw: pl.DataFrame, columns: Sequence[str]) -> tuple[pl.DataFrame, pl.Series]:
     """``raw`` (``line`` and the file's columns as text) parsed: the typed rows and which rows are
     certainly valid. Rows not marked valid must go through the row parser."""
-    values, oks = [], []
+    values: list[pl.Expr] = []
+    oks: list[pl.Expr] = []
     for name in columns:
         value, ok = _column(name, pl.col(name))
         values.append(value.alias(name))
         oks.append(ok)
     ident = pl.col("id_number")
     derived_birth = ident.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    derived_sex = pl.when(ident.str.slice(16, 1).cast(pl.Int64, strict=False) % 2 == 1).then(pl.lit("1"))
-    derived_sex = derived_sex.otherwise(pl.lit("2"))
+    odd = ident.str.slice(16, 1).cast(pl.Int64, strict=False) % 2 == 1
+    derived_sex = pl.when(odd).then(pl.lit("1")).otherwise(pl.lit("2"))
     frame = raw.select(
         pl.col("line").cast(pl.Int64),
         *values,
@@ -129,8 +128,7 @@ def check_frame(raw: pl.DataFrame, columns: Sequence[str]) -> tuple[pl.DataFrame
     frame = frame.with_columns(birth_date=derived_birth, sex=derived_sex)
     schema = typed_schema(columns)
     frame = frame.select([pl.col(n).cast(t) for n, t in schema.items()] + [pl.col("__ok__")])
-    ok = frame.get_column("__ok__")
-    return frame.drop("__ok__"), ok
+    return frame.drop("__ok__"), frame.get_column("__ok__")
 
 
 def simple_csv_frame(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -273,6 +274,30 @@ class Stage:
             if _polars_type(c) == pl.String
         ]
         return frame.with_columns(fixes) if fixes else frame
+
+    def events(self) -> dict[int, list[tuple[str, dt.date, dict[str, Any]]]]:
+        """The change events of the people whose rows differ, oldest first: (source, data date, changes)."""
+        out: dict[int, list[tuple[str, dt.date, dict[str, Any]]]] = {}
+        for pid, source, as_of, changes in self._rows(
+            "SELECT c.person_id, c.source, c.as_of, c.changes FROM registry_personchange c "
+            "JOIN imp_match m ON m.person_id = c.person_id WHERE m.changed = 1 ORDER BY c.id"
+        ):
+            if isinstance(as_of, str):
+                as_of = dt.date.fromisoformat(as_of)
+            out.setdefault(pid, []).append(
+                (source, as_of, json.loads(changes) if isinstance(changes, str) else changes)
+            )
+        return out
+
+    def open_conflicts(self, source: str) -> set[tuple[int, str, str]]:
+        """(person, field, proposed value) of the open conflicts ``source`` proposed to these people."""
+        rows = self._rows(
+            "SELECT c.person_id, c.field, c.proposed_value FROM registry_conflict c "
+            "JOIN imp_match m ON m.person_id = c.person_id WHERE m.changed = 1 AND c.status = 'open' "
+            "AND c.proposed_source = %s",
+            [source],
+        )
+        return {(int(p), str(f), str(v)) for p, f, v in rows}
 
     def update_people(self, values: pl.DataFrame, names: list[str]) -> None:
         """The changed people's new values (``values``: ``person_id`` and ``names``, null where a field

@@ -20,7 +20,7 @@ from yanglao.registry import fastwrite, importsql
 from yanglao.registry.history import _shown, text
 from yanglao.registry.importcheck import dtype
 from yanglao.registry.importscope import RowScope
-from yanglao.registry.models import ChangeKind, Conflict, ConflictStatus, ImportBatch, PersonChange
+from yanglao.registry.models import ChangeKind, Conflict, ImportBatch, PersonChange
 
 if TYPE_CHECKING:
     from yanglao.registry.imports import ImportResult
@@ -77,21 +77,13 @@ class SetWriter:
             for c in columns
         ]
         rows = rows.with_columns(pl.concat_list(differs).list.drop_nulls().alias("__diff__"))
-        people = rows.get_column("person_id").to_list()
-        events: dict[int, list[tuple[str, dt.date, dict[str, Any]]]] = {}
-        for start in range(0, len(people), 10_000):
-            for pid, source, as_of, changes in (
-                PersonChange.objects.filter(person_id__in=people[start : start + 10_000])
-                .order_by("id")
-                .values_list("person_id", "source", "as_of", "changes")
-            ):
-                events.setdefault(pid, []).append((source, as_of, changes))
+        events = stage.events()
         batch_ids = set(rows.get_column("created_batch_id").drop_nulls().to_list()) - self.batches.keys()
         for pk, batch_source, batch_as_of in ImportBatch.objects.filter(pk__in=batch_ids).values_list(
             "pk", "source", "as_of"
         ):
             self.batches[pk] = (batch_source, batch_as_of)
-        conflicted = {(c.person_id, c.field, c.proposed_value) for c in self._open_conflicts(people)}
+        conflicted = stage.open_conflicts(self.source)
         applied: dict[str, list[Any]] = {c: [] for c in columns}
         updated_ids: list[int] = []
         changes: list[dict[str, Any]] = []
@@ -156,16 +148,6 @@ class SetWriter:
             )
             stage.update_people(values, touched)
         self.result.updated += len(updated_ids)
-
-    def _open_conflicts(self, people: list[int]) -> list[Conflict]:
-        out: list[Conflict] = []
-        for start in range(0, len(people), 10_000):
-            out += Conflict.objects.filter(
-                person_id__in=people[start : start + 10_000],
-                status=ConflictStatus.OPEN,
-                proposed_source=self.source,
-            ).only("person_id", "field", "proposed_value")
-        return out
 
     def _last_source(
         self,

@@ -44,8 +44,10 @@ class Person(models.Model):
     name = models.CharField("姓名", max_length=64, blank=True, default="")
     sex = models.CharField("性别", max_length=24, null=True, blank=True, choices=spec.SEX)
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    hukou_region = models.CharField("户籍地区划代码", max_length=12, null=True, blank=True, db_index=True)
-    residence_region = models.CharField("常住地区划代码", max_length=12, null=True, blank=True, db_index=True)
+    # Region codes are searched by prefix (a user's scope: LIKE '152223100%') and by equality: one
+    # varchar_pattern_ops index each serves both (Meta.indexes; migration 0006 dropped the plain twins).
+    hukou_region = models.CharField("户籍地区划代码", max_length=12, null=True, blank=True)
+    residence_region = models.CharField("常住地区划代码", max_length=12, null=True, blank=True)
     residence_permit = models.BooleanField("持常住地居住证", null=True, blank=True)
     death_date = models.DateField("死亡日期", null=True, blank=True)
     living_arrangement = models.CharField(
@@ -114,7 +116,17 @@ class Person(models.Model):
     class Meta:
         verbose_name = "老年人"
         verbose_name_plural = "老年人信息库"
-        indexes = [models.Index(fields=["birth_date"])]
+        indexes = [
+            models.Index(fields=["birth_date"]),
+            models.Index(
+                fields=["hukou_region"], name="registry_person_huk_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["residence_region"],
+                name="registry_person_res_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_number[:6]}…{self.id_number[-4:]}）"
