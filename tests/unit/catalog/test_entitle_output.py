@@ -109,3 +109,17 @@ def test_entitle_says_a_named_draft_is_a_draft(tmp_path: Path, capsys: pytest.Ca
     argv = ["entitle", "--catalog", "411700", "--date", "2024-07-01", "--input", str(source)]
     assert yanglao_main([*argv, "--output", str(tmp_path / "z.jsonl")]) == 0
     assert "征求意见稿" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("code", list_codes())
+def test_every_amount_resting_on_an_example_is_noted_beside_its_item(code: str) -> None:
+    """Issue 12, class 1: money the documents do not give is marked, and the item says so quoting the text."""
+    from yanglao.core.catalog.placeholders import example_params, rests_on_example
+
+    catalog = load_catalog(code)
+    examples = frozenset(
+        name for name, p in catalog.parameters.items() if any(v.example for v in p.values)
+    ) | example_params(catalog, ON)
+    for item in catalog.items:
+        if any(rests_on_example(b, examples) for b in item.benefits):
+            assert "示例值（政策复核）：原文“" in item.notes, (code, item.no)
