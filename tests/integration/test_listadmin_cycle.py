@@ -171,3 +171,42 @@ def test_edit_impact_approve_publish_and_use_from_the_effective_date(
     assert selfcheck_amount(client, dt.date(2026, 6, 20)) == "100"
     assert roll_amount("命令行", Month(2026, 7)) == Decimal("120")
     assert roll_amount("命令行", Month(2026, 6)) == Decimal("100")
+
+
+def publish_raise(editor: Any, checker: Any) -> ListVersion:
+    """The same adjustment through the actions: 80–99周岁 100 → 120 from 2026-07-01, published."""
+    from yanglao.core.catalog.drafts import add_value
+    from yanglao.listadmin import actions
+
+    version = actions.do_create_draft(editor, "152223")
+    text = add_value(
+        version.files["parameters.yaml"], "gaoling_jintie_80_99", EFFECTIVE, Decimal(120), REFERENCE
+    )
+    version = actions.do_save_files(
+        editor,
+        version,
+        {"parameters.yaml": text},
+        version.revision,
+        "加值",
+        meta={"effective_from": EFFECTIVE},
+    )
+    actions.do_submit(editor, version)
+    actions.do_approve(checker, version)
+    return actions.do_publish(checker, version)
+
+
+def test_discovery_finds_the_new_amount_from_the_effective_date(county_user: Any, make_person: Any) -> None:
+    from yanglao.entitlements.actions import do_discover
+    from yanglao.entitlements.models import Finding, FindingKind
+
+    person = make_person("李桂英", birth=dt.date(1941, 3, 1))  # 85, not enrolled: a missed 高龄津贴
+    publish_raise(county_user, second_county_user())
+    county = Region.objects.get(code="152223")
+
+    def missed_amount(on: dt.date) -> Decimal:
+        do_discover(county, on, within=0)
+        finding = Finding.objects.get(person=person, kind=FindingKind.MISSED, item_no="5")
+        return finding.amount
+
+    assert missed_amount(dt.date(2026, 6, 30)) == Decimal("100.00")
+    assert missed_amount(dt.date(2026, 7, 1)) == Decimal("120.00")
