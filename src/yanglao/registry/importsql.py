@@ -46,6 +46,14 @@ def _now() -> Any:
     return now if connection.vendor == "postgresql" else timezone.make_naive(now, dt.UTC).isoformat(" ")
 
 
+def now_value() -> str:
+    """The current time as text each database reads into its timestamp column."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        return now.isoformat()
+    return timezone.make_naive(now, dt.UTC).isoformat(" ")
+
+
 def _db_type(name: str) -> str:
     return str(Person._meta.get_field(name).db_type(connection))
 

@@ -11,12 +11,13 @@ new values go back in one load and one ``UPDATE … FROM``. An unchanged row cos
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from yanglao.registry import fastwrite, importsql
+from yanglao.registry import importsql
 from yanglao.registry.history import _shown, text
 from yanglao.registry.importcheck import dtype
 from yanglao.registry.importscope import RowScope
@@ -86,7 +87,8 @@ class SetWriter:
         conflicted = stage.open_conflicts(self.source)
         applied: dict[str, list[Any]] = {c: [] for c in columns}
         updated_ids: list[int] = []
-        changes: list[dict[str, Any]] = []
+        changes: list[str] = []  # each changed person's {field: [old, new]} as JSON
+        changed_ids: list[int] = []
         conflicts: list[Conflict] = []
         for row in rows.iter_rows(named=True):
             pid = row["person_id"]
@@ -133,12 +135,11 @@ class SetWriter:
                 updated_ids.append(pid)
                 for c in columns:
                     applied[c].append(row[c] if c in diff else None)
-                changes.append(self._change(pid, ChangeKind.FEED, diff))
+                changed_ids.append(pid)
+                changes.append(json.dumps(diff, ensure_ascii=False))
             else:
                 self.result.unchanged += 1
-        for change, pk in zip(changes, fastwrite.allocate_ids(PersonChange, len(changes)), strict=True):
-            change["id"] = pk
-        fastwrite.insert(PersonChange, changes)
+        self._save_changes(changed_ids, changes, stage)
         Conflict.objects.bulk_create(conflicts, batch_size=1000)
         if updated_ids:
             touched = [c for c in columns if any(v is not None for v in applied[c])]
@@ -176,14 +177,34 @@ class SetWriter:
                     last = created
         return last
 
-    def _change(self, person_id: int, kind: str, changes: dict[str, list[str | None]]) -> dict[str, Any]:
-        return {
-            "person_id": person_id,
-            "kind": kind,
-            "source": self.source,
-            "batch_id": self.batch.pk,
-            "actor_id": self.actor.pk if self.actor is not None else None,
-            "actor_name": self.actor_name,
-            "as_of": self.as_of,
-            "changes": changes,
-        }
+    def _save_changes(self, people: list[int], changes: list[str], stage: importsql.Stage) -> None:
+        """One change event per changed person, in one load."""
+        if not people:
+            return
+        n = len(people)
+        at = importsql.now_value()
+        frame = pl.DataFrame(
+            {
+                "person_id": people,
+                "kind": [str(ChangeKind.FEED)] * n,
+                "source": [self.source] * n,
+                "batch_id": [self.batch.pk] * n,
+                "actor_id": [self.actor.pk if self.actor is not None else None] * n,
+                "actor_name": [self.actor_name] * n,
+                "as_of": [self.as_of] * n,
+                "at": [at] * n,
+                "changes": changes,
+            },
+            schema={
+                "person_id": pl.Int64,
+                "kind": pl.String,
+                "source": pl.String,
+                "batch_id": pl.Int64,
+                "actor_id": pl.Int64,
+                "actor_name": pl.String,
+                "as_of": pl.Date,
+                "at": pl.String,
+                "changes": pl.String,
+            },
+        )
+        importsql.load(PersonChange._meta.db_table, frame.columns, frame)
