@@ -243,25 +243,35 @@ def match(
     )
     k = ops.with_cols(k, {"bad0": (col("minutes") <= lit(0)) | (col("minutes") > lit(1440))})
     worker_day = ops.agg(ops.filter(k, ~col("bad0")), ["worker", "day"], {"worked": ("sum", col("minutes"))})
-    k = ops.join(k, worker_day, ["worker", "day"], "left")
-    k = ops.with_cols(k, {"bad": col("bad0") | ops.coalesce(col("worked") > lit(1440), lit(False))})
-    good = ops.select(ops.filter(k, ~col("bad")), ["krow", "worker", "day", "id_number", "start", "end"])
-    other = ops.rename(good, {"krow": "o_row", "id_number": "o_id", "start": "o_start", "end": "o_end"})
+    # only the few worker-days over 24 hours are joined back (a small right side, not 2 M groups)
+    over = ops.with_cols(
+        ops.select(ops.filter(worker_day, col("worked") > lit(1440)), ["worker", "day"]),
+        {"overworked": lit(True)},
+    )
+    k = ops.join(k, over, ["worker", "day"], "left")
+    k = ops.with_cols(k, {"bad": col("bad0") | ops.coalesce(col("overworked"), lit(False))})
+    keys = ["provider", "id_number", "service", "day"]
+    good = ops.select(ops.filter(k, ~col("bad")), ["krow", "worker", *keys, "start", "end"])
+    other = ops.select(
+        ops.rename(good, {"krow": "o_row", "id_number": "o_id", "start": "o_start", "end": "o_end"}),
+        ["o_row", "worker", "day", "o_id", "o_start", "o_end"],
+    )
     clash = ops.filter(
         ops.join(good, other, ["worker", "day"], "inner"),
         (col("o_id") != col("id_number")) & (col("start") < col("o_end")) & (col("o_start") < col("end")),
     )
-    k = ops.join(k, ops.agg(clash, ["krow"], {"clashes": ("count", None)}), ["krow"], "left")
-    k = ops.with_cols(k, {"overlap": ~col("bad") & ops.not_null(col("clashes"))})
+    # the check-ins in a clash (each once), counted per provider/person/service/day
+    clashed = ops.agg(clash, ["krow", *keys], {"clashes": ("count", None)})
+    overlaps = ops.agg(clashed, keys, {"n_overlap": ("count", None)})
     per_day = ops.agg(
         k,
-        ["provider", "id_number", "service", "day"],
+        keys,
         {
             "n_checkins": ("count", None),
             "n_bad": ("sum", ops.when(col("bad"), lit(1, "int"), lit(0, "int"))),
-            "n_overlap": ("sum", ops.when(col("overlap"), lit(1, "int"), lit(0, "int"))),
         },
     )
+    per_day = ops.join(per_day, overlaps, keys, "left")
     c = ops.join(
         c, ops.rename(per_day, {"day": "date"}), ["provider", "id_number", "service", "date"], "left"
     )
