@@ -25,6 +25,7 @@ from yanglao.listadmin.actions import check_day
 from yanglao.listadmin.models import ListVersion
 from yanglao.listadmin.people import persons_of
 from yanglao.listadmin.store import ancestors_on
+from yanglao.regions.models import Region
 from yanglao.registry.models import Person
 
 SHOWN = 50  # people listed per item and direction
@@ -55,6 +56,13 @@ def _people(request: HttpRequest, report: ImpactReport) -> dict[str, dict[str, l
     return out
 
 
+def _towns(by_township: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(code, name, figures) of each township, named from the region tree."""
+    full = {code: code.ljust(12, "0") if len(code) == 9 else code for code in by_township}
+    names = dict(Region.objects.filter(code__in=list(full.values())).values_list("code", "name"))
+    return [(code, names.get(full[code], code), figures) for code, figures in by_township.items()]
+
+
 @login_required
 def impact_page(request: HttpRequest, pk: int) -> HttpResponse:
     version = access_version(request, pk)
@@ -70,6 +78,7 @@ def impact_page(request: HttpRequest, pk: int) -> HttpResponse:
         "on": check_day(version),
         "error": error,
         "report": report.to_dict() if report else None,
+        "towns": _towns(report.total.get("by_township", {})) if report else [],
         "people": _people(request, report) if report and show_people else {},
         "show_people": show_people,
     }
