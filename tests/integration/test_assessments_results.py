@@ -297,3 +297,17 @@ def test_expiring_lists_current_results_that_run_out_soon(township_user: Any, ma
 
     assert found == [b, a]
     assert expiring("152223101", TODAY, 30) == []
+
+
+def test_an_expiring_result_superseded_by_a_newer_one_is_not_listed(
+    township_user: Any, make_person: Any
+) -> None:
+    """The list starts from the results that expire in the window and keeps each only when it is its
+    person's latest: a newer result (not expiring) hides the older one."""
+    renewed = make_person("王秀英", region=VILLAGE)
+    sign(renewed, township_user, 70, dt.date(2024, 7, 1))  # valid to 2025-07-01, superseded:
+    sign(renewed, township_user, 60, dt.date(2025, 3, 1))
+    dead = make_person("李桂兰", region=VILLAGE, death_date=dt.date(2025, 5, 1))
+    sign(dead, township_user, 70, dt.date(2024, 7, 1))
+
+    assert expiring("152223100", TODAY, 30) == []
