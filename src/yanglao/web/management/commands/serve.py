@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from yanglao.web.warm import warm
+
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 # A request longer than this is cut (a worker that hangs is replaced): the bulletin PDF of a large
 # county is the slowest page.
@@ -118,6 +120,7 @@ class Command(BaseCommand):
 
         # Collect first: WhiteNoise looks at STATIC_ROOT when the application is built.
         call_command("collectstatic", interactive=False, verbosity=0)
+        warm()  # the catalogues, parsed once here instead of on each worker's first request
         shown = f"[{host.strip('[]')}]" if ":" in host else host
         how = f"{workers} 个进程 × {threads} 线程" if prefork else f"单进程 × {threads} 线程"
         self.stdout.write(f"服务地址：http://{shown}:{port}/  （{how}；Ctrl+C 停止）")

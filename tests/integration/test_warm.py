@@ -1,0 +1,32 @@
+"""``yanglao serve`` parses the catalogues once before forking its workers (issue 11: no first page of a
+worker waits for 31 YAML files)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yanglao.homeservices.names import service_names
+from yanglao.web.management.commands import serve
+from yanglao.web.warm import warm
+
+
+def test_warm_fills_the_service_names_without_touching_the_database(caplog: Any) -> None:
+    """No ``django_db`` mark: a query here would fail the test (and be logged as a warning)."""
+    service_names.cache_clear()
+
+    warm()
+
+    assert service_names.cache_info().currsize == 1
+    assert service_names()  # the names of the catalogues' services
+    assert not [r for r in caplog.records if r.name == "yanglao.web.warm"]
+
+
+def test_serve_warms_before_it_serves(monkeypatch: Any) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(serve, "warm", lambda: calls.append("warm"))
+    monkeypatch.setattr(serve, "call_command", lambda *a, **k: calls.append("collectstatic"))
+    monkeypatch.setattr(serve, "serve_single", lambda *a: calls.append("serve"))
+
+    serve.Command().handle(host="127.0.0.1", port=8123, workers=1, threads=None)
+
+    assert calls == ["collectstatic", "warm", "serve"]
