@@ -14,7 +14,7 @@ from yanglao.core.services import list_service_catalogs, load_services
 from yanglao.homeservices.models import CarerLevel, ProviderKind, Team
 from yanglao.regions.models import Level, Region
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
 
 def region_field(regions: QuerySet[Region], label: str) -> forms.ModelChoiceField[Any]:
