@@ -29,7 +29,14 @@ from yanglao.core.catalog.versions import history
 from yanglao.core.catalog.yamlio import YamlFileError
 from yanglao.listadmin import checks
 from yanglao.listadmin.models import OPEN_STATES, ListVersion, State
-from yanglao.listadmin.store import ancestors_on, digest, published_versions, shipped_texts, texts_on
+from yanglao.listadmin.store import (
+    ancestors_on,
+    digest,
+    load_files,
+    published_versions,
+    shipped_texts,
+    texts_on,
+)
 
 OBJECT = "list_version"
 
@@ -57,7 +64,10 @@ def _audit(
 
 
 def base_catalog(version: ListVersion) -> Catalog:
-    """The version the draft was made from, loaded (the old values it must keep)."""
+    """The version the draft was made from, loaded (the old values it must keep), from its files as
+    they were when the draft was made."""
+    if version.base_files:
+        return load_files(version.code, version.base_files, version.effective_from or timezone.localdate())
     row = ListVersion.objects.filter(
         code=version.code, version=version.base_version, state=State.PUBLISHED
     ).first()
@@ -95,6 +105,7 @@ def do_create_draft(actor: Any, code: str, *, request: HttpRequest | None = None
                     name: (set_version(t, label) if name == "catalog.yaml" else t)
                     for name, t in texts.items()
                 },
+                base_files=texts,
                 created_by=actor,
                 created_at=now,
                 updated_at=now,

@@ -45,12 +45,12 @@ def _findings(child: Catalog, on: dt.date) -> list[str]:
     return [f.line() for f in check(child, parent, on) if f.falls_short]
 
 
-_base_findings: dict[tuple[str, str, str, dt.date, int], list[str]] = {}
+_base_findings: dict[tuple[str, str, dt.date, int], list[str]] = {}
 
 
 def _findings_of_base(base: Catalog, on: dt.date) -> list[str]:
     """The version in force's own shortfalls (the comparison takes seconds: kept per version and day)."""
-    key = (base.code, base.version, base.folder, on, source.generation())
+    key = (base.code, base.version, on, source.generation())
     if key not in _base_findings:
         if len(_base_findings) > 64:
             _base_findings.clear()

@@ -39,6 +39,9 @@ class ListVersion(models.Model):
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.DRAFT)
     effective_from = models.DateField("生效日期", null=True, blank=True)
     files = models.JSONField("清单文件", default=dict)
+    # The files of the version it was drafted from, as they were then: what the bureau changed is the
+    # difference from these (a later program upgrade of the shipped list does not show as its change).
+    base_files = models.JSONField("底稿文件", default=dict)
     revision = models.PositiveIntegerField("修订号", default=1)
     summary = models.CharField("调整说明", max_length=300, blank=True)
     justification = models.TextField("低于上级清单的理由", blank=True)

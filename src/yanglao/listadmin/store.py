@@ -164,6 +164,23 @@ def versioned(code: str, on: dt.date | None = None) -> Catalog:
     return catalog
 
 
+def load_files(code: str, texts: Texts, on: dt.date) -> Catalog:
+    """A list from its files' texts with its parents in force on ``on``, materialized like a published
+    version (``LISTS_DIR/<code>/files-<digest>/``) so that its folder stays readable (the comparison with
+    the parent and the cases read it); kept per digest."""
+    ancestors = ancestors_on(texts, on)
+    key = digest(texts, ancestors)
+    cached = _loaded.get(("files", code, key))
+    if cached is not None:
+        return cached
+    folder = lists_dir() / code / f"files-{key[:16]}"
+    if not (folder / code / "catalog.yaml").exists():
+        write_root(folder, code, texts, ancestors)
+    catalog = load_catalog(code, folder)
+    _loaded[("files", code, key)] = catalog
+    return catalog
+
+
 def _ancestor_identities(code: str, row: Published, on: dt.date) -> tuple[tuple[str, str], ...]:
     out = []
     seen = {code}
