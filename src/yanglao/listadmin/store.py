@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -109,7 +110,7 @@ def texts_on(code: str, on: dt.date) -> tuple[dict[str, str], str]:
     if row is None:
         texts = shipped_texts(code)
         return texts, _declared_version(texts)
-    return dict(ListVersion.objects.get(pk=row.pk).files), row.version
+    return dict(ListVersion.objects.values_list("files", flat=True).get(pk=row.pk)), row.version
 
 
 def _declared_version(texts: Texts) -> str:
@@ -127,7 +128,7 @@ def ancestors_on(texts: Texts, on: dt.date) -> dict[str, dict[str, str]]:
     """The files of the parent lists in force on ``on`` (so a version's parents resolve)."""
     out: dict[str, dict[str, str]] = {}
     parent = parent_of(texts)
-    while parent is not None and parent not in out and parent in list_codes():
+    while parent is not None and parent not in out and parent in shipped_codes():
         files, _ = texts_on(parent, on)
         out[parent] = files
         parent = parent_of(files)
@@ -154,7 +155,7 @@ def versioned(code: str, on: dt.date | None = None) -> Catalog:
     cached = _loaded.get(key)
     if cached is not None:
         return cached
-    files = dict(ListVersion.objects.get(pk=row.pk).files)
+    files = dict(ListVersion.objects.values_list("files", flat=True).get(pk=row.pk))
     ancestors = ancestors_on(files, day)
     folder = lists_dir() / code / f"{row.version}-{digest(files, ancestors)[:12]}"
     if not (folder / code / "catalog.yaml").exists():
@@ -181,11 +182,17 @@ def load_files(code: str, texts: Texts, on: dt.date) -> Catalog:
     return catalog
 
 
+@cache
+def shipped_codes() -> frozenset[str]:
+    """The codes of the shipped lists (they do not change while the program runs)."""
+    return frozenset(list_codes())
+
+
 def _ancestor_identities(code: str, row: Published, on: dt.date) -> tuple[tuple[str, str], ...]:
     out = []
     seen = {code}
-    parent = load_catalog(code).parent if code in list_codes() else None
-    while parent is not None and parent not in seen and parent in list_codes():
+    parent = load_catalog(code).parent if code in shipped_codes() else None
+    while parent is not None and parent not in seen and parent in shipped_codes():
         seen.add(parent)
         out.append(_identity(parent, on))
         parent = load_catalog(parent).parent
