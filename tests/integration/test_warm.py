@@ -7,7 +7,7 @@ from typing import Any
 
 from yanglao.homeservices.names import service_names
 from yanglao.web.management.commands import serve
-from yanglao.web.warm import warm
+from yanglao.web.warm import templates, warm
 
 
 def test_warm_fills_the_service_names_without_touching_the_database(caplog: Any) -> None:
@@ -30,3 +30,13 @@ def test_serve_warms_before_it_serves(monkeypatch: Any) -> None:
     serve.Command().handle(host="127.0.0.1", port=8123, workers=1, threads=None)
 
     assert calls == ["collectstatic", "warm", "serve"]
+
+
+def test_every_template_of_the_apps_compiles() -> None:
+    """What warm() compiles before the fork; a template that does not compile fails here too."""
+    from pathlib import Path
+
+    import yanglao
+
+    on_disk = len(list(Path(yanglao.__file__).parent.glob("*/templates/**/*.html")))
+    assert templates() >= on_disk > 100  # and those of django.contrib.auth
