@@ -1,7 +1,8 @@
 """The statistical bulletin (PDF or XLSX) as a background job (kind ``bulletin``, see
 :mod:`yanglao.jobs.runner`): the bulletin page starts it, the job's page shows its progress bar and
-then the download. The document is kept in the statistics cache (until the data change), so the download link the job's
-page then shows answers at once; the download is audited there. by the runner's sweep); only the user who asked may see it (:func:`own_job`)."""
+then the download. The document is kept in the statistics cache (until the data change), so the
+download link the job's page then shows answers at once; the download is audited there. Only the user
+who asked may see the job (:func:`own_job`)."""
 
 from __future__ import annotations
 
