@@ -33,7 +33,7 @@ USAGE = """用法: yanglao <命令> [参数]
                                         导入部门人员数据（CSV/XLSX/JSONL/Parquet）
   import enrolments FILE --source NAME  导入待遇享受（发放）数据
   enrolments import FILE --source NAME  同上
-  catalog list|show|check|diff|test     基本养老服务清单
+  catalog list|show|check|diff|test|impact|budget  基本养老服务清单；草稿影响与预算测算
   assess FILE.json                      老年人能力评估计分（GB/T 42195-2022）
   import_mzt039 FILE.csv                导入 MZ/T 039-2013 旧评估结果
   expire_assessments                    清除已过有效期的能力等级（每日运行）
@@ -56,7 +56,7 @@ USAGE = """用法: yanglao <命令> [参数]
   audit verify [--checkpoint F]         核验审计日志的哈希链（被改动时报告第一个事件并以 1 退出）
   audit harden-sql [--app-role R]       输出 PostgreSQL 应用角色分离的 SQL
   runjob ID | --sweep                   运行后台任务；清理失效任务与过期文件
-  bench import|entitle|bomb|web|facilities|admissions|services|fraud
+  bench import|entitle|bomb|web|facilities|admissions|services|fraud|impact
                                         性能基准（输出实测数字与目标）
   help                                  全部命令（Django 管理命令）
 """
