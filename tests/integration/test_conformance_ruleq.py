@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +22,7 @@ from yanglao.core.catalog.ruleparse import Names, parse_cond
 from yanglao.core.catalog.rules import Cond
 from yanglao.core.catalog.yamlio import At, parse_yaml
 from yanglao.core.stats.indicators import NO_LIST, load_indicators
-from yanglao.registry.models import Person
+from yanglao.registry.models import Person, PersonChange
 from yanglao.registry.ruleq import rule_q
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +82,10 @@ def _load(records: list[dict[str, Any]]) -> None:
     Person.objects.bulk_create([Person(**record) for record in records])
 
 
-def _check(conds: Iterable[tuple[str, Cond]], catalog: Catalog, case: dict[str, Any]) -> None:
+def _check(
+    conds: Iterable[tuple[str, Cond]], catalog: Catalog, case: dict[str, Any], *, related: bool = False
+) -> None:
+    """``related``: also through a relation (``prefix="person__"``), on each person's change event."""
     options = resolve_options(catalog, case["options"])
     for name, cond in conds:
         want = {
@@ -91,8 +93,12 @@ def _check(conds: Iterable[tuple[str, Cond]], catalog: Catalog, case: dict[str, 
             for r in case["records"]
             if eval_cond(cond, Context(catalog, r, case["on"], options, explain=False)).result
         }
-        q = rule_q(cond, case["on"], catalog, case["options"], vendor=connection.vendor)
+        q = rule_q(cond, case["on"], catalog, case["options"])
         got = set(Person.objects.filter(q).values_list("id_number", flat=True))
+        if related:
+            through = rule_q(cond, case["on"], catalog, case["options"], prefix="person__")
+            changes = PersonChange.objects.filter(through).values_list("person__id_number", flat=True)
+            assert set(changes) == got, name
         by_id = {r["id_number"]: r for r in case["records"]}
         shown = [{k: v for k, v in by_id[i].items() if v is not None} for i in sorted(want ^ got)[:3]]
         assert got == want, (
@@ -131,4 +137,7 @@ def test_the_database_selects_whom_the_reference_counts_for_each_indicator_defin
     indicators = [(i.key, i.cond) for i in loaded.indicators if i.cond is not None]
     named = [(f"definition {d.name}", d.rule) for d in loaded.definitions.values()]
     odd = [(f"awkward {n}", c) for n, c in enumerate(awkward())]
-    _check([*indicators, *named, *odd], NO_LIST, case)
+    PersonChange.objects.bulk_create(
+        PersonChange(person=p, kind="create", source="测试", as_of=case["on"]) for p in Person.objects.all()
+    )
+    _check([*indicators, *named, *odd], NO_LIST, case, related=True)

@@ -28,6 +28,7 @@ from decimal import Decimal
 from functools import singledispatch
 from typing import Any, TypeGuard
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -78,18 +79,19 @@ def rule_q(
     options: Mapping[str, bool] | None = None,
     *,
     prefix: str = "",
-    vendor: str = "postgresql",
+    vendor: str | None = None,
 ) -> Q:
     """The persons meeting ``cond`` on ``on`` (``None``: everybody). ``catalog`` supplies the parameters
     and options the rule names (its defaults overridden by ``options``); ``vendor`` is the database's
-    (``connection.vendor``): on SQLite a quotient is computed in floating point."""
+    (``connection.vendor``, the default connection's when not given): on SQLite a quotient is computed
+    in floating point."""
     if cond is None:
         return EVERYBODY
     if isinstance(on, dt.datetime):
         on = on.date()
     source = catalog if catalog is not None else NO_LIST
     lowered = Lowering(on, resolve_options(source, options), source).cond(cond)
-    return lowered_q(lowered, _Target(on, prefix, vendor))
+    return lowered_q(lowered, _Target(on, prefix, vendor or connection.vendor))
 
 
 class _Target:
