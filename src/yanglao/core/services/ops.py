@@ -6,7 +6,7 @@ PySpark DataFrames) each implement them. Expressions are the backends' own (``pl
 both overload ``& | ~ + - * == != < <= > >=`` alike, so the match combines them with operators and calls
 this layer only where the two APIs differ (``when``, windows, joins, aggregation, integer division).
 Conditions in the catalogue rule language are compiled by the entitlement engine's visitors
-(:func:`yanglao.core.engine.polars_backend.cond_expr`, :func:`yanglao.core.engine.spark_backend.cond_column`).
+(:func:`yanglao.core.engine.polars_backend.cond_expr`, :meth:`yanglao.core.engine.spark_backend.Compiler.cond`).
 Every quantity is an integer (fen, hundredths of a unit, basis points), so both backends agree exactly.
 """
 
@@ -202,7 +202,7 @@ class SparkOps:
     def cond(self, node: LCond) -> Expr:
         from yanglao.core.engine import spark_backend
 
-        return spark_backend.cond_column(node)
+        return spark_backend.Compiler().cond(node)
 
     def age(self, on: dt.date) -> Expr:
         from yanglao.core.engine import spark_backend
