@@ -114,17 +114,18 @@ def write_feed(first: Path, path: Path, rows: int, seed: int = 7) -> None:
 
 
 def timed(command: list[str], env: dict[str, str]) -> dict[str, Any]:
-    """Run ``command``; its wall time and its last line of output."""
-    started = time.monotonic()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    output, errors = child.communicate()
-    elapsed = time.monotonic() - started
-    if child.returncode not in (0, 1):
-        raise RuntimeError(f"{command[:4]} failed: {errors[-800:]!r}")
-    return {
-        "seconds": elapsed,
-        "output": output.decode().strip().splitlines()[-1:],
-    }
+    """Run ``command``; its wall time, its peak resident memory and its last line of output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise RuntimeError(f"{command[:4]} failed: {err.read()[-800:]!r}")
+        lines = out.read().decode().strip().splitlines()[-1:]
+    return {"seconds": elapsed, "output": lines, "peak_mb": usage.ru_maxrss / 1024}
 
 
 def project_command(path: Path, as_of: str) -> list[str]:
@@ -234,13 +235,18 @@ def main(rows: int, databases: list[str], pg_url: str, echo: Print, keep: bool =
             env = {**base_env, "YANGLAO_HOME": str(folder / "sqlite")}
             subprocess.run([sys.executable, "-m", "yanglao.cli", "migrate", "-v", "0"], env=env, check=True)
             measured = run_cases("project", files, env)
-            results["sqlite"] = {case: m["seconds"] for case, m in measured.items()}
+            results["sqlite"] = {
+                case: {"seconds": m["seconds"], "peak_mb": m["peak_mb"]} for case, m in measured.items()
+            }
             pg = results.get("postgresql", {}).get("project", {})
             for case, label in CASES:
                 slower = (
                     f"，PostgreSQL 的 {measured[case]['seconds'] / pg[case]:.1f} 倍" if case in pg else ""
                 )
-                echo(f"SQLite {label:<10}：项目 {measured[case]['seconds']:7.1f} 秒{slower}")
+                echo(
+                    f"SQLite {label:<10}：项目 {measured[case]['seconds']:7.1f} 秒{slower}，"
+                    f"峰值内存 {measured[case]['peak_mb']:,.0f} MB"
+                )
     return results
 
 
@@ -266,6 +272,7 @@ def compare_on_postgresql(
     }
     subprocess.run([sys.executable, "-m", "yanglao.cli", "migrate", "-v", "0"], env=env, check=True)
     times: dict[str, dict[str, list[float]]] = {"project": {}, "reference": {}}
+    peaks: dict[str, dict[str, float]] = {"project": {}, "reference": {}}
     seen: dict[str, dict[str, tuple[int, int, int, int]]] = {}
     last_project = ""
     for round_ in range(rounds):
@@ -278,6 +285,7 @@ def compare_on_postgresql(
             measured = run_cases(side, files, side_env)
             for case, m in measured.items():
                 times[side].setdefault(case, []).append(m["seconds"])
+                peaks[side][case] = max(peaks[side].get(case, 0.0), m["peak_mb"])
                 seen.setdefault(case, {})[side] = m["counts"]
             echo(
                 f"第 {round_ + 1} 轮 {'项目' if side == 'project' else '参照'}："
@@ -289,7 +297,7 @@ def compare_on_postgresql(
                 last_project = name
             else:
                 _psql(admin, f'DROP DATABASE IF EXISTS "{name}"')
-    out: dict[str, Any] = {"project": {}, "reference": {}, "ratio": {}, "same_counts": {}}
+    out: dict[str, Any] = {"project": {}, "reference": {}, "ratio": {}, "same_counts": {}, "peak_mb": peaks}
     echo(
         f"{'PostgreSQL':<16}{'项目（中位数）':>12}{'参照（中位数）':>12}{'倍数':>8}  计数（新增、更新、无变化、错误）"
     )
@@ -305,6 +313,10 @@ def compare_on_postgresql(
             f"{label:<16}{project:>10.1f} 秒{reference:>10.1f} 秒{project / reference:>8.2f}  "
             f"{seen[case]['project']} {'一致' if same else '不一致：参照 ' + str(seen[case]['reference'])}"
         )
+    echo(
+        "峰值内存（MB，项目/参照）："
+        + "，".join(f"{label} {peaks['project'][c]:,.0f}/{peaks['reference'][c]:,.0f}" for c, label in CASES)
+    )
     project_env = {**env, "DATABASE_URL": pg_url.rsplit("/", 1)[0] + f"/{last_project}"}
     latency = search_latency(project_env, sample)
     out["search"] = latency
