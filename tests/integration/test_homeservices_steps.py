@@ -33,7 +33,9 @@ def photo(name: str) -> io.BytesIO:
     return out
 
 
-def test_a_home_care_bed_step_by_step(township_user: User, make_person: Any, client: Any) -> None:
+def test_a_home_care_bed_step_by_step(
+    township_user: User, outsider: User, make_person: Any, client: Any
+) -> None:
     p = w.provider()
     person = make_person("陈玉兰", birth=dt.date(1938, 4, 1), tekun="dispersed", ability_level=2)
     client.force_login(township_user)
@@ -56,6 +58,10 @@ def test_a_home_care_bed_step_by_step(township_user: User, make_person: Any, cli
     assert (bed.state, bed.opened_on) == (BedState.ACTIVE, dt.date(2026, 5, 1))
     plan = Plan.objects.get(person=person)
     assert (plan.service, plan.start) == ("home_care_bed", dt.date(2026, 5, 1))
+    assert "陈玉兰" in client.get(reverse("homeservices:flows")).content.decode()
+    client.force_login(outsider)  # 新林镇: the bed of an 音德尔镇 elder is not listed
+    assert "陈玉兰" not in client.get(reverse("homeservices:flows")).content.decode()
+    client.force_login(township_user)
     client.post(reverse("homeservices:bed-close", args=[bed.pk]), {"on": "2026-06-30", "reason": "本人申请"})
     bed.refresh_from_db()
     plan.refresh_from_db()

@@ -43,6 +43,20 @@ def scoped(
     return queryset.filter(scope.q(f"{person}residence_region", f"{person}hukou_region"))
 
 
+def scoped_few(user: Any, queryset: QuerySet[M], provider: str = "provider") -> QuerySet[M]:
+    """:func:`scoped` for a table with few rows per person (home beds, adaptations, a month's meals):
+    the people the rows name are checked against the user's region by their ids, so the database does
+    not scan every person of the region for a region prefix (a GET page stays fast on a large county)."""
+    scope = scope_of(user)
+    if scope.role == Role.PROVIDER:
+        return scoped(user, queryset, provider=provider)
+    from yanglao.registry.models import Person
+
+    ids = set(queryset.values_list("person_id", flat=True))
+    allowed = Person.objects.filter(pk__in=ids).filter(scope.q("residence_region", "hukou_region"))
+    return queryset.filter(person_id__in=list(allowed.values_list("pk", flat=True)))
+
+
 def access(request: HttpRequest, queryset: QuerySet[M], pk: int, object_type: str, what: str, **kw: str) -> M:
     """One object by pk, or the audited 404 when it exists outside the user's scope."""
     found = scoped(request.user, queryset, **kw).filter(pk=pk).first()

@@ -25,7 +25,7 @@ from yanglao.core.masking import person_label
 from yanglao.core.services import list_service_catalogs
 from yanglao.facilities.models import Facility, FacilityKind
 from yanglao.homeservices import rules
-from yanglao.homeservices.access import access, access_provider, provider_of, scoped, scoped_providers
+from yanglao.homeservices.access import access, access_provider, provider_of, scoped_few, scoped_providers
 from yanglao.homeservices.delivery import DeliveryError
 from yanglao.homeservices.flowmodels import Adaptation, AdaptationState, BedState, HomeBed, MealRecord
 from yanglao.homeservices.flows import (
@@ -355,8 +355,10 @@ def meals(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("month"))
     end = (month + dt.timedelta(days=32)).replace(day=1)
     points = _points(request).order_by("name")
-    records = scoped(request.user, MealRecord.objects.all(), provider="point__provider").filter(
-        date__gte=month, date__lt=end, point__in=points
+    records = scoped_few(
+        request.user,
+        MealRecord.objects.filter(date__gte=month, date__lt=end, point__in=points),
+        provider="point__provider",
     )
     by_point = (
         records.values("point__name")

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 from yanglao.accounts.current import current_user
 from yanglao.accounts.scope import may, require
 from yanglao.core.masking import person_label
-from yanglao.homeservices.access import access_owned, access_provider, scoped, scoped_providers
+from yanglao.homeservices.access import (
+    access_owned,
+    access_provider,
+    scoped,
+    scoped_few,
+    scoped_providers,
+)
 from yanglao.homeservices.claimmodels import Claim, ClaimLine, Settlement, SettlementState
 from yanglao.homeservices.claims import (
     CLAIM_REASONS,
@@ -172,12 +178,14 @@ def flows_page(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("month"), timezone.localdate())
     user = request.user
     first, end = month, (month + dt.timedelta(days=32)).replace(day=1)
-    beds = scoped(user, HomeBed.objects.select_related("person", "provider")).order_by("state", "-opened_on")
-    adaptations = scoped(user, Adaptation.objects.select_related("person", "provider")).order_by(
+    beds = scoped_few(user, HomeBed.objects.select_related("person", "provider")).order_by(
+        "state", "-opened_on"
+    )
+    adaptations = scoped_few(user, Adaptation.objects.select_related("person", "provider")).order_by(
         "state", "-applied_on"
     )
-    meals = scoped(user, MealRecord.objects.select_related("person", "point"), provider="point__provider")
-    meals = meals.filter(date__gte=first, date__lt=end)
+    meals = MealRecord.objects.select_related("person", "point").filter(date__gte=first, date__lt=end)
+    meals = scoped_few(user, meals, provider="point__provider")
     short = {row["床位"]: row for row in bed_monitor(month)}
     return render(
         request,
