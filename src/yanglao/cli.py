@@ -49,6 +49,7 @@ USAGE = """用法: yanglao <命令> [参数]
                                         养老服务设施、运营月报、网络与规划检查
   admissions rank --rules C --date D --input F --output F [--json]
                                         公办养老机构入住轮候排序（逐人解释）；show|test
+  homeservices daily [--json]          居家服务每日核查（终止服务计划、标记未上门）
   services catalog|match|test …         居家社区养老服务目录；申报、计划与签到三方核对
   supervise checks|report …             资金监管：发放前的疑点核查
   apitoken USER --name N [--days D]     为接口调用生成令牌（到期天数默认 API_TOKEN_DAYS）
