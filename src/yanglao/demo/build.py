@@ -239,6 +239,12 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
 
     with transaction.atomic():
         build_homeservices(county, on)
+    # The first daily check of home services, as the job a county starts each morning.
+    from yanglao.homeservices.daily import KIND as SERVICES_DAILY
+    from yanglao.jobs.models import Job
+    from yanglao.jobs.runner import run_job
+
+    run_job(Job.objects.create(kind=SERVICES_DAILY, total=1).pk)
     step("预先计算统计", 0.97)
     warm_statistics(county, on)
     # Last, so that a build cut short is built again rather than reused.
