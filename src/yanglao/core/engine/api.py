@@ -108,6 +108,7 @@ class Summary:
     errors: list[RowError] = field(default_factory=list)
     seconds: float = 0.0
     errors_path: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # the Spark run's parts, in seconds
 
     @property
     def ok(self) -> bool:
@@ -294,9 +295,14 @@ def entitle_file(
     explain: bool = False,
     options: Mapping[str, bool] | None = None,
     batch_rows: int | None = None,
+    spark_master: str | None = None,
+    spark_dir: Path | str | None = None,
 ) -> Summary:
     """Evaluate a person-record file; write the output and ``<output>.errors.jsonl`` (one JSON object
-    ``{line, field, reason}`` per problem, empty when there is none)."""
+    ``{line, field, reason}`` per problem, empty when there is none). With ``engine="spark"``:
+    ``spark_master`` (default ``local[*]``; ``spark://host:7077`` for a standalone cluster) and
+    ``spark_dir``, a folder every Spark worker can read and write (default: a local temporary folder,
+    which only a local session can use; docs/spark.md)."""
     started = time.perf_counter()
     catalog = catalog_on(catalog_code, on)
     plan = make_plan(catalog, on, options)
@@ -314,7 +320,10 @@ def entitle_file(
 
     with Writer(plan, target) as writer:
         if engine == "spark":
-            _run_spark(plan, batches(), writer, catalog if explain else None)
+            spark = SparkStarter(spark_master or "local[*]")  # starts while the file is validated
+            summary.timings = _run_spark(
+                plan, batches(), writer, catalog if explain else None, spark, spark_dir
+            )
         else:
             for batch in batches():
                 decided = pb.decide(plan, batch.persons.lazy()).collect().lazy()
@@ -336,37 +345,87 @@ def entitle_file(
     return summary
 
 
-def spark_session() -> Any:
-    """A local Spark session for the command line (all cores, small shuffles, no UI)."""
+def spark_session(master: str = "local[*]") -> Any:
+    """A Spark session for the command line (no UI, UTC); ``master`` ``local[*]`` or a cluster's URL."""
     from pyspark.sql import SparkSession
 
-    return (
-        SparkSession.builder.master("local[*]")
-        .appName("yanglao-entitle")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
+    builder = SparkSession.builder.master(master).appName("yanglao-entitle")
+    builder = builder.config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
+    if master.startswith("local"):
+        builder = builder.config("spark.sql.shuffle.partitions", "4")
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("WARN")
+    return session
 
 
-def _run_spark(plan: Plan, batches: Iterator[Batch], writer: Writer, catalog: Catalog | None) -> None:
+class SparkStarter:
+    """Starts a Spark session on a background thread (the JVM takes seconds to start; the file is
+    read and validated meanwhile); :meth:`get` waits for it."""
+
+    def __init__(self, master: str) -> None:
+        self.session: Any = None
+        self.failure: BaseException | None = None
+        self.seconds = 0.0
+        self.thread = threading.Thread(target=self._start, args=(master,), name="spark-start", daemon=True)
+        self.thread.start()
+
+    def _start(self, master: str) -> None:
+        started = time.perf_counter()
+        try:
+            self.session = spark_session(master)
+        except BaseException as exc:  # reported by get()
+            self.failure = exc
+        self.seconds = time.perf_counter() - started
+
+    def get(self) -> Any:
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+        return self.session
+
+
+def _run_spark(
+    plan: Plan,
+    batches: Iterator[Batch],
+    writer: Writer,
+    catalog: Catalog | None,
+    starter: SparkStarter,
+    shared: Path | str | None = None,
+) -> dict[str, float]:
     """Validated persons go to Spark through Parquet (as a cluster job would read them), Spark decides,
-    and its per-person lists come back in input order for the writer."""
+    and its per-person lists come back in input order for the writer. ``shared``: a folder every
+    worker can reach (a cluster); a temporary folder inside it is removed afterwards. Returns the
+    seconds of each part: validation, waiting for the session (its start overlaps validation),
+    building the plan in Python, the Spark job, reading back and writing."""
     from yanglao.core.engine import spark_backend
 
-    with tempfile.TemporaryDirectory(prefix="yanglao-spark-") as tmp:
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    if shared is not None:
+        Path(shared).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="yanglao-spark-", dir=shared) as tmp:
         folder = Path(tmp)
         (folder / "in").mkdir()
         empty = pl.DataFrame(schema={LINE: pl.Int64, **PERSON_SCHEMA})
         empty.write_parquet(folder / "in" / "part-empty.parquet")  # Spark needs a file to read a schema
         for n, batch in enumerate(batches):
             batch.persons.write_parquet(folder / "in" / f"part-{n:05d}.parquet")
-        spark = spark_session()
+        lap("validate")
+        spark = starter.get()
+        lap("session_wait")
+        timings["session_start"] = starter.seconds
         persons = spark.read.schema(f"{LINE} bigint, {spark_backend.PERSON_DDL}").parquet(str(folder / "in"))
-        spark_backend.long_items(plan, persons, keep=(LINE, "id_number")).write.mode("overwrite").parquet(
-            str(folder / "out")
-        )
+        query = spark_backend.long_items(plan, persons, keep=(LINE, "id_number"))
+        lap("plan")
+        query.write.mode("overwrite").parquet(str(folder / "out"))
+        lap("job")
         long = pl.read_parquet(folder / "out" / "*.parquet").cast(
             {LINE: pl.Int64, "id_number": pl.String, "k": pl.UInt16, "fen": pl.Int64, "period": pl.String}
         )
@@ -374,3 +433,5 @@ def _run_spark(plan: Plan, batches: Iterator[Batch], writer: Writer, catalog: Ca
         everyone = pl.read_parquet(folder / "in" / "*.parquet").sort(LINE)
         reasons = explain_batch(catalog, plan, everyone, long) if catalog is not None else None
         writer.write(everyone.select(LINE, "id_number"), long, reasons)
+        lap("write")
+    return timings

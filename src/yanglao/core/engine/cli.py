@@ -1,5 +1,5 @@
 """``yanglao entitle --catalog CODE --date YYYY-MM-DD --input FILE --output FILE [--engine embedded|spark]
-[--explain] [--option NAME=true|false …]``
+[--spark-master URL] [--spark-dir DIR] [--explain] [--option NAME=true|false …]``
 
 Evaluates a person-record file (CSV, JSON Lines or Parquet) against a catalogue. The output is chosen
 by its extension: ``.jsonl`` (one line per valid person: ``{"id_number", "catalog", "date", "items"}``)
@@ -41,6 +41,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--engine", choices=["embedded", "spark"], default="embedded", help="计算引擎（默认 embedded）"
     )
+    p.add_argument(
+        "--spark-master", default=None, help="Spark 主节点，如 spark://host:7077（默认 local[*]，本机）"
+    )
+    p.add_argument(
+        "--spark-dir", type=Path, default=None, help="Spark 各节点都能读写的共享目录（集群运行时必填）"
+    )
     p.add_argument("--explain", action="store_true", help="每项附上理由（逐人运行单人解释器，较慢）")
     p.add_argument("--option", action="append", type=_option, default=[], help="地方选项，如 name=true")
     return p
@@ -64,6 +70,8 @@ def main(argv: list[str]) -> int:
             engine=args.engine,
             explain=args.explain,
             options=dict(args.option),
+            spark_master=args.spark_master,
+            spark_dir=args.spark_dir,
         )
     except CatalogError as exc:
         sys.stderr.write(f"清单文件有误：{exc}\n")
@@ -76,6 +84,9 @@ def main(argv: list[str]) -> int:
 
     for note in list_status_text(load_catalog(summary.catalog), summary.on):  # 征求意见稿, not in force
         sys.stderr.write(f"注意：{note}\n")
+    if summary.timings:
+        parts = "，".join(f"{name} {seconds:.1f} 秒" for name, seconds in summary.timings.items())
+        sys.stderr.write(f"Spark 各部分：{parts}\n")
     for error in summary.errors:
         sys.stderr.write(f"第{error.line}行 {error.field}：{error.reason}\n")
     sys.stderr.write(

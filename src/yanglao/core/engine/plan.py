@@ -269,7 +269,9 @@ def amount_node(benefit: PlannedBenefit) -> Money:
     """The benefit's amount in fen where it is granted (unknown where no branch holds)."""
     if not benefit.amount:
         return Pick(())
-    return Pick(tuple((conj([benefit.granted, guard]), fen_value(value)) for guard, value in benefit.amount))
+    return Pick(
+        ((benefit.granted, Pick(tuple((guard, fen_value(value)) for guard, value in benefit.amount))),)
+    )
 
 
 def beats(k: PlannedBenefit, m: PlannedBenefit) -> LCond:

@@ -241,7 +241,7 @@ def decide(plan: Plan, frame: DataFrame, compiler: Compiler | None = None) -> Da
 
 
 def items_array(plan: Plan, c: Compiler) -> Column:
-    """Per person, the array of granted items as structs ``{k, fen, period}``."""
+    """Per person, the array of items as structs ``{k, fen, period}``, null where not granted."""
     f = c.f
     structs = [
         f.when(
@@ -256,17 +256,35 @@ def items_array(plan: Plan, c: Compiler) -> Column:
     ]
     if not structs:
         return f.array().cast("array<struct<k:int,fen:bigint,period:string>>")
-    return f.filter(f.array(*structs), lambda s: s.isNotNull())
+    return f.array(*structs)  # null where not granted: exploded, then filtered (no lambda: codegen)
+
+
+COLLAPSE = "org.apache.spark.sql.catalyst.optimizer.CollapseProject"
+
+
+def keep_steps(session: Any) -> None:
+    """Keeps the plan's steps as separate projections in ``session``. Catalyst would otherwise inline
+    every column into each later use (a benefit's granted flag into its amount, every amount into each
+    择高 comparison, …): the expression grows with each step and the optimizer and code generator
+    spend minutes on it. Evaluated step by step, each column is computed once per row."""
+    excluded = [r for r in (session.conf.get("spark.sql.optimizer.excludedRules", "") or "").split(",") if r]
+    if COLLAPSE not in excluded:
+        session.conf.set("spark.sql.optimizer.excludedRules", ",".join([*excluded, COLLAPSE]))
 
 
 def long_items(plan: Plan, frame: DataFrame, keep: tuple[str, ...] = ("id_number",)) -> DataFrame:
     """One row per (person, granted item): ``keep`` columns, ``k``, ``fen``, ``period`` (unordered)."""
+    keep_steps(frame.sparkSession)
     c = Compiler()
     f = c.f
     decided = decide(plan, conform(frame), c).select(*keep, items_array(plan, c).alias("items"))
     item = f.col("item")
-    return decided.select(*keep, f.explode("items").alias("item")).select(
-        *keep, item["k"].cast("int").alias("k"), item["fen"].alias("fen"), item["period"].alias("period")
+    return (
+        decided.select(*keep, f.explode("items").alias("item"))
+        .where(item.isNotNull())
+        .select(
+            *keep, item["k"].cast("int").alias("k"), item["fen"].alias("fen"), item["period"].alias("period")
+        )
     )
 
 
