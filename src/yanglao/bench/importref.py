@@ -226,14 +226,17 @@ def run(
     kinds = {n: spec.FIELD_BY_NAME[n].kind for n in columns}
     decl = ", ".join(f"{n} {SQL_TYPES.get(kinds[n], 'varchar')}" for n in columns)
     cur.execute(
-        f"CREATE TEMP TABLE r_stage (line integer PRIMARY KEY, id_number varchar(18), {decl}, pid bigint) ON COMMIT DROP"
+        f"CREATE TEMP TABLE r_stage (line integer PRIMARY KEY, id_number varchar(18), {decl}, pid bigint, changed boolean) ON COMMIT DROP"
     )
     buffer = io.BytesIO()
     valid.select("line", "id_number", *columns).write_csv(buffer, include_header=False)
     with cur.copy(f"COPY r_stage (line, id_number, {', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
         copy.write(buffer.getvalue())
     cur.execute("ANALYZE r_stage")
-    cur.execute("UPDATE r_stage s SET pid = p.id FROM registry_person p WHERE p.id_number = s.id_number")
+    differ = " OR ".join(f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM p.{c})" for c in columns)
+    cur.execute(
+        f"UPDATE r_stage s SET pid = p.id, changed = ({differ}) FROM registry_person p WHERE p.id_number = s.id_number"
+    )
     scope_errors: list[tuple[int, str, str]] = []
     if prefix:
         cur.execute("CREATE TEMP TABLE r_bad (line integer, field text, reason text) ON COMMIT DROP")
@@ -269,18 +272,35 @@ def run(
         *[f"coalesce({c}, '')" if c in DEFAULT_TEXT else c for c in columns],
         *["''" for c in DEFAULT_TEXT if c not in columns],
     ]
+    new = cur.execute("SELECT count(*) FROM r_stage WHERE pid IS NULL").fetchone()[0]
+    rebuild: list[str] = []
+    if new >= 100_000 and cur.execute("SELECT count(*) FROM registry_person").fetchone()[0] <= new:
+        # a large first load: the secondary indexes dropped and built again after it
+        indexes = cur.execute(
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+            " WHERE x.indrelid = 'registry_person'::regclass AND NOT x.indisunique AND NOT x.indisprimary"
+        ).fetchall()
+        for name, definition in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+            rebuild.append(definition)
     cur.execute(
         f"INSERT INTO registry_person ({', '.join(targets)}, synthetic, created_batch_id, created_at, updated_at)"
         f" SELECT {', '.join(values)}, false, %s, %s, %s FROM r_stage WHERE pid IS NULL ORDER BY line",
         [batch, now, now],
     )
     created = cur.rowcount
+    if rebuild:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        for definition in rebuild:
+            cur.execute(definition)
     matched = cur.execute("SELECT count(*) FROM r_stage WHERE pid IS NOT NULL").fetchone()[0]
     # the per-field difference of registered people
     order = {n: i for i, n in enumerate(columns)}
     parts = [
         f"SELECT s.pid, s.line, {order[c]} AS pos, '{c}' AS field, {_text(c, 'p.' + c)} AS cur, {_text(c, 's.' + c)} AS new"
-        f" FROM r_stage s JOIN registry_person p ON p.id = s.pid WHERE s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM p.{c}"
+        f" FROM r_stage s JOIN registry_person p ON p.id = s.pid"
+        f" WHERE s.changed AND s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM p.{c}"
         for c in columns
     ]
     cur.execute(f"CREATE TEMP TABLE r_diff ON COMMIT DROP AS {' UNION ALL '.join(parts)}")
