@@ -266,7 +266,11 @@ def keep_steps(session: Any) -> None:
     """Keeps the plan's steps as separate projections in ``session``. Catalyst would otherwise inline
     every column into each later use (a benefit's granted flag into its amount, every amount into each
     择高 comparison, …): the expression grows with each step and the optimizer and code generator
-    spend minutes on it. Evaluated step by step, each column is computed once per row."""
+    spend minutes on it. Evaluated step by step, each column is computed once per row. Constraint
+    propagation is switched off too: over a chain of projections with hundreds of aliases it derives
+    constraints combinatorially (the driver spends minutes in ``getAllValidConstraints``); the engine
+    has no filter or join for the constraints to help."""
+    session.conf.set("spark.sql.constraintPropagation.enabled", "false")
     excluded = [r for r in (session.conf.get("spark.sql.optimizer.excludedRules", "") or "").split(",") if r]
     if COLLAPSE not in excluded:
         session.conf.set("spark.sql.optimizer.excludedRules", ",".join([*excluded, COLLAPSE]))
