@@ -54,8 +54,10 @@ def not_entitled(
 
 
 def group_members(catalog: Catalog) -> list[tuple[str, str, str]]:
-    """``(catalog, group name, benefit code)`` for every member of every 择高 group."""
-    return [(catalog.code, group.name, code) for group in catalog.exclusive_groups for code in group.members]
+    """``(catalog, group name, benefit code)`` for every member of every 择高 group, those the applicant
+    chooses from included: only one member of either kind may be paid."""
+    groups = (*catalog.exclusive_groups, *catalog.choice_groups)
+    return [(catalog.code, group.name, code) for group in groups for code in group.members]
 
 
 def double_paid(received: pl.DataFrame, groups: list[tuple[str, str, str]]) -> pl.DataFrame:
