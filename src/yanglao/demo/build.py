@@ -245,6 +245,11 @@ def build(code: str, step: Step, scale: float | None = None) -> DemoBuild:
     from yanglao.jobs.runner import run_job
 
     run_job(Job.objects.create(kind=SERVICES_DAILY, total=1).pk)
+    # The county's own list: one local adjustment published (from next month), one draft open.
+    step("清单动态调整", 0.969)
+    from yanglao.listadmin.demo import build_list_versions
+
+    build_list_versions(county.code, on)
     step("预先计算统计", 0.97)
     warm_statistics(county, on)
     # Last, so that a build cut short is built again rather than reused.

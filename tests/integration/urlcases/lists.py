@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.conftest import frozen_now
 from tests.integration.urlpolicy import COUNTY, NEVER, Case, World, answers
 
-MENU = {"conflicts": "persons.read"}
+MENU = {"conflicts": "persons.read", "listadmin:index": "lists.read"}
 
 READ = answers(403, 403, 200, 200, outsider=403)
 WRITE = {**NEVER, "outsider": 403}
@@ -19,12 +20,10 @@ WRITE = {**NEVER, "outsider": 403}
 
 def _version(w: World) -> list[Any]:
     def make() -> Any:
-        from django.utils import timezone
-
         from yanglao.listadmin.models import ListVersion
         from yanglao.listadmin.store import shipped_texts
 
-        now = timezone.now()
+        now = frozen_now()
         return ListVersion.objects.create(
             code=COUNTY, seq=1, version="url-1", base_version="2023", files=shipped_texts(COUNTY),
             created_at=now, updated_at=now,
