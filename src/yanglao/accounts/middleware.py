@@ -7,6 +7,7 @@ change page. A new page cannot forget it: it never reaches the view."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -35,6 +36,12 @@ class PasswordChangeMiddleware:
 
 
 SAVED_AT = "_saved_at"  # when the session was last written (seconds since the epoch)
+
+
+def mark_saved_at_login(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """A login writes the session anyway: record it, so the first request after it need not."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SAVED_AT] = int(timezone.now().timestamp())
 
 
 class SessionRefreshMiddleware:
