@@ -54,4 +54,4 @@ def test_the_whitespace_list_is_what_str_strip_strips() -> None:
     """frames.PY_WHITESPACE is written out (scanning every code point cost every command 66 ms)."""
     from yanglao.core.engine.frames import PY_WHITESPACE
 
-    assert PY_WHITESPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == PY_WHITESPACE

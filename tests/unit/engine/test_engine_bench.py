@@ -3,6 +3,7 @@ ratio compares two programs that do the same work), including on rows the valida
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -16,11 +17,21 @@ def test_the_engine_and_the_hand_written_program_give_the_same_rows(tmp_path: Pa
     bad = persons.head(4).with_columns(
         pl.Series("id_number", [persons["id_number"][10], "41072119400101001X", " ", None]),
     )
+    old = persons.filter(pl.col("birth_date") < dt.date(1950, 1, 1)).head(1)
+    both = old.with_columns(  # 护理补贴 and 重度残疾人护理补贴: 择高, the applicant chooses
+        pl.lit(True).alias("dibao"),
+        pl.lit(True).alias("self_care_unable"),
+        pl.lit(1, pl.Int64).alias("disability_grade"),
+        pl.lit(True).alias("long_term_care_need"),
+        pl.lit(None, pl.Date).alias("death_date"),
+    )
+    persons = pl.concat([both, persons.filter(pl.col("id_number") != old["id_number"][0])])
     source = tmp_path / "persons.parquet"
     pl.concat([persons, bad]).write_parquet(source)
     summary = entitle_file(CATALOG, ON, source, tmp_path / "engine.parquet", batch_rows=1000)
     hand_query(source, tmp_path / "hand.parquet")
 
-    assert summary.persons == 3000 and len(summary.errors) == 4
+    assert summary.persons == 3000
+    assert len(summary.errors) == 4
     assert pl.read_parquet(tmp_path / "engine.parquet").height > 3000
     assert same_rows(tmp_path / "engine.parquet", tmp_path / "hand.parquet")

@@ -176,7 +176,7 @@ def hand_query(source: Path, target: Path) -> None:
         (8, "home_adaptation", "家庭适老化改造", a60 & one_of("tekun", "dispersed") & frail, None, None),
         (9, "tekun_dispersed", "特困老年人分散供养", dispersed, 104000 + care_fen, "month"),
         (10, "tekun_centralized", "特困老年人集中供养", a60 & one_of("tekun", "centralized"), central_fen, "month"),
-        (11, "care_subsidy", "护理补贴", care_subsidy & ~severe, pl.lit(6000), "month"),
+        (11, "care_subsidy", "护理补贴", care_subsidy, pl.lit(6000), "month"),  # 择高 由本人选择: both shown
         (12, "family_care_support", "家庭养老支持服务", a60 & yes("self_care_unable"), None, None),
         (13, "special_contribution_care", "对国家和社会作出特殊贡献的老年人集中供养", a60 & one_of("special_contribution", "martyr_family", "duty_death_family", "illness_death_family", "disabled_veteran", "demobilized", "retired_soldier") & yes("no_supporter") & yes("periodic_pension"), None, None),
         (14, "disability_subsidies", "困难残疾人生活补贴和重度残疾人护理补贴", living | severe, living.cast(pl.Int64) * 7500 + severe.cast(pl.Int64) * 7500, "month"),
