@@ -37,7 +37,8 @@ USAGE = """用法: yanglao <命令> [参数]
   assess FILE.json                      老年人能力评估计分（GB/T 42195-2022）
   import_mzt039 FILE.csv                导入 MZ/T 039-2013 旧评估结果
   expire_assessments                    清除已过有效期的能力等级（每日运行）
-  entitle --catalog C --date D --input F --output F [--engine embedded|spark] [--explain]
+  entitle --catalog C --date D --input F --output F [--engine embedded|spark] [--spark-master URL]
+          [--spark-dir DIR] [--explain]
                                         批量计算待遇
   discover --date D [--region CODE]     服务找人：漏保、错保、即将变化
   payroll prepare --month M --region R --catalog C

@@ -369,9 +369,9 @@ def _due(
         subset = alive.filter(pl.col("id_number").is_in(ids)).with_columns(
             pl.lit(None, pl.Date).alias("death_date")
         )
-        after = entitle(catalogs.catalog(code, until), subset.select(list(PERSON_SCHEMA)), until).with_columns(
-            pl.lit(code).alias("catalog")
-        )
+        after = entitle(
+            catalogs.catalog(code, until), subset.select(list(PERSON_SCHEMA)), until
+        ).with_columns(pl.lit(code).alias("catalog"))
         before = granted.filter(
             (pl.col("catalog") == code)
             & pl.col("id_number").is_in(ids)
