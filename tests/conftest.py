@@ -117,6 +117,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(autouse=True)
+def lists_in_force() -> Iterator[None]:
+    """Each test starts from the shipped lists: a version published by an earlier test (its rows rolled
+    back with that test's database) is forgotten (``core/catalog/source.invalidate``)."""
+    from yanglao.core.catalog import source
+
+    source.invalidate()
+    yield
+    source.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
     """Every test runs at 10:00 Asia/Shanghai of ``DEFAULT_DAY`` (or of a hard date), time ticking."""
     day: dt.date = getattr(request, "param", DEFAULT_DAY)

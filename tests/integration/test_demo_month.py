@@ -28,8 +28,8 @@ from yanglao.visits.reports import rates_tree
 pytestmark = [pytest.mark.slow, pytest.mark.hard_dates, pytest.mark.django_db(transaction=True)]
 
 # Dates that look ahead by their meaning (a validity, a due date or deadline, an expiry, a lock, the
-# end of a contract's or a plan's period); any ``*_until`` is a validity (a certificate's, a rating's).
-AHEAD = frozenset({"valid_until", "due_on", "due_at", "expires_at", "locked_until", "end"})
+# end of a contract's or a plan's period, the day a published list version takes effect); any ``*_until`` is a validity (a certificate's, a rating's).
+AHEAD = frozenset({"valid_until", "due_on", "due_at", "expires_at", "locked_until", "end", "effective_from"})
 
 
 def dated_after(now: dt.datetime, today: dt.date) -> list[str]:
