@@ -263,9 +263,19 @@ def _definitions(root: Path, code: str, parent: str | None, names: Names) -> dic
     at = At(str(path))
     data = mapping(read_yaml(path), at, required=("definitions",))
     defs_at = at.key("definitions", data)
-    raw = mapping(data["definitions"], defs_at, free=True)
-    for name, entry in raw.items():
-        here = defs_at.key(str(name), raw)
+    return parse_definitions(data["definitions"], defs_at, names, code, out)
+
+
+def parse_definitions(
+    raw: object, at: At, names: Names, source: str, inherited: dict[str, Definition] | None = None
+) -> dict[str, Definition]:
+    """``name: {label, rule, reference, notes?}`` after ``inherited``; each rule may use the parameters
+    and options of ``names`` and the definitions declared before it (the lists' ``definitions.yaml``
+    and the statistics' indicators file alike)."""
+    out: dict[str, Definition] = dict(inherited or {})
+    data = mapping(raw, at, free=True)
+    for name, entry in data.items():
+        here = at.key(str(name), data)
         if not isinstance(name, str) or not _NAME.match(name):
             raise here.error("定义名应为小写英文字母、数字和下划线，以字母开头")
         body = mapping(entry, here, required=("label", "rule", "reference"), optional=("notes",))
@@ -276,7 +286,7 @@ def _definitions(root: Path, code: str, parent: str | None, names: Names) -> dic
             parse_cond(body["rule"], here.key("rule", body), scope),
             text(body["reference"], here.key("reference", body)),
             text(body.get("notes"), here.key("notes", body), allow_none=True),
-            code,
+            source,
         )
     return out
 

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from yanglao.core.catalog.evaluate import Context, eval_cond
+from yanglao.core.catalog.loader import parse_definitions
 from yanglao.core.catalog.model import Catalog, Definition
 from yanglao.core.catalog.ruleparse import Names, parse_cond
 from yanglao.core.catalog.rules import Cond
@@ -107,23 +108,7 @@ def _definitions(raw: object, at: At, file: str) -> dict[str, Definition]:
     """``name: {label, rule, reference, notes?}``; each rule may use the definitions above it."""
     if raw is None:
         return {}
-    data = mapping(raw, at, free=True)
-    out: dict[str, Definition] = {}
-    for name, entry in data.items():
-        here = at.key(str(name), data)
-        if not isinstance(name, str) or not _NAME.match(name):
-            raise here.error("定义名应为小写英文字母、数字和下划线，以字母开头")
-        body = mapping(entry, here, required=("label", "rule", "reference"), optional=("notes",))
-        scope = Names((), (), {k: d.rule for k, d in out.items()})
-        out[name] = Definition(
-            name,
-            text(body["label"], here.key("label", body)),
-            parse_cond(body["rule"], here.key("rule", body), scope),
-            text(body["reference"], here.key("reference", body)),
-            text(body.get("notes"), here.key("notes", body), allow_none=True),
-            file,
-        )
-    return out
+    return parse_definitions(raw, at, Names((), (), {}), file)
 
 
 def definition(name: str) -> Definition:
