@@ -119,6 +119,27 @@ def _by_period(side: str) -> list[pl.Expr]:
     ]
 
 
+def change_flags(joined: pl.LazyFrame) -> pl.LazyFrame:
+    """The rows of both versions joined (``got_b``/``got_a``, ``fen_*``, ``period_*``, ``township``) →
+    with ``is_gaining``, ``is_losing`` and ``is_changed`` (an amount or its period differs)."""
+    return joined.with_columns(
+        pl.col("got_b").fill_null(False),
+        pl.col("got_a").fill_null(False),
+        pl.col("township").fill_null(UNKNOWN),
+    ).with_columns(
+        (pl.col("got_a") & ~pl.col("got_b")).alias("is_gaining"),
+        (pl.col("got_b") & ~pl.col("got_a")).alias("is_losing"),
+        (
+            pl.col("got_a")
+            & pl.col("got_b")
+            & (
+                pl.col("fen_a").ne_missing(pl.col("fen_b"))
+                | pl.col("period_a").ne_missing(pl.col("period_b"))
+            )
+        ).alias("is_changed"),
+    )
+
+
 def combine(
     before: pl.DataFrame, after: pl.DataFrame, towns: pl.LazyFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
@@ -128,23 +149,7 @@ def combine(
         _granted(before, "b")
         .join(_granted(after, "a"), on=["id_number", "no"], how="full", coalesce=True)
         .join(towns, on="id_number", how="left")
-        .with_columns(
-            pl.col("got_b").fill_null(False),
-            pl.col("got_a").fill_null(False),
-            pl.col("township").fill_null(UNKNOWN),
-        )
-        .with_columns(
-            (pl.col("got_a") & ~pl.col("got_b")).alias("is_gaining"),
-            (pl.col("got_b") & ~pl.col("got_a")).alias("is_losing"),
-            (
-                pl.col("got_a")
-                & pl.col("got_b")
-                & (
-                    pl.col("fen_a").ne_missing(pl.col("fen_b"))
-                    | pl.col("period_a").ne_missing(pl.col("period_b"))
-                )
-            ).alias("is_changed"),
-        )
+        .pipe(change_flags)
         .collect()
     )
     sums = joined.group_by("no", "township").agg(

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from yanglao.core.catalog.impact import UNKNOWN, _by_period, township_expr
+from yanglao.core.catalog.impact import UNKNOWN, _by_period, change_flags, township_expr
 from yanglao.core.catalog.model import Catalog, Item
 from yanglao.core.catalog.rules import fields_used, options_used, params_used
 
@@ -156,23 +156,7 @@ def batch_figures(
         .join(_rows(after_rows.lazy(), "a"), on="key", how="full", coalesce=True)
         .with_columns((pl.col("key") // 1024).alias("row"), (pl.col("key") % 1024).alias("no"))
         .join(towns, on="row", how="left")
-        .with_columns(
-            pl.col("got_b").fill_null(False),
-            pl.col("got_a").fill_null(False),
-            pl.col("township").fill_null(UNKNOWN),
-        )
-        .with_columns(
-            (pl.col("got_a") & ~pl.col("got_b")).alias("is_gaining"),
-            (pl.col("got_b") & ~pl.col("got_a")).alias("is_losing"),
-            (
-                pl.col("got_a")
-                & pl.col("got_b")
-                & (
-                    pl.col("fen_a").ne_missing(pl.col("fen_b"))
-                    | pl.col("period_a").ne_missing(pl.col("period_b"))
-                )
-            ).alias("is_changed"),
-        )
+        .pipe(change_flags)
         .collect()
     )
     delta_sums = (
