@@ -8,6 +8,9 @@ self-check, discovery, the payment rolls, statistics and the bulk engine all rea
     catalog_on("152223", dt.date(2026, 7, 1))   # the list in force on that day
     catalog_on("152223")                        # today's (the source decides what today is)
 
+A person's list found by 户籍 (:func:`list_by_hukou`) skips a list not in force on the day and a
+征求意见稿 the bureau has not adopted; a list named explicitly is evaluated whatever its status.
+
 A source that changes what it returns (a publication) calls :func:`invalidate`: callers that keep
 something derived from a list key it on :func:`generation`.
 """
@@ -15,7 +18,8 @@ something derived from a list key it on :func:`generation`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from yanglao.core.catalog.loader import load_catalog
 from yanglao.core.catalog.model import Catalog
@@ -69,3 +73,74 @@ def invalidate() -> None:
 def on_invalidate(listener: Callable[[], None]) -> None:
     if listener not in _listeners:
         _listeners.append(listener)
+
+
+# --- the list a person's 户籍 finds (issue 12) ------------------------------------------------------
+#
+# A person's list is found by walking up the region tree from their 户籍 (docs/discovery.md). A list is
+# found that way on a day only when it is in force that day (its ``effective_from`` / ``effective_to``)
+# and is not a 征求意见稿 (``status: draft``) the bureau has not adopted. Adoption is the list in force
+# saying so: shipped as ``status: adopted`` (or ``issued``), or a version the bureau has published
+# (the source ``listadmin`` registers returns it as ``adopted`` from its effective date). Naming a list
+# (``yanglao entitle --catalog 411700``, the list pages) evaluates it whatever this says.
+
+UNPUBLISHED = "本地清单尚未发布施行"
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A list of a person's jurisdictions that their 户籍 does not find on a day, and why."""
+
+    code: str
+    reason: str  # draft (征求意见稿 not adopted), not_yet (before its effective date), ended
+    words: str
+
+
+def passed_over(code: str, on: dt.date) -> Passed | None:
+    """None when list ``code`` is one a person's 户籍 may find on ``on``; else why not."""
+    catalog = catalog_on(code, on)
+    if catalog.is_draft:
+        return Passed(code, "draft", f"《{catalog.name}》是征求意见稿，尚未经本局采用发布")
+    if catalog.effective_from is not None and on < catalog.effective_from:
+        return Passed(code, "not_yet", f"《{catalog.name}》自 {catalog.effective_from} 起施行")
+    if catalog.effective_to is not None and on > catalog.effective_to:
+        return Passed(code, "ended", f"《{catalog.name}》已于 {catalog.effective_to} 终止")
+    return None
+
+
+def found_by_hukou(code: str, on: dt.date) -> bool:
+    """Whether list ``code`` may be found by 户籍 on ``on`` (in force, and not an unadopted draft)."""
+    return passed_over(code, on) is None
+
+
+@dataclass(frozen=True)
+class HukouList:
+    """The list a person's 户籍 finds on a day (``code``, None when none) and the nearer lists of their
+    jurisdictions passed over, nearest first."""
+
+    code: str | None
+    passed: tuple[Passed, ...] = ()
+
+    @property
+    def words(self) -> str:
+        """What to tell staff about the lists passed over ("" when the nearest list applies)."""
+        if not self.passed:
+            return ""
+        why = "；".join(p.words for p in self.passed)
+        if self.code is not None:
+            return f"{why}，按上级清单（{self.code}）"
+        if any(p.reason != "ended" for p in self.passed):
+            return f"{UNPUBLISHED}：{why}"
+        return f"本地清单已终止：{why}"
+
+
+def list_by_hukou(candidates: Iterable[str], on: dt.date) -> HukouList:
+    """The first of ``candidates`` (the codes of the lists of a person's jurisdictions that exist,
+    nearest first: county, prefecture, province) found by 户籍 on ``on``."""
+    passed: list[Passed] = []
+    for code in candidates:
+        why = passed_over(code, on)
+        if why is None:
+            return HukouList(code, tuple(passed))
+        passed.append(why)
+    return HukouList(None, tuple(passed))
