@@ -119,6 +119,8 @@ def test_the_console_command_imports_the_good_rows_of_a_gb18030_feed_and_reports
     batch = ImportBatch.objects.get()
     assert (batch.status, batch.created, batch.error_count) == (BatchStatus.DONE, 2, 3)
     assert [(e.line, e.field) for e in batch.error_rows.order_by("id")] == errors_of(result)
+    # the stored rows say whose row each error is (the web error report of any batch reads them)
+    assert all(len(e.id_tail) == 4 and e.name for e in batch.error_rows.all())
     assert AuditEvent.objects.filter(action=Action.IMPORT, username="命令行", address="cli").count() == 1
 
 

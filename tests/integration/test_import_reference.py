@@ -207,7 +207,10 @@ def state(batch_id: int) -> dict[str, Any]:
         )
         for c in Conflict.objects.filter(batch_id=batch_id).select_related("person")
     )
-    errors = sorted((e.line, e.field, e.reason) for e in ImportRowError.objects.filter(batch_id=batch_id))
+    errors = sorted(
+        (e.line, e.id_tail, e.name, e.field, e.reason)
+        for e in ImportRowError.objects.filter(batch_id=batch_id)
+    )
     batch = ImportBatch.objects.values(
         "rows", "created", "updated", "unchanged", "error_count", "conflicts"
     ).get(pk=batch_id)

@@ -122,11 +122,19 @@ def _check(fld: spec.Field, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return up, reason
 
 
-def check(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
-    """(valid rows, errors (line, field, reason), columns) of a CSV file."""
+def check(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[str], pl.DataFrame]:
+    """(valid rows, errors (line, field, reason), columns, whose row each line is (line, id_tail,
+    name)) of a CSV file."""
     raw = pl.read_csv(path, infer_schema=False, quote_char=None, encoding="utf8")
     columns = [spec.HEADER_ALIASES[c] for c in raw.columns]
     raw = raw.rename(dict(zip(raw.columns, columns, strict=True))).with_row_index("line", offset=2)
+    whose = raw.select(
+        pl.col("line").cast(pl.Int64),
+        pl.col("id_number").str.strip_chars().fill_null("").str.tail(4).alias("id_tail"),
+        (pl.col("name").str.strip_chars().fill_null("").str.head(64) if "name" in columns else pl.lit(""))
+        .cast(pl.String)
+        .alias("name"),
+    )
     values, reasons = [pl.col("line").cast(pl.Int64)], []
     for name in columns:
         value, reason = _check(spec.FIELD_BY_NAME[name], pl.col(name))
@@ -186,7 +194,8 @@ def check(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
         frame.filter(~pl.col("bad")).join(firsts, on="id_number").filter(pl.col("line") == pl.col("first"))
     )
     names = list(dict.fromkeys([*columns, "birth_date", "sex"]))
-    return valid.select("line", *names).sort("line"), errors, [n for n in names if n != "id_number"]
+    kept_columns = [n for n in names if n != "id_number"]
+    return valid.select("line", *names).sort("line"), errors, kept_columns, whose
 
 
 def _text(name: str, expr: str) -> str:
@@ -211,7 +220,7 @@ def run(
 ) -> dict[str, Any]:
     """Import ``path`` on the psycopg connection ``conn`` (the caller commits). ``prefix`` is the
     uploader's region prefix (None: the operator, no scope). Returns the counts, errors and conflicts."""
-    valid, errors, columns = check(path)
+    valid, errors, columns, whose = check(path)
     rows_in_file = int(pl.read_csv(path, infer_schema=False, quote_char=None, columns=[0]).height)
     cur = conn.cursor()
     now = dt.datetime.now(dt.UTC)
@@ -362,10 +371,13 @@ def run(
     all_errors = sorted(
         [(int(r[0]), str(r[1]), str(r[2])) for r in errors.iter_rows()] + scope_errors, key=lambda e: e[0]
     )
-    kept = all_errors[:10_000]
-    with cur.copy("COPY registry_importrowerror (batch_id, line, field, reason) FROM STDIN") as copy:
-        for line, field, reason in kept:
-            copy.write_row((batch, line, field, reason))
+    kept = pl.DataFrame(
+        all_errors[:10_000], schema={"line": pl.Int64, "field": pl.String, "reason": pl.String}, orient="row"
+    ).join(whose, on="line", how="left", maintain_order="left")
+    sql = "COPY registry_importrowerror (batch_id, line, id_tail, name, field, reason) FROM STDIN"
+    with cur.copy(sql) as copy:
+        for line, field, reason, id_tail, name in kept.iter_rows():
+            copy.write_row((batch, line, id_tail, name[:50], field[:100], reason[:500]))
     cur.execute(
         "UPDATE registry_importbatch SET finished_at = %s, rows = %s, created = %s, updated = %s, unchanged = %s,"
         " error_count = %s, conflicts = %s WHERE id = %s",

@@ -378,7 +378,14 @@ def save_errors(batch: ImportBatch, errors: Iterable[RowError]) -> None:
     """Store a batch's kept errors as rows (the field and reason cut to their columns' length)."""
     ImportRowError.objects.bulk_create(
         (
-            ImportRowError(batch=batch, line=e.line, field=e.field[:100], reason=e.reason[:500])
+            ImportRowError(
+                batch=batch,
+                line=e.line,
+                id_tail=e.id_tail[-4:],
+                name=e.name[:50],
+                field=e.field[:100],
+                reason=e.reason[:500],
+            )
             for e in errors
         ),
         batch_size=1000,

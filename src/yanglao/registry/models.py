@@ -8,94 +8,94 @@ from django.conf import settings
 from django.db import models
 
 from yanglao.core import person as spec
+from yanglao.core.personfields import PERSON_FIELD_BY_NAME, REGISTRY_FIELDS, label_of
 
 # The person-record fields the registry stores as columns (id_number is the key, declared below).
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in spec.FIELDS if f.kind != "id")
-# Further fields the registry keeps beyond the interchange record.
-EXTRA_FIELDS: tuple[str, ...] = (
-    "phone",
-    "address",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "emergency_contact_relation",
-    "spouse_id_number",
-)
-EXTRA_LABELS: dict[str, str] = {
-    "phone": "联系电话",
-    "address": "居住地址",
-    "emergency_contact_name": "紧急联系人",
-    "emergency_contact_phone": "紧急联系人电话",
-    "emergency_contact_relation": "与本人关系",
-    "spouse_id_number": "配偶公民身份号码",
-}
+# Further fields the registry keeps beyond the interchange record (described in core/personfields.py).
+EXTRA_FIELDS: tuple[str, ...] = tuple(f.name for f in REGISTRY_FIELDS)
+EXTRA_LABELS: dict[str, str] = {f.name: f.label for f in REGISTRY_FIELDS}
 TRACKED_FIELDS: tuple[str, ...] = RECORD_FIELDS + EXTRA_FIELDS
+# The columns of Person that are not facts about the person (tests/integration/test_person_fields.py).
+BOOKKEEPING_FIELDS: tuple[str, ...] = (
+    "id",
+    "synthetic",
+    "spouse",
+    "created_batch",
+    "created_at",
+    "updated_at",
+)
 
 
 def field_label(name: str) -> str:
-    fld = spec.FIELD_BY_NAME.get(name)
-    return fld.label if fld else EXTRA_LABELS.get(name, name)
+    return label_of(name)
+
+
+def fact(name: str, max_length: int = 24) -> models.Field[Any, Any]:
+    """The column of a described person field (``core/personfields.py``): its label, type and codes;
+    a record field is empty (NULL) when not known, a registry-only text field is "" instead."""
+    fld = PERSON_FIELD_BY_NAME[name]
+    if not fld.record:
+        return models.CharField(fld.label, max_length=max_length, blank=True, default="")
+    if fld.kind == "bool":
+        return models.BooleanField(fld.label, null=True, blank=True)
+    if fld.kind == "date":
+        return models.DateField(fld.label, null=True, blank=True)
+    if fld.kind == "int":
+        return models.SmallIntegerField(fld.label, null=True, blank=True)
+    if fld.kind == "region":
+        return models.CharField(fld.label, max_length=12, null=True, blank=True)
+    if fld.kind == "code":
+        return models.CharField(fld.label, max_length=max_length, null=True, blank=True, choices=fld.codes)
+    raise ValueError(f"{name}: declared by hand ({fld.kind})")
 
 
 class Person(models.Model):
-    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    # Every person fact below is a column built from its description (``fact``); the key and the name
+    # are declared here by hand.
+    id_number = models.CharField(label_of("id_number"), max_length=18, unique=True)
     # Indexed with the ID number by migrations 0002/0005 per database: on PostgreSQL as
     # ``(name COLLATE "C", id_number)``, which serves both the prefix search (LIKE '王%') and its
     # order (name, id_number) from one index (see access_persons_by_search).
-    name = models.CharField("姓名", max_length=64, blank=True, default="")
-    sex = models.CharField("性别", max_length=24, null=True, blank=True, choices=spec.SEX)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
+    name = models.CharField(label_of("name"), max_length=64, blank=True, default="")
+    sex = fact("sex")
+    birth_date = fact("birth_date")
     # Region codes are searched by prefix (a user's scope: LIKE '152223100%') and by equality: one
     # varchar_pattern_ops index each serves both (Meta.indexes; migration 0006 dropped the plain twins).
-    hukou_region = models.CharField("户籍地区划代码", max_length=12, null=True, blank=True)
-    residence_region = models.CharField("常住地区划代码", max_length=12, null=True, blank=True)
-    residence_permit = models.BooleanField("持常住地居住证", null=True, blank=True)
-    death_date = models.DateField("死亡日期", null=True, blank=True)
-    living_arrangement = models.CharField(
-        "居住状况", max_length=24, null=True, blank=True, choices=spec.LIVING
-    )
-    no_supporter = models.BooleanField("无法定赡养人扶养人或其无赡养扶养能力", null=True, blank=True)
-    dibao = models.BooleanField("最低生活保障对象", null=True, blank=True)
-    dibao_edge = models.BooleanField("低保边缘家庭成员", null=True, blank=True)
-    spending_hardship = models.BooleanField("支出型困难家庭成员", null=True, blank=True)
-    tekun = models.CharField("特困人员供养方式", max_length=24, null=True, blank=True, choices=spec.TEKUN)
-    tekun_care = models.CharField(
-        "特困人员照料护理类型", max_length=24, null=True, blank=True, choices=spec.TEKUN_CARE
-    )
-    poverty_relapse = models.BooleanField("返贫致贫人口", null=True, blank=True)
-    poverty_relapse_risk = models.BooleanField("农村易返贫致贫人口", null=True, blank=True)
-    vagrant = models.BooleanField("生活无着的流浪乞讨人员", null=True, blank=True)
-    ability_level = models.SmallIntegerField("老年人能力等级", null=True, blank=True)
-    ability_assessed_on = models.DateField("能力评估日期", null=True, blank=True)
-    self_care_unable = models.BooleanField("经认定生活不能自理", null=True, blank=True)
-    disability_grade = models.SmallIntegerField("残疾等级", null=True, blank=True)
-    disability_category = models.CharField(
-        "残疾类别", max_length=24, null=True, blank=True, choices=spec.DISABILITY_CATEGORY
-    )
-    long_term_care_need = models.BooleanField("需要长期照护", null=True, blank=True)
-    fp_special = models.CharField(
-        "计划生育特殊家庭", max_length=24, null=True, blank=True, choices=spec.FP_SPECIAL
-    )
-    special_contribution = models.CharField(
-        "对国家和社会作出特殊贡献的老年人类别",
-        max_length=24,
-        null=True,
-        blank=True,
-        choices=spec.SPECIAL_CONTRIBUTION,
-    )
-    periodic_pension = models.BooleanField("享受国家定期抚恤补助", null=True, blank=True)
-    military_family = models.BooleanField("现役军人家属", null=True, blank=True)
-    pension_scheme = models.CharField(
-        "基本养老保险类别", max_length=24, null=True, blank=True, choices=spec.PENSION
-    )
-    ltc_insured = models.BooleanField("参加长期护理保险", null=True, blank=True)
-    disabled_months = models.SmallIntegerField("失能持续月数", null=True, blank=True)
+    hukou_region = fact("hukou_region")
+    residence_region = fact("residence_region")
+    residence_permit = fact("residence_permit")
+    death_date = fact("death_date")
+    living_arrangement = fact("living_arrangement")
+    no_supporter = fact("no_supporter")
+    dibao = fact("dibao")
+    dibao_edge = fact("dibao_edge")
+    spending_hardship = fact("spending_hardship")
+    tekun = fact("tekun")
+    tekun_care = fact("tekun_care")
+    poverty_relapse = fact("poverty_relapse")
+    poverty_relapse_risk = fact("poverty_relapse_risk")
+    vagrant = fact("vagrant")
+    ability_level = fact("ability_level")
+    ability_assessed_on = fact("ability_assessed_on")
+    self_care_unable = fact("self_care_unable")
+    disability_grade = fact("disability_grade")
+    disability_category = fact("disability_category")
+    long_term_care_need = fact("long_term_care_need")
+    fp_special = fact("fp_special")
+    special_contribution = fact("special_contribution")
+    periodic_pension = fact("periodic_pension")
+    military_family = fact("military_family")
+    pension_scheme = fact("pension_scheme")
+    ltc_insured = fact("ltc_insured")
+    disabled_months = fact("disabled_months")
     synthetic = models.BooleanField("合成数据", default=False)
-    phone = models.CharField("联系电话", max_length=20, blank=True, default="")
-    address = models.CharField("居住地址", max_length=200, blank=True, default="")
-    emergency_contact_name = models.CharField("紧急联系人", max_length=64, blank=True, default="")
-    emergency_contact_phone = models.CharField("紧急联系人电话", max_length=20, blank=True, default="")
-    emergency_contact_relation = models.CharField("与本人关系", max_length=16, blank=True, default="")
-    spouse_id_number = models.CharField("配偶公民身份号码", max_length=18, blank=True, default="")
+    phone = fact("phone", max_length=20)
+    address = fact("address", max_length=200)
+    emergency_contact_name = fact("emergency_contact_name", max_length=64)
+    emergency_contact_phone = fact("emergency_contact_phone", max_length=20)
+    emergency_contact_relation = fact("emergency_contact_relation", max_length=16)
+    spouse_id_number = fact("spouse_id_number", max_length=18)
     spouse = models.ForeignKey(
         "self", verbose_name="配偶", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -326,6 +326,9 @@ class ImportRowError(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="error_rows")
     line = models.PositiveIntegerField("行号")
+    # whose row it is, as the file had it: the ID number's last 4 characters and the name
+    id_tail = models.CharField("身份证号后4位", max_length=4, blank=True, default="")
+    name = models.CharField("姓名", max_length=50, blank=True, default="")
     field = models.CharField("字段", max_length=100)
     reason = models.CharField("原因", max_length=500)
 

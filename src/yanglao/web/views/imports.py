@@ -186,13 +186,15 @@ def report_row(error: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def batch_report(batch: ImportBatch, user: Any) -> list[dict[str, Any]]:
-    """A batch's kept errors: from its job, which kept whose rows they are; a batch imported from the
-    command line has only its stored rows (line, field, reason)."""
-    job = Job.objects.filter(kind=KIND, user=user, result__batch=batch.pk).order_by("-pk").first()
-    if job is not None and isinstance(job.result.get("report"), list):
-        return [report_row(e) for e in job.result["report"]]
-    return [report_row({"line": e.line, "field": e.field, "reason": e.reason}) for e in batch_errors(batch)]
+def batch_report(batch: ImportBatch) -> list[dict[str, Any]]:
+    """A batch's kept errors, from its stored rows (line, whose row, field, reason), whether it was
+    imported in the web or from the command line."""
+    return [
+        report_row(
+            {"line": e.line, "id_tail": e.id_tail, "name": e.name, "field": e.field, "reason": e.reason}
+        )
+        for e in batch_errors(batch)
+    ]
 
 
 @login_required
@@ -221,7 +223,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     sheet.append(["行号", "身份证号后4位", "姓名", "字段", "原因"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in batch_report(batch, batch.user):
+    for row in batch_report(batch):
         sheet.append([row["line"], row["id_tail"], row["name"], row["field"], row["reason"]])
     for letter, width in zip("ABCDE", (8, 14, 12, 24, 80), strict=True):
         sheet.column_dimensions[letter].width = width
