@@ -160,8 +160,20 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
 
 
+@pytest.fixture
+def inline_jobs(settings: Any) -> None:
+    """The import's background job run inside the request (a worker process otherwise)."""
+    settings.JOBS_INLINE = True
+
+
 def test_the_web_import_reads_gb18030_names_bad_rows_and_keeps_the_good(
-    login: Any, township_user: Any, wang: Any, make_person: Callable[..., Any]
+    login: Any,
+    township_user: Any,
+    outsider: Any,
+    wang: Any,
+    make_person: Callable[..., Any],
+    inline_jobs: None,
+    settings: Any,
 ) -> None:
     far = make_person("赵远", region=OTHER_TOWNSHIP_VILLAGE)
     PayeeAccount.objects.create(person=wang, bank="旧银行", account_number=OLD, holder_name="王秀英")
@@ -175,16 +187,21 @@ def test_the_web_import_reads_gb18030_names_bad_rows_and_keeps_the_good(
     )
     client = login(township_user)
 
-    response = client.post(
+    posted = client.post(
         reverse("entitlements:import"),
         {"source": "旗民政局社会救助股", "file": upload("享受名单.csv", text.encode("gb18030"))},
     )
 
+    assert posted.status_code == 302  # to the job's page, which shows its progress and then its result
+    response = client.get(posted["Location"])
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<td>第 3 行</td><td>起始日期</td><td>日期格式应为 YYYY-MM-DD，实际为“2024-13-01”</td>" in html
-    assert "<td>第 4 行</td><td>公民身份号码</td><td>本辖区老年人信息库中没有此人</td>" in html
-    assert "<td>第 5 行</td><td>清单序号</td><td>清单 152223 没有第99项</td>" in html
+    assert "<td>第 3 行</td><td>" + wang.id_number[-4:] + "</td>" in html
+    assert "<td>起始日期</td><td>日期格式应为 YYYY-MM-DD，实际为“2024-13-01”</td>" in html
+    assert "<td>公民身份号码</td><td>本辖区老年人信息库中没有此人</td>" in html
+    assert "<td>第 5 行</td>" in html and "<td>清单序号</td><td>清单 152223 没有第99项</td>" in html
+    assert not list((settings.HOME / "uploads").glob("*/*"))  # the uploaded file is gone
+    assert login(outsider).get(posted["Location"]).status_code == 404  # nor does another user see the job
     assert Enrolment.objects.filter(person=wang, item_no="5").count() == 1
     assert not Enrolment.objects.filter(person=far).exists()  # another township's person: untouched
     assert PayeeAccount.objects.get(person=wang).account_number == NEW
@@ -196,7 +213,9 @@ def test_the_web_import_reads_gb18030_names_bad_rows_and_keeps_the_good(
     assert "错误 3" in event.summary
 
 
-def test_the_web_import_reads_xlsx_and_refuses_other_files(login: Any, township_user: Any, wang: Any) -> None:
+def test_the_web_import_reads_xlsx_and_refuses_other_files(
+    login: Any, township_user: Any, wang: Any, inline_jobs: None
+) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -212,7 +231,7 @@ def test_the_web_import_reads_xlsx_and_refuses_other_files(login: Any, township_
     )
     bad = client.post(reverse("entitlements:import"), {"source": "民政", "file": upload("a.pdf", b"%PDF")})
 
-    assert good.status_code == 200
+    assert good.status_code == 302
     assert Enrolment.objects.get(person=wang).start == dt.date(2024, 1, 1)
     assert bad.status_code == 400
     assert "不支持的文件类型" in bad.content.decode()

@@ -223,18 +223,18 @@ def read_rows(path: Path) -> tuple[list[Row], list[RowError], int]:
     seen: dict[tuple[str, str, str, dt.date], int] = {}
     for line, raw in source.rows:
         count += 1
+        whose = raw.get("id_number"), ""  # the file names no one: the ID number's last 4 characters only
         for key in raw.pop("__unknown__", ()):
-            errors.append(RowError(line, key, "未知字段，该字段未导入"))
+            errors.append(RowError(line, key, "未知字段，该字段未导入").of_row(*whose))
         try:
             row = parse_row(raw, line)
         except Bad as exc:
-            errors.append(RowError(line, exc.field, exc.reason))
+            errors.append(RowError(line, exc.field, exc.reason).of_row(*whose))
             continue
         key = (row.id_number, row.catalog, row.item_no, row.start)
         if key in seen:
-            errors.append(
-                RowError(line, "start", f"与第 {seen[key]} 行重复（同一人、同一项目、同一起始日期）")
-            )
+            duplicate = f"与第 {seen[key]} 行重复（同一人、同一项目、同一起始日期）"
+            errors.append(RowError(line, "start", duplicate).of_row(*whose))
             continue
         seen[key] = line
         rows.append(row)
@@ -262,6 +262,7 @@ def do_import_enrolments(
     progress: Callable[[int], None] | None = None,
     synthetic: bool = False,
     among: QuerySet[Person] | None = None,
+    address: str | None = None,
 ) -> EnrolmentImport:
     """Import a department's enrolment file (see the module docstring). Raises FileFormatError when
     the file cannot be read at all. With ``among`` (a web user's people), a person outside it is a
@@ -274,9 +275,8 @@ def do_import_enrolments(
         good: list[Row] = []
         for row in rows:
             if row.id_number not in persons:
-                result.errors.append(
-                    RowError(row.line, "id_number", NOT_FOUND if among is None else NOT_OURS)
-                )
+                reason = NOT_FOUND if among is None else NOT_OURS
+                result.errors.append(RowError(row.line, "id_number", reason).of_row(row.id_number, ""))
             else:
                 good.append(row)
         _save_enrolments(good, persons, source, Path(path).name, as_of, result, synthetic)
@@ -286,6 +286,7 @@ def do_import_enrolments(
             actor,
             Action.IMPORT,
             request=request,
+            address=address,
             object_type="enrolments",
             object_id=Path(path).name[:64],
             summary=f"导入享受记录“{Path(path).name}”（{source}）：新增 {result.created}，更新 {result.updated}，"

@@ -18,4 +18,5 @@ urlpatterns: list[URLPattern] = [
     path("persons/<int:pk>/account/reveal/", personviews.reveal, name="reveal-account"),
     path("persons/<int:pk>/enrolments/<int:enrolment>/end/", personviews.end_enrolment, name="end-enrolment"),
     path("import/", importviews.import_enrolments, name="import"),
+    path("import/<int:pk>/", importviews.import_job, name="import-job"),
 ]

@@ -8,45 +8,22 @@ the uploader (their jurisdiction) and deletes the file whatever happens (like th
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from yanglao.core.progress import count_rows
 from yanglao.facilities.imports import do_import_facilities
-from yanglao.jobs import runner
-from yanglao.jobs.models import Job, JobState
-from yanglao.registry.importjob import discard_upload, uploads_folder
+from yanglao.jobs.models import Job
+from yanglao.registry.importjob import discard_upload, file_rows, queue_upload, save_upload
+
+__all__ = ["KIND", "discard_job_upload", "queue_import", "run_import_job", "save_upload"]
 
 KIND = "import_facilities"
 
 
-def save_upload(name: str, chunks: Iterable[bytes]) -> Path:
-    """Keep an uploaded file under its own name in a folder of its own (the batch names the file)."""
-    folder = uploads_folder() / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    path = folder / Path(name or "upload.csv").name
-    with path.open("wb") as handle:
-        for chunk in chunks:
-            handle.write(chunk)
-    return path
-
-
 def queue_import(user: Any, path: Path, *, as_of: dt.date, source: str = "", address: str = "") -> Job:
     """Create the job for an uploaded file and start it (a worker process, or inline in tests)."""
-    job = Job.objects.create(
-        kind=KIND,
-        user=user,
-        params={"path": str(path), "as_of": as_of.isoformat(), "source": source, "address": address},
-    )
-    try:
-        runner.start(job)
-    except OSError as exc:
-        discard_upload(path)
-        Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=f"无法启动导入进程：{exc}"[:500])
-    job.refresh_from_db()
-    return job
+    return queue_upload(KIND, user, path, as_of=as_of.isoformat(), source=source, address=address)
 
 
 def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
@@ -55,11 +32,7 @@ def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
     try:
         if job.user is None or not job.user.is_active:
             raise PermissionError("上传文件的用户已停用")
-        try:
-            total = count_rows(path)
-        except Exception:  # an unreadable file: the import below says why
-            total = 0
-        Job.objects.filter(pk=job.pk).update(total=total)
+        file_rows(job, path)
         as_of = params.get("as_of")
         result = do_import_facilities(
             path,

@@ -36,12 +36,15 @@ KINDS: dict[str, str] = {
     "prepare_roll": "yanglao.payments.jobs.run_roll_job",
     "bulletin": "yanglao.stats.jobs.run_bulletin_job",
     "import_facilities": "yanglao.facilities.jobs.run_import_job",
+    "import_enrolments": "yanglao.entitlements.importjob.run_import_job",
     "services_daily": "yanglao.homeservices.daily.run_daily_job",
+    "stats_refresh": "yanglao.stats.fresh.run_refresh_job",
 }
 # kind → what to clear away when a job's worker is gone (its uploaded file).
 CLEANUPS: dict[str, str] = {
     "import_persons": "yanglao.registry.importjob.discard_job_upload",
     "import_facilities": "yanglao.facilities.jobs.discard_job_upload",
+    "import_enrolments": "yanglao.entitlements.importjob.discard_job_upload",
 }
 HEARTBEAT = dt.timedelta(seconds=30)  # how often a running worker renews its job's heartbeat
 SILENT_AT_MOST = 4 * HEARTBEAT  # a running job whose heartbeat is older lost its worker

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
 from yanglao.core.progress import count_rows
-from yanglao.jobs.models import Job
+from yanglao.jobs import runner
+from yanglao.jobs.models import Job, JobState
 from yanglao.registry.imports import do_import_persons
 
 KIND = "import_persons"
@@ -36,17 +38,48 @@ def discard_job_upload(job: Job) -> None:
     discard_upload(Path(job.params["path"]))
 
 
+def save_upload(name: str, chunks: Iterable[bytes]) -> Path:
+    """Keep an uploaded file under the user's own file name (the batch and the audit trail name the
+    file the user chose) in a folder of its own under the uploads folder."""
+    folder = uploads_folder() / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    path = folder / Path(name or "upload.csv").name
+    with path.open("wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    return path
+
+
+def queue_upload(kind: str, user: Any, path: Path, **params: Any) -> Job:
+    """Create the job of kind ``kind`` for an uploaded file and start it (a worker process, or inline
+    in tests); a worker that cannot be started fails the job and deletes the file."""
+    job = Job.objects.create(kind=kind, user=user, params={"path": str(path), **params})
+    try:
+        runner.start(job)
+    except OSError as exc:
+        discard_upload(path)
+        Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=f"无法启动导入进程：{exc}"[:500])
+    job.refresh_from_db()
+    return job
+
+
+def file_rows(job: Job, path: Path) -> None:
+    """Record the file's row count as the job's total (0 for a file that cannot be read: the import
+    then says why)."""
+    try:
+        total = count_rows(path)
+    except Exception:  # an unreadable file: the import says why
+        total = 0
+    Job.objects.filter(pk=job.pk).update(total=total)
+
+
 def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
     params = job.params
     path = Path(params["path"])
     try:
         if job.user is None or not job.user.is_active:
             raise PermissionError("上传文件的用户已停用")
-        try:
-            total = count_rows(path)
-        except Exception:  # an unreadable file: the import below says why
-            total = 0
-        Job.objects.filter(pk=job.pk).update(total=total)
+        file_rows(job, path)
         as_of = params.get("as_of")
         result = do_import_persons(
             path,
@@ -69,7 +102,7 @@ def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
         "rejected": result.rejected,
         "batch": result.batch_id,
         "failed": result.failed,
-        # The kept errors with whose rows they are, for the page and the error report (the batch's stored
-        # error rows have no columns for them).
+        # The first errors with whose rows they are, shown on the page at once (the error report reads
+        # the batch's stored error rows).
         "report": [e.report_dict() for e in result.errors],
     }

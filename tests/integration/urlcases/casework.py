@@ -55,6 +55,7 @@ ACCOUNT = {"bank": "农村信用合作联社", "account_number": "62284800123456
 CASES = {
     "entitlements:job": Case(_job("discover"), NEVER),
     "payments:job": Case(_job("prepare_roll"), NEVER),
+    "entitlements:import-job": Case(_job("import_enrolments"), NEVER),
     "entitlements:person": Case(World.pk, READERS, denied="person"),
     "entitlements:account": Case(World.pk, NEVER, "post", ACCOUNT, "person"),
     "entitlements:reveal-account": Case(World.pk, NEVER, "post", {}, "person"),

@@ -8,7 +8,6 @@ request; the page polls the job's row. A refused upload is audited and leaves no
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from yanglao.core.records_io import FORMATS
 from yanglao.core.records_io.template import columns_for, template_workbook
 from yanglao.jobs import runner
 from yanglao.jobs.models import Job, JobState
-from yanglao.registry.importjob import KIND, discard_upload, uploads_folder
+from yanglao.registry.importjob import KIND, queue_upload, save_upload
 from yanglao.registry.imports import batch_errors, import_limits
 from yanglao.registry.importscope import (
     ImportRefused,
@@ -133,29 +132,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         as_of = parse_as_of(request.POST.get("as_of", ""), timezone.localdate())
     except ValueError as exc:
         return _refuse(request, name, str(exc))
-    # Kept under the user's own file name: the batch and the audit trail name the file the user chose.
-    folder = uploads_folder() / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    path = folder / name
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    job = Job.objects.create(
-        kind=KIND,
-        user=user,
-        params={
-            "path": str(path),
-            "department": department.code,
-            "all_or_nothing": request.POST.get("all_or_nothing") == "on",
-            "address": client_address(request),
-            "as_of": as_of.isoformat(),
-        },
+    job = queue_upload(
+        KIND,
+        user,
+        save_upload(name, upload.chunks()),
+        department=department.code,
+        all_or_nothing=request.POST.get("all_or_nothing") == "on",
+        address=client_address(request),
+        as_of=as_of.isoformat(),
     )
-    try:
-        runner.start(job)
-    except OSError as exc:
-        discard_upload(path)
-        Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=f"无法启动导入进程：{exc}"[:500])
     return JsonResponse({"task": job.pk, "progress": reverse("import-progress", args=[job.pk])})
 
 
