@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from django.utils import timezone
+
 from yanglao.core.catalog.loader import list_codes
 from yanglao.core.catalog.model import Catalog, Item
 from yanglao.core.catalog.rules import fields_used
-from yanglao.core.catalog.source import catalog_on, generation
-from yanglao.core.discovery import catalog_for, jurisdiction_code, tracked_codes
+from yanglao.core.catalog.source import HukouList, catalog_on, generation, list_by_hukou
+from yanglao.core.discovery import jurisdiction_code, tracked_codes
+from yanglao.core.discovery.jurisdiction import candidates
 
 
 @lru_cache(maxsize=1)
@@ -22,9 +25,22 @@ def catalog(code: str, on: dt.date | None = None) -> Catalog:
     return catalog_on(code, on)
 
 
-def person_catalog(hukou_region: str | None, residence_region: str | None) -> str | None:
-    """The list of the person's jurisdiction (docs/discovery.md: 户籍 county, walking up the tree)."""
-    return catalog_for(jurisdiction_code(hukou_region, residence_region), available())
+def person_list(
+    hukou_region: str | None, residence_region: str | None, on: dt.date | None = None
+) -> HukouList:
+    """The list of the person's jurisdiction on ``on`` (today when None; docs/discovery.md: 户籍 county,
+    walking up the tree), passing over a list not in force that day and a 征求意见稿 the bureau has not
+    adopted (``core/catalog/source.list_by_hukou``), with why."""
+    code = jurisdiction_code(hukou_region, residence_region)
+    lists = [c for c in candidates(code) if c in available()] if code else []
+    return list_by_hukou(lists, on or timezone.localdate())
+
+
+def person_catalog(
+    hukou_region: str | None, residence_region: str | None, on: dt.date | None = None
+) -> str | None:
+    """The code of :func:`person_list`'s list, or None."""
+    return person_list(hukou_region, residence_region, on).code
 
 
 def item_by_code(cat: Catalog, code: str) -> Item | None:

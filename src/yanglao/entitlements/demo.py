@@ -53,10 +53,10 @@ def build_enrolments(
     enrolment (the population builder adds them on top of the baseline); without it, a share of the
     people paid 高龄津贴 is chosen."""
     rng = random.Random(20261123)
-    code = catalogs.person_catalog(county.code, None)
+    code = catalogs.person_catalog(county.code, None, on)
     if code is None:
         return {}
-    catalog = catalogs.catalog(code)
+    catalog = catalogs.catalog(code, on)
     tracked = catalogs.tracked(code)
     frame = person_frame(population(county)).filter(pl.col("hukou_region").str.starts_with(county.prefix))
     # What each person was granted while alive (the dead evaluated as if on the day before death).

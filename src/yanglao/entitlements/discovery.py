@@ -163,12 +163,14 @@ def received_frame(rows: Iterable[tuple[int, int, str, str, str, str]], ids: dic
     return frame.with_columns(pl.col("codes").str.split("|"))
 
 
-def _with_places(frame: pl.DataFrame, received: pl.DataFrame, region: Region) -> pl.DataFrame:
+def _with_places(frame: pl.DataFrame, received: pl.DataFrame, region: Region, on: dt.date) -> pl.DataFrame:
     prefix = region.prefix
     counties = frame.select(
         pl.coalesce("hukou_region", "residence_region").str.slice(0, 6).alias("c")
     ).unique()
-    mapping = {c: catalogs.person_catalog(c, None) for c in counties.get_column("c").drop_nulls().to_list()}
+    mapping = {
+        c: catalogs.person_catalog(c, None, on) for c in counties.get_column("c").drop_nulls().to_list()
+    }
     paid_in = (
         received.filter(pl.col("region").str.starts_with(prefix) & (pl.col("region").str.len_chars() == 12))
         .group_by("id_number")
@@ -488,7 +490,7 @@ def scan(region: Region, on: dt.date, within: int = WITHIN_DAYS) -> Scan:
     frame = person_frame(persons)
     ids = dict(frame.select("pk", "id_number").iter_rows())
     received = received_frame(active_enrolments(region, on), ids)
-    frame = _with_places(frame, received, region)
+    frame = _with_places(frame, received, region, on)
     timings["read"] = time.perf_counter() - started
     mark = time.perf_counter()
     granted = _entitle(frame, received, on)
@@ -534,7 +536,7 @@ def closing_reason(finding: Finding, scan: Scan) -> str:
         if item is not None and not item.granted:
             why: Why = classify(decision, item, person.death_date)
             return f"数据变化：{why.short}"
-        if catalogs.person_catalog(person.hukou_region, person.residence_region) != finding.catalog:
+        if catalogs.person_catalog(person.hukou_region, person.residence_region, on) != finding.catalog:
             return "数据变化：户籍已迁出本清单辖区"
         return "数据变化：已有享受记录"
     if finding.kind == FindingKind.DOUBLE_PAID:

@@ -4,8 +4,10 @@ folder the strict loader reads (``LISTS_DIR``, default ``YANGLAO_HOME/catalogs``
 shipped list before a jurisdiction's first publication.
 
 :func:`versioned` is registered as the one source (:mod:`yanglao.core.catalog.source`) when the app
-starts. Loaded lists are kept per (code, version, files); the index of published versions is read again
-after a publication here (:func:`forget`) and at most :data:`INDEX_SECONDS` later in other processes.
+starts; a published version of a 征求意见稿 is returned as adopted (:func:`adopted`), which is how a
+person's 户籍 comes to find it. Loaded lists are kept per (code, version, files); the index of published
+versions is read again after a publication here (:func:`forget`) and at most :data:`INDEX_SECONDS`
+later in other processes.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import json
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -160,9 +162,15 @@ def versioned(code: str, on: dt.date | None = None) -> Catalog:
     folder = lists_dir() / code / f"{row.version}-{digest(files, ancestors)[:12]}"
     if not (folder / code / "catalog.yaml").exists():
         write_root(folder, code, files, ancestors)
-    catalog = load_catalog(code, folder)
+    catalog = adopted(load_catalog(code, folder))
     _loaded[key] = catalog
     return catalog
+
+
+def adopted(catalog: Catalog) -> Catalog:
+    """A published version of a 征求意见稿 is the bureau adopting it: from the version's effective date a
+    person's 户籍 finds it (``core/catalog/source.list_by_hukou``) and it says 本局已决定采用."""
+    return replace(catalog, status="adopted") if catalog.is_draft else catalog
 
 
 def load_files(code: str, texts: Texts, on: dt.date) -> Catalog:

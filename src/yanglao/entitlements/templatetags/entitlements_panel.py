@@ -24,10 +24,11 @@ def person_entitlements(context: dict[str, Any], person: Any) -> dict[str, Any]:
     if user is None or not masking.sees_sensitive(getattr(user, "role", "")):
         return {"hidden": True}
     today = timezone.localdate()
-    code = catalogs.person_catalog(person.hukou_region, person.residence_region)
+    found = catalogs.person_list(person.hukou_region, person.residence_region, today)
+    code = found.code
     explanation = None
     if code:
-        catalog = catalogs.catalog(code)
+        catalog = catalogs.catalog(code, today)
         record, decision = decide(catalog, person, today)
         explanation = decision_json(catalog, record, decision)
     account = PayeeAccount.objects.filter(person=person).first()
@@ -40,6 +41,7 @@ def person_entitlements(context: dict[str, Any], person: Any) -> dict[str, Any]:
         "hidden": False,
         "on": today,
         "explanation": explanation,
+        "lists_passed": found.words,  # a 征求意见稿 not adopted, a list not in force (issue 12)
         "granted": [i for i in explanation["items"] if i["granted"]] if explanation else [],
         "others": [i for i in explanation["items"] if not i["granted"]] if explanation else [],
         "enrolments": list(Enrolment.objects.filter(person=person).order_by("status", "catalog", "start")),
