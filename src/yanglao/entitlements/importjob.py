@@ -71,8 +71,3 @@ def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
             {**e.report_dict(), "field": field_label(e.field)} for e in result.errors[:SHOWN_ERRORS]
         ],
     }
-
-
-def discard_job_upload(job: Job) -> None:
-    """Clear away a dead job's uploaded file (for ``runner.CLEANUPS``)."""
-    discard_upload(Path(job.params["path"]))

@@ -16,7 +16,7 @@ from yanglao.facilities.imports import do_import_facilities
 from yanglao.jobs.models import Job
 from yanglao.registry.importjob import discard_upload, file_rows, queue_upload, save_upload
 
-__all__ = ["KIND", "discard_job_upload", "queue_import", "run_import_job", "save_upload"]
+__all__ = ["KIND", "queue_import", "run_import_job", "save_upload"]
 
 KIND = "import_facilities"
 
@@ -54,8 +54,3 @@ def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
         "batch": result.batch_id,
         "failed": result.failed,
     }
-
-
-def discard_job_upload(job: Job) -> None:
-    """Clear away a dead job's uploaded file (for ``runner.CLEANUPS``)."""
-    discard_upload(Path(job.params["path"]))

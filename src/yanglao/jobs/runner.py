@@ -43,8 +43,8 @@ KINDS: dict[str, str] = {
 # kind → what to clear away when a job's worker is gone (its uploaded file).
 CLEANUPS: dict[str, str] = {
     "import_persons": "yanglao.registry.importjob.discard_job_upload",
-    "import_facilities": "yanglao.facilities.jobs.discard_job_upload",
-    "import_enrolments": "yanglao.entitlements.importjob.discard_job_upload",
+    "import_facilities": "yanglao.registry.importjob.discard_job_upload",
+    "import_enrolments": "yanglao.registry.importjob.discard_job_upload",
 }
 HEARTBEAT = dt.timedelta(seconds=30)  # how often a running worker renews its job's heartbeat
 SILENT_AT_MOST = 4 * HEARTBEAT  # a running job whose heartbeat is older lost its worker

@@ -35,6 +35,7 @@ def discard_upload(path: Path) -> None:
 
 
 def discard_job_upload(job: Job) -> None:
+    """Clear away a dead upload job's file, whatever its kind (for ``runner.CLEANUPS``)."""
     discard_upload(Path(job.params["path"]))
 
 
