@@ -16,6 +16,7 @@ from yanglao.core.stats.ages import month_end
 from yanglao.regions.models import Region
 from yanglao.stats import capabilities, labels
 from yanglao.stats.compute import cached_value, region_stats, trends
+from yanglao.stats.fresh import Answer, answer
 
 # The CJK font the assessment reports embed (文泉驿微米黑, Apache-2.0), else Debian's copy of it.
 FONT_CANDIDATES = (
@@ -45,15 +46,34 @@ def bulletin_date(year: int, month: int, today: dt.date | None = None) -> dt.dat
     return min(month_end(year, month), today)
 
 
+def build_figures(region: Region, on: dt.date) -> dict[str, Any]:
+    """The bulletin's figures and its 13 months of trends, computed now."""
+    return {
+        "stats": region_stats(region, on),
+        "trends": trends(region, on, 13),
+        "capabilities": capabilities.section_figures(region, on),
+    }
+
+
+def figures_answer(region: Region, on: dt.date, *, stale_ok: bool = False) -> Answer:
+    """The bulletin's figures, cached until the data change; after a change (``stale_ok``: the page,
+    never the documents) the last ones computed while a job recomputes them."""
+    return answer("bulletin", region, on, lambda: build_figures(region, on), stale_ok=stale_ok)
+
+
 def figures(region: Region, on: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The bulletin's figures and its 13 months of trends, cached until the data change."""
-    s = cached_value("bulletin-stats", region, on, lambda: region_stats(region, on))
-    trend = cached_value("bulletin-trends", region, on, lambda: trends(region, on, 13))
-    return s, trend
+    """The bulletin's figures and its 13 months of trends from the current data."""
+    found = figures_answer(region, on).value
+    return found["stats"], found["trends"]
 
 
-def context(region: Region, on: dt.date, *, font: str = "sans-serif") -> dict[str, Any]:
-    s, trend = figures(region, on)
+def context(
+    region: Region, on: dt.date, *, font: str = "sans-serif", stale_ok: bool = False
+) -> dict[str, Any]:
+    """The bulletin's page and documents; only the page (``stale_ok``) may show older figures, with
+    ``stale_note`` saying so."""
+    found = figures_answer(region, on, stale_ok=stale_ok)
+    s, trend = found.value["stats"], found.value["trends"]
     bands = s["age_bands"]
     charts: dict[str, SafeString] = {
         "ages": mark_safe(
@@ -106,11 +126,12 @@ def context(region: Region, on: dt.date, *, font: str = "sans-serif") -> dict[st
         "title": f"{region.name}{on.year}年{on.month}月老年人口和养老服务统计公报",
         "period": text.period_text(on),
         "sections": text.paragraphs(s),
-        "tables": labels.rows(s) + [(sec.title, sec.values) for sec in capabilities.sections(region, on)],
+        "tables": labels.rows(s) + [(sec["title"], sec["values"]) for sec in found.value["capabilities"]],
         "units": units,
         "unit_level": labels.UNIT_LEVEL.get(s.get("unit_level", ""), "区划"),
         "charts": charts,
         "issued": timezone.localdate(),
+        "stale_note": found.note(),
     }
 
 

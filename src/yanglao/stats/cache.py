@@ -31,7 +31,7 @@ from django.db.models import Count, Max, Model
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
-FORMAT = 5  # bump when a definition or the shape of the figures changes: older entries are ignored
+FORMAT = 6  # bump when a definition or the shape of the figures changes: older entries are ignored
 SECONDS = 24 * 3600
 # Models whose changes change some figure (those of apps not installed, or not there, are skipped).
 WATCHED = (
@@ -98,6 +98,10 @@ def bump() -> None:
     temporary = folder / f".{TOKEN_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
     temporary.write_text(secrets.token_hex(16))
     os.replace(temporary, folder / TOKEN_FILE)  # atomic: a reader sees the old token or the new one
+    # Recompute in the background the figures pages asked for lately (one job waiting at most).
+    from yanglao.stats.fresh import after_write
+
+    after_write()
 
 
 def _changed(sender: type[Model], using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -87,3 +87,9 @@ SECTIONS: tuple[tuple[str, Callable[[Region, dt.date], Section]], ...] = (
 
 def sections(region: Region, on: dt.date) -> list[Section]:
     return [build(region, on) for label, build in SECTIONS if apps.is_installed(f"yanglao.{label}")]
+
+
+def section_figures(region: Region, on: dt.date) -> list[dict[str, Any]]:
+    """The sections as plain data (kept with the dashboard's and the bulletin's cached figures; the
+    templates read ``title``, ``values`` and ``tables`` alike)."""
+    return [asdict(section) for section in sections(region, on)]

@@ -16,6 +16,7 @@ from yanglao.regions.models import PREFIX_LENGTH, Level, Region
 from yanglao.registry.models import Person
 from yanglao.stats import figures, sources
 from yanglao.stats.cache import data_version, keep, peek
+from yanglao.stats.fresh import Answer, answer
 
 CHILD_DIGITS = {Level.PROVINCE: 4, Level.PREFECTURE: 6, Level.COUNTY: 9, Level.TOWNSHIP: 12}
 CHILD_LEVEL = {
@@ -157,12 +158,11 @@ def region_stats(
     digits = CHILD_DIGITS.get(level)
     # The entitlement engine runs in a worker thread (Polars, no database) while the SQL runs here.
     pending = _start_entitlements(region, prefix, on) if entitlements else None
-    if digits is not None:
-        by_unit = figures.person_counts_by(prefix, on, digits, persons)
-        c = {ind.key: sum(u.get(ind.key, 0) for u in by_unit.values()) for ind in PERSON_INDICATORS}
-    else:
+    # The indicators per unit and the 户籍/常住 figures: one scan of the registry.
+    by_unit, residence = figures.counts_with_residence(prefix, on, digits or len(prefix), persons)
+    c = {ind.key: sum(u.get(ind.key, 0) for u in by_unit.values()) for ind in PERSON_INDICATORS}
+    if digits is None:
         by_unit = {}
-        c = figures.person_counts(prefix, on, persons)
     fac = sources.facilities(prefix, on)
     out: dict[str, Any] = {
         "region": {
@@ -178,7 +178,7 @@ def region_stats(
         "institutions": fac["institutions"],
         "institution_beds": fac["institution_beds"],
         **_person_sections(c),
-        "hukou_residence": figures.residence_counts(prefix, on, persons),
+        "hukou_residence": residence,
         "facilities": fac,
     }
     assessments = sources.assessments(region.code, on)
@@ -243,19 +243,38 @@ def entitlements(region: Region, on: dt.date) -> dict[str, Any] | None:
     return pending.result() if pending is not None else None
 
 
+def build_dashboard(region: Region, on: dt.date, persons: QuerySet[Person] | None = None) -> dict[str, Any]:
+    """The figures of the dashboard (without the entitlement engine), computed now."""
+    from yanglao.stats.capabilities import section_figures
+
+    return {
+        "stats": region_stats(region, on, persons=persons, entitlements=False),
+        "trends": trends(region, on, 24),
+        "capabilities": section_figures(region, on),
+    }
+
+
+def dashboard_answer(
+    region: Region, on: dt.date, persons: QuerySet[Person] | None = None, *, stale_ok: bool = True
+) -> Answer:
+    """The dashboard's figures, cached until the data change; after a change (``stale_ok``) the last
+    ones computed, marked, while a job recomputes them (:mod:`yanglao.stats.fresh`)."""
+    return answer("dashboard", region, on, lambda: build_dashboard(region, on, persons), stale_ok=stale_ok)
+
+
 def dashboard_stats(region: Region, on: dt.date, persons: QuerySet[Person] | None = None) -> dict[str, Any]:
-    """The figures of the dashboard (without the entitlement engine), cached until the data change."""
-    return dict(
-        cached_value(
-            "dashboard",
-            region,
-            on,
-            lambda: {
-                "stats": region_stats(region, on, persons=persons, entitlements=False),
-                "trends": trends(region, on, 24),
-            },
-        )
-    )
+    """The figures of the dashboard from the current data (cached until the data change)."""
+    return dict(dashboard_answer(region, on, persons, stale_ok=False).value)
+
+
+def build_entitlements(region: Region, on: dt.date) -> dict[str, Any] | None:
+    return entitlements(region, on)
+
+
+def entitlements_answer(region: Region, on: dt.date) -> Answer:
+    """The entitlements section (the dashboard loads it after the page); after a change of the data
+    the last one computed while a job recomputes it."""
+    return answer("entitlements-section", region, on, lambda: entitlements(region, on), stale_ok=True)
 
 
 def cached_value(kind: str, region: Region, on: dt.date, build: Any) -> Any:

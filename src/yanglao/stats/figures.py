@@ -67,6 +67,60 @@ def person_counts_by(
     return out
 
 
+def counts_with_residence(
+    prefix: str, on: dt.date, digits: int, persons: QuerySet[Person] | None = None
+) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """:func:`person_counts_by` and :func:`residence_counts` in one scan of the registry.
+
+    The people 60+ registered (户籍) or living (常住) in the region, grouped by the first ``digits``
+    digits of the 户籍 code: the groups inside the region are :func:`person_counts_by`'s units (their
+    people are those registered here); the others hold the people who live here registered elsewhere,
+    who count only in the residence figures."""
+    qs = (persons if persons is not None else Person.objects.all()).filter(
+        living_q(on)
+        & aged_q(on, 60)
+        & (Q(hukou_region__startswith=prefix) | Q(residence_region__startswith=prefix))
+    )
+    here_r = Q(residence_region__startswith=prefix)
+    unknown_r = Q(residence_region__isnull=True) | Q(residence_region="")
+    rows = (
+        qs.annotate(unit=Substr("hukou_region", 1, digits))
+        .values("unit")
+        .annotate(
+            **_aggregates(on),
+            r_all=Count("pk"),
+            r_resident=Count("pk", filter=here_r),
+            r_unknown=Count("pk", filter=unknown_r),
+        )
+    )
+    units: dict[str, dict[str, int]] = {}
+    residence = dict.fromkeys(
+        (
+            "hukou",
+            "resident",
+            "both",
+            "hukou_living_elsewhere",
+            "residence_unknown",
+            "resident_hukou_elsewhere",
+        ),
+        0,
+    )
+    for row in rows.order_by("unit"):
+        values: dict[str, Any] = dict(row)
+        unit = str(values["unit"] or "")
+        n, resident, unknown = (int(values[k] or 0) for k in ("r_all", "r_resident", "r_unknown"))
+        residence["resident"] += resident
+        if not unit.startswith(prefix):  # registered elsewhere, living here
+            residence["resident_hukou_elsewhere"] += resident
+            continue
+        units[unit] = _unprefixed(values)
+        residence["hukou"] += n
+        residence["both"] += resident
+        residence["residence_unknown"] += unknown
+        residence["hukou_living_elsewhere"] += n - resident - unknown
+    return units, residence
+
+
 def residence_counts(prefix: str, on: dt.date, persons: QuerySet[Person] | None = None) -> dict[str, int]:
     """户籍 and 常住: people 60+ registered here, living here, and the two kinds of 人户分离."""
     qs = (persons if persons is not None else Person.objects.all()).filter(living_q(on) & aged_q(on, 60))

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from yanglao.core.stats.rank import percent
@@ -191,30 +192,18 @@ def visits(prefix: str, on: dt.date, digits: int | None = None) -> dict[str, Any
         from yanglao.visits.models import Target, Visit
     except ImportError:
         return None
-    targets = Target.objects.filter(active=True, village__startswith=prefix)
     start, _ = month_bounds(on.year, on.month)
-    # One GROUP BY on the visits of the targets' people up to ``on``: the last visit and whether one was
-    # in the month (the month of ``on`` up to ``on``), instead of a join per target and a MAX over it.
-    by_person = {
-        person: (last, in_month > 0)
-        for person, last, in_month in Visit.objects.filter(
-            person__in=targets.values("person"), visited_on__lte=on
-        )
-        .values("person")
-        .annotate(last=Max("visited_on"), in_month=Count("pk", filter=Q(visited_on__gte=start)))
-        .values_list("person", "last", "in_month")
-        .order_by()
-    }
     per_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"targets": 0, "visited": 0, "overdue": 0})
     cut = digits or len(prefix)
-    rows = targets.values_list("village", "interval_days", "interval_months", "since", "person")
-    for village, days, months, since, person in rows.iterator(chunk_size=5000):
-        unit = per_unit[village[:cut]]
-        last_visit, visited = by_person.get(person, (None, False))
-        unit["targets"] += 1
+    # One query: the targets grouped by unit, interval and the day their next visit counts from (the
+    # last visit up to ``on``, else the day they became a target) — a few thousand groups, not one row
+    # a target; the core's due date then decides each group's overdue (it is the same for all of it).
+    for unit_code_, days, months, base, n, visited in _visit_groups(Target, Visit, prefix, cut, start, on):
+        unit = per_unit[unit_code_]
+        unit["targets"] += n
         unit["visited"] += visited
-        if due_date(last_visit, Interval(days=days, months=months), since) < on:
-            unit["overdue"] += 1
+        if due_date(None, Interval(days=days, months=months), base) < on:
+            unit["overdue"] += n
     if not per_unit:
         return None
     for row in per_unit.values():
@@ -228,6 +217,47 @@ def visits(prefix: str, on: dt.date, digits: int | None = None) -> dict[str, Any
         "overdue_percent": percent(total["overdue"], total["targets"]),
         "units": dict(sorted(per_unit.items())) if digits else {},
     }
+
+
+def _visit_groups(
+    target: Any, visit: Any, prefix: str, cut: int, start: dt.date, on: dt.date
+) -> list[tuple[str, int, int, dt.date, int, int]]:
+    """(unit, interval days, interval months, last visit or since, targets, targets visited since
+    ``start``) of the active targets of the region, from their visits up to ``on``."""
+    t, v = target._meta, visit._meta
+    col = {f.name: f.column for f in (*t.concrete_fields, *v.concrete_fields) if f.name != "id"}
+    t_table, v_table = connection.ops.quote_name(t.db_table), connection.ops.quote_name(v.db_table)
+    person_t, person_v = t.get_field("person").column, v.get_field("person").column
+    sql = f"""
+        SELECT SUBSTR(t.{col["village"]}, 1, %s), t.{col["interval_days"]}, t.{col["interval_months"]},
+               COALESCE(v.last_visit, t.{col["since"]}), COUNT(*),
+               SUM(CASE WHEN v.in_month > 0 THEN 1 ELSE 0 END)
+        FROM {t_table} t
+        LEFT JOIN (
+            SELECT {person_v} AS person, MAX({col["visited_on"]}) AS last_visit,
+                   SUM(CASE WHEN {col["visited_on"]} >= %s THEN 1 ELSE 0 END) AS in_month
+            FROM {v_table}
+            WHERE {col["visited_on"]} <= %s AND {person_v} IN (
+                SELECT {person_t} FROM {t_table} WHERE {col["active"]} = %s AND {col["village"]} LIKE %s
+            )
+            GROUP BY {person_v}
+        ) v ON v.person = t.{person_t}
+        WHERE t.{col["active"]} = %s AND t.{col["village"]} LIKE %s
+        GROUP BY 1, 2, 3, 4
+    """
+    like = prefix + "%"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cut, start, on, True, like, True, like])
+        rows = cursor.fetchall()
+    return [
+        (str(unit), int(days), int(months), _day(base), int(n), int(visited or 0))
+        for unit, days, months, base, n, visited in rows
+    ]
+
+
+def _day(value: Any) -> dt.date:
+    """A date as the database gives it (SQLite gives COALESCE of dates as text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def visit_trend(prefix: str, months: list[dt.date]) -> list[dict[str, Any]] | None:

@@ -45,7 +45,7 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
         raise Http404(str(exc)) from None
     started = time.perf_counter()
     page = {
-        **context(region, on),
+        **context(region, on, stale_ok=True),
         "month": f"{year:04d}-{month:02d}",
         "max_month": f"{timezone.localdate():%Y-%m}",
         "job": job,

@@ -13,9 +13,9 @@ from django.urls import reverse
 from yanglao.accounts.current import current_user
 from yanglao.regions.models import Level, Region
 from yanglao.registry.models import Person
-from yanglao.stats import capabilities, labels
+from yanglao.stats import labels
 from yanglao.stats.access import access_region, ancestors_in_scope, home_region, may_see, stats_persons
-from yanglao.stats.compute import dashboard_stats, entitlements
+from yanglao.stats.compute import dashboard_answer, entitlements_answer
 from yanglao.stats.views.common import date_param
 
 
@@ -95,8 +95,8 @@ def region_view(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     region = access_region(request, code)
     on = date_param(request)
-    found = dashboard_stats(region, on, stats_persons(request))
-    s, trends = found["stats"], found["trends"]
+    found = dashboard_answer(region, on, stats_persons(request))
+    s, trends = found.value["stats"], found.value["trends"]
     drill = drillable(user, s.get("units", []))
     context = {
         "region": region,
@@ -107,7 +107,8 @@ def region_view(request: HttpRequest, code: str) -> HttpResponse:
         "unit_level": labels.UNIT_LEVEL.get(s.get("unit_level", ""), ""),
         "charts": chart_data(s, trends, region, drill, on.isoformat()),
         "has_children": bool(s.get("units")),
-        "capabilities": capabilities.sections(region, on),
+        "capabilities": found.value["capabilities"],
+        "stale_note": found.note(),
     }
     return render(request, "stats/dashboard.html", context)
 
@@ -117,4 +118,5 @@ def entitlements_json(request: HttpRequest, code: str) -> JsonResponse:
     """The entitlement figures (the engine takes a while on a whole county: loaded after the page)."""
     region = access_region(request, code)
     on = date_param(request)
-    return JsonResponse({"date": on.isoformat(), "entitlements": entitlements(region, on)})
+    found = entitlements_answer(region, on)
+    return JsonResponse({"date": on.isoformat(), "entitlements": found.value, "stale_note": found.note()})

@@ -114,7 +114,8 @@
             "</td><td>" + esc(i.funding_levels) + "</td></tr>";
         }).join("");
         var text = document.createElement("div");
-        text.innerHTML = "<p class=hint>《" + esc(e.catalog_name) + "》：享受至少一项的老年人 " + e.people_with_any.toLocaleString() +
+        text.innerHTML = (body.stale_note ? "<p class=stale-note role=status>" + esc(body.stale_note) + "。</p>" : "") +
+          "<p class=hint>《" + esc(e.catalog_name) + "》：享受至少一项的老年人 " + e.people_with_any.toLocaleString() +
           " 人。金额为按清单标准测算的应享金额（元）；有明确标准的项目年金额合计 " + money(e.annual_amount) + "。</p>" +
           (e.example_items && e.example_items.length ? "<p class=hint>标“示例值”的项目金额依赖尚未替换的示例参数，不是真实标准，单列、不计入合计（年 " +
             money(e.example_annual_amount) + "）：" + e.example_items.map(esc).join("、") + "。</p>" : "") +
