@@ -35,22 +35,22 @@ def test_a_bad_value_is_shown_beside_the_field_and_the_form_keeps_what_was_typed
     log_in(page, base, "township")
     page.goto(f"{base}/persons/{wang.pk}/")
 
-    grade = page.locator("#f-disability_grade")
-    grade.locator("details.edit summary").click()
-    grade.locator("input[name=value]").fill("9")
-    grade.locator("input[name=reason]").fill("残联复核")
-    grade.get_by_role("button", name="保存").click()
+    months = page.locator("#f-disabled_months")
+    months.locator("details.edit summary").click()
+    months.locator("input[name=value]").fill("9999")
+    months.locator("input[name=reason]").fill("残联复核")
+    months.get_by_role("button", name="保存").click()
     page.wait_for_load_state()
 
-    grade = page.locator("#f-disability_grade")
-    error = grade.locator(".field-error")
+    months = page.locator("#f-disabled_months")
+    error = months.locator(".field-error")
     assert error.is_visible()
-    assert error.inner_text() == "应在 1–4 之间，实际为 9"
-    assert grade.locator("input[name=value]").input_value() == "9"
-    assert grade.locator("input[name=reason]").input_value() == "残联复核"
+    assert error.inner_text() == "应在 0–1200 之间，实际为 9999"
+    assert months.locator("input[name=value]").input_value() == "9999"
+    assert months.locator("input[name=reason]").input_value() == "残联复核"
     assert page.locator("h1").inner_text().startswith("王秀英")  # the page, not a raw JSON answer
     error_box = error.bounding_box()
-    input_box = grade.locator("input[name=value]").bounding_box()
+    input_box = months.locator("input[name=value]").bounding_box()
     assert error_box is not None
     assert input_box is not None
     assert 0 <= error_box["y"] - (input_box["y"] + input_box["height"]) < 40  # right under the input
@@ -58,7 +58,7 @@ def test_a_bad_value_is_shown_beside_the_field_and_the_form_keeps_what_was_typed
     page.screenshot(path=tmp_path / f"person-edit-error-{viewport}.png", full_page=True)
     assert fits, f"the person page is wider than the {viewport} screen"
     wang.refresh_from_db()
-    assert wang.disability_grade == 2
+    assert wang.disabled_months is None
 
 
 def test_a_coded_field_is_chosen_from_a_list_and_saved(

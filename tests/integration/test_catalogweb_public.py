@@ -83,9 +83,22 @@ def test_the_list_page_shows_standards_history_and_references(client: Any) -> No
     assert "2023-06-15 起 该日有效 100" in page
     assert "扎政办发〔2023〕16号 附件2 第5项；内政发〔2018〕53号" in page
     assert "示例值，需本地填报" in page  # the 低保标准 is an example figure
-    assert "分散供养 / 是低保对象" in page  # 第7项: 任务16 names 城乡低保对象, no longer an option
+    assert (
+        "特困人员（分散供养） / 是低保对象" in page
+    )  # 第7项: 任务16 names 城乡低保对象, no longer an option
     assert "本清单默认关闭" not in page
     assert "只能申领其中一项，择高，由本人选择" in page  # 可择高申领: the person chooses (issue 12)
+
+
+def test_the_list_page_says_what_an_item_gives_besides_money(client: Any) -> None:
+    """卧龙区: item 11 is paid to the 敬老院, item 3 is a service once a year (plain.extra_words)."""
+    page = client.get(reverse("catalogweb:catalog", args=["411303"]) + "?date=2025-07-01").content.decode()
+    item = re.search(r'id="item-11">(.*?)</article>', page, re.S)
+    assert item is not None
+    assert '<p class="extra">由供养本人的敬老院领取（不发给本人）</p>' in item.group(1)
+    health = re.search(r'id="item-3">(.*?)</article>', page, re.S)
+    assert health is not None
+    assert '<p class="extra">每年1次</p>' in health.group(1)
 
 
 def test_a_list_page_on_a_date_before_and_after_a_change(client: Any, settings: Any, tmp_path: Path) -> None:

@@ -9,12 +9,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django import forms
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from yanglao.audit.models import AuditEvent
-from yanglao.catalogweb.selfcheck import build_record, explain, self_check
+from yanglao.catalogweb.forms import SelfCheckForm
+from yanglao.catalogweb.selfcheck import asked_fields, build_record, explain, self_check
 from yanglao.core.catalog import evaluate, load_catalog
+from yanglao.core.person import FIELD_BY_NAME
+from yanglao.core.personfields import public_sections
 from yanglao.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +189,35 @@ def test_the_functions_the_api_reuses() -> None:
     assert dibao.reason == "不符合：是低保对象（本人：未填写）"
     with pytest.raises(ValueError, match="请填写年龄或出生日期"):
         build_record({}, catalog, ON)
+
+
+def test_what_an_item_gives_besides_money_is_on_its_card(client: Any) -> None:
+    """卧龙区: item 11 is paid to the 敬老院, item 3 is a service once a year (plain.extra_words)."""
+    page = post(client, "411303", on=dt.date(2025, 7, 1), age="75", tekun="centralized").content.decode()
+    assert "由供养本人的敬老院领取（不发给本人）" in answer(page, "11")
+    assert "每年1次" in answer(page, "3")
+    assert "每月至少1次" not in answer(page, "20")  # not granted: nothing it would give is said
+
+
+def test_the_form_asks_what_the_person_fields_description_says() -> None:
+    """Sections, questions, widgets and choices of the form come from core/personfields.py."""
+    catalog = load_catalog("152223")
+    form = SelfCheckForm(catalog, ON)
+    titles = [title for title, _ in form.sections()]
+    assert titles == [section.public for section, _ in public_sections()]
+    asked = asked_fields(catalog)
+    assert "dibao" in asked
+    assert "no_supporter" in asked  # 扎赉特旗's 特困 rule reads it
+    assert "disabled_months" not in asked  # no rule of this list reads it
+    assert "disabled_months" in asked_fields(load_catalog("410400"))  # 平顶山's does
+    for name in asked:
+        described = FIELD_BY_NAME[name].ask
+        assert described is not None
+        assert form.fields[name].label == described.label
+    living = form.fields["living_arrangement"]
+    assert isinstance(living, forms.ChoiceField)
+    assert list(living.choices)[:2] == [("", "不填"), ("alone", "独居")]
+    assert isinstance(living.widget, forms.RadioSelect)
+    grade = form.fields["disability_grade"]
+    assert isinstance(grade, forms.ChoiceField)
+    assert ("1", "一级（最重）") in list(grade.choices)

@@ -41,6 +41,9 @@ def test_coded_fields_are_choices_with_the_current_value_chosen(
     assert '<option value="">未知</option>' in living
     for name in ("tekun", "pension_scheme", "fp_special", "dibao", "ability_level", "disability_category"):
         assert '<select name="value"' in row(text, name), name
+    grade = row(text, "disability_grade")  # a level field: its levels by name (core/personfields.py)
+    assert '<option value="2" selected>二级</option>' in grade
+    assert '<span class="value" data-field="disability_grade">二级</span>' in grade
     assert 'type="date"' in row(text, "death_date")
     assert '<select name="value"' not in row(text, "address")
 
@@ -63,21 +66,21 @@ def test_a_bad_value_shows_the_page_with_the_error_beside_the_field_and_keeps_wh
 ) -> None:
     response = login(township_user).post(
         reverse("person-edit", args=[wang.pk]),
-        {"field": "disability_grade", "value": "9", "reason": "残联复核"},
+        {"field": "disabled_months", "value": "9999", "reason": "残联复核"},
     )
 
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
-    grade = row(response.content.decode(), "disability_grade")
-    assert '<details class="edit" open>' in grade
-    assert 'class="field-error"' in grade
-    assert "应在 1–4 之间，实际为 9" in grade
-    assert 'name="value" value="9"' in grade
-    assert 'name="reason" value="残联复核"' in grade
-    assert 'aria-invalid="true"' in grade
+    months = row(response.content.decode(), "disabled_months")
+    assert '<details class="edit" open>' in months
+    assert 'class="field-error"' in months
+    assert "应在 0–1200 之间，实际为 9999" in months
+    assert 'name="value" value="9999"' in months
+    assert 'name="reason" value="残联复核"' in months
+    assert 'aria-invalid="true"' in months
     assert "field-error" not in row(response.content.decode(), "living_arrangement")
     wang.refresh_from_db()
-    assert wang.disability_grade == 2
+    assert wang.disabled_months is None
     assert not AuditEvent.objects.filter(action=Action.CHANGE).exists()
 
 

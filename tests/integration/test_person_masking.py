@@ -79,14 +79,14 @@ def test_names_and_sensitive_values_only_for_the_roles_that_see_them(
     conflict_card = text[text.index("待处理的数据冲突") : text.index("</section>")]
     if role in SEES_PEOPLE:
         assert "王秀兰" in text  # the name history
-        assert "新值“3”" in conflict_card
+        assert "新值“三级”" in conflict_card  # a grade by its name (core/personfields.py)
         assert HIDDEN not in text
     else:
         assert "王秀英" not in text
         assert "王秀兰" not in text
         assert "王**" in text
-        assert "新值“3”" not in conflict_card
-        assert "现值“2”" not in conflict_card
+        assert "新值“三级”" not in conflict_card
+        assert "现值“二级”" not in conflict_card
         assert f"新值“{HIDDEN}”" in conflict_card
         assert "变更记录" not in text[text.index('id="f-disability_grade"') :][:600]
         assert "变更记录" not in text[text.index('id="f-dibao"') :][:600]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from yanglao.catalogweb.plain import PERIOD_WORDS, cond_words, expr_words, money_words
+from yanglao.catalogweb.plain import PERIOD_WORDS, cond_words, expr_words, extra_words, money_words
 from yanglao.core.catalog.compare import amount_on
 from yanglao.core.catalog.describe import number_text
 from yanglao.core.catalog.model import (
@@ -65,6 +65,7 @@ class BenefitView:
     period: str
     comparison: str
     notes: str
+    extra: str = ""  # what it gives besides money, and to whom: "每年1次", "由敬老院领取（不发给本人）"
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ def _benefit_view(catalog: Catalog, item: Item, benefit: Benefit, on: dt.date) -
         period=PERIODS.get(benefit.period or "", ""),
         comparison=COMPARISONS.get(benefit.comparison or "", ""),
         notes=benefit.notes if item.has_parts else "",
+        extra=extra_words(benefit),
     )
 
 

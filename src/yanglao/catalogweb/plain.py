@@ -50,37 +50,33 @@ from yanglao.core.catalog.words import (
     quantity_text,
 )
 from yanglao.core.person import Value, age_on
+from yanglao.core.personfields import PERSON_FIELD_BY_NAME
 
 NOT_GIVEN = "未填写"
-# Yes / no phrases of the boolean fields, as a family would say them.
-BOOL_PHRASES: dict[str, tuple[str, str]] = {
-    "residence_permit": ("持有常住地居住证", "没有常住地居住证"),
-    "no_supporter": ("无法定赡养人、扶养人，或其无赡养、扶养能力", "有赡养人或扶养人"),
-    "dibao": ("是低保对象", "不是低保对象"),
-    "dibao_edge": ("是低保边缘家庭成员", "不是低保边缘家庭成员"),
-    "spending_hardship": ("是支出型困难家庭成员", "不是支出型困难家庭成员"),
-    "poverty_relapse": ("是返贫致贫人口", "不是返贫致贫人口"),
-    "poverty_relapse_risk": ("是农村易返贫致贫人口", "不是农村易返贫致贫人口"),
-    "vagrant": ("是生活无着的流浪乞讨人员", "不是生活无着的流浪乞讨人员"),
-    "self_care_unable": ("经认定生活不能自理", "未经认定生活不能自理"),
-    "long_term_care_need": ("需要长期照护", "不需要长期照护"),
-    "periodic_pension": ("享受国家定期抚恤补助", "不享受国家定期抚恤补助"),
-    "military_family": ("是现役军人家属", "不是现役军人家属"),
-    "ltc_insured": ("参加了长期护理保险", "没有参加长期护理保险"),
-}
-KNOWN_PHRASES: dict[str, str] = {
-    "disability_grade": "持有残疾人证",
-    "disability_category": "持有残疾人证",
-    "ability_level": "做过老年人能力评估",
-    "age": "出生日期已知",
-    "ability_assessed_on": "做过老年人能力评估",
-}
-EMPTY_WORDS: dict[str, str] = {
-    "disability_grade": "无残疾人证",
-    "disability_category": "无残疾人证",
-    "ability_level": "未评估",
-    "ability_assessed_on": "未评估",
-}
+
+
+def bool_phrase(name: str, truth: bool) -> str:
+    """A yes/no field being true or false as a family says it (``core/personfields.py``'s phrases):
+    ``是低保对象`` / ``不是低保对象``."""
+    fld = PERSON_FIELD_BY_NAME.get(name)
+    said = (fld.phrases.yes if truth else fld.phrases.no) if fld else ""
+    return said or f"{field_label(name)}：{'是' if truth else '否'}"
+
+
+def known_phrase(name: str) -> str:
+    """ "The value is known": ``持有残疾人证``, ``做过老年人能力评估``."""
+    if name == "age":
+        return "出生日期已知"
+    fld = PERSON_FIELD_BY_NAME.get(name)
+    return (fld.phrases.known if fld else "") or f"{field_label(name)}已填写"
+
+
+def empty_phrase(name: str) -> str:
+    """The person's value is unknown: ``无残疾人证``, ``未评估``, else ``未填写``."""
+    fld = PERSON_FIELD_BY_NAME.get(name)
+    return (fld.phrases.empty if fld else "") or NOT_GIVEN
+
+
 NUMBER_OP_WORDS = {"=": "等于", "!=": "不等于", "<": "低于", "<=": "不超过", ">": "高于", ">=": "不低于"}
 
 
@@ -245,18 +241,17 @@ def _(cond: Compare, catalog: Catalog) -> str:
         and isinstance(right.value, bool)
         and op in ("=", "!=")
     ):
-        truth = right.value if op == "=" else not right.value
-        yes, no = BOOL_PHRASES.get(
-            left.name, (f"{field_label(left.name)}：是", f"{field_label(left.name)}：否")
-        )
-        return yes if truth else no
+        return bool_phrase(left.name, right.value if op == "=" else not right.value)
     return f"{expr_words(left, catalog)}{NUMBER_OP_WORDS[op]}{expr_words(right, catalog)}"
 
 
 @cond_words.register
 def _(cond: In, catalog: Catalog) -> str:
-    label = "残疾等级" if cond.field == "disability_grade" else field_label(cond.field)
-    return f"{label}为{_or_join(_code_words(cond.field, cond.values))}"
+    values = _or_join(_code_words(cond.field, cond.values))
+    fld = PERSON_FIELD_BY_NAME.get(cond.field)
+    if fld is not None and fld.phrases.values:
+        return fld.phrases.values.format(values)  # 独居、空巢或留守; 持一级或二级残疾人证
+    return f"{field_label(cond.field)}为{values}"
 
 
 @cond_words.register
@@ -267,7 +262,7 @@ def _(cond: Within, catalog: Catalog) -> str:
 
 @cond_words.register
 def _(cond: IsKnown, catalog: Catalog) -> str:
-    return KNOWN_PHRASES.get(cond.field, f"{field_label(cond.field)}已填写")
+    return known_phrase(cond.field)
 
 
 @cond_words.register
@@ -287,12 +282,12 @@ def _value_of(field: str, record: Mapping[str, Value], on: dt.date, catalog: Cat
         return f"本人{age_on(birth, on)}周岁" if isinstance(birth, dt.date) else f"本人年龄{NOT_GIVEN}"
     value = record.get(field)
     if value is None:
-        return f"本人：{EMPTY_WORDS.get(field, NOT_GIVEN)}"
+        return f"本人：{empty_phrase(field)}"
     if isinstance(value, bool):
         return f"本人：{'是' if value else '否'}"
     if field in ("hukou_region", "residence_region") and isinstance(value, str):
         return f"本人：{places(catalog).place_of(value)}"
-    if field in ("disability_grade", "ability_level") and isinstance(value, int):
+    if isinstance(value, int) and (fld := PERSON_FIELD_BY_NAME.get(field)) and fld.levels:
         return f"本人：{_code_words(field, (value,))[0]}"
     if isinstance(value, str):
         try:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from yanglao.catalogweb.plain import (
     Mismatch,
     expr_words,
+    extra_words,
     money_words,
     places,
     region_choices,
@@ -31,36 +32,8 @@ from yanglao.core.catalog.describe import number_text
 from yanglao.core.catalog.model import ITEM_TYPES, Benefit, Item
 from yanglao.core.catalog.rules import fields_used
 from yanglao.core.person import FIELD_BY_NAME, Record, Value, parse_value
+from yanglao.core.personfields import asked
 
-# Asked of everyone (the issue's list); the others only when the list's rules read them.
-BASE_FIELDS: tuple[str, ...] = (
-    "sex",
-    "living_arrangement",
-    "residence_permit",
-    "dibao",
-    "dibao_edge",
-    "spending_hardship",
-    "tekun",
-    "ability_level",
-    "disability_grade",
-    "fp_special",
-    "special_contribution",
-    "pension_scheme",
-    "ltc_insured",
-)
-EXTRA_FIELDS: tuple[str, ...] = (
-    "tekun_care",
-    "poverty_relapse",
-    "poverty_relapse_risk",
-    "self_care_unable",
-    "disabled_months",
-    "long_term_care_need",
-    "disability_category",
-    "no_supporter",
-    "periodic_pension",
-    "military_family",
-    "vagrant",
-)
 # The status as the public pages say it (the core's words are for staff).
 STATUS_WORDS_PUBLIC: dict[str, str] = {
     **STATUS_WORDS,
@@ -76,14 +49,15 @@ GROUPS: tuple[tuple[str, str], ...] = (
 
 
 def asked_fields(catalog: Catalog) -> list[str]:
-    """The person fields the self-check asks about for this list (besides age and the places)."""
+    """The person fields the self-check asks about for this list (besides age and the places): those
+    ``core/personfields.py`` says are asked of everyone, and those the list's rules read."""
     used: set[str] = set()
     for item in catalog.items:
         for benefit in item.benefits:
             for tree in (benefit.rule, benefit.amount):
                 if tree is not None:
                     used |= fields_used(tree)
-    return [*BASE_FIELDS, *(f for f in EXTRA_FIELDS if f in used)]
+    return [f.name for f in asked(used)]
 
 
 def birth_date_for_age(age: int, on: dt.date) -> dt.date:
@@ -172,6 +146,9 @@ class ItemView:
     params: tuple[ParamLine, ...]
     ask: str  # who to ask: the lead departments
     parts: tuple[ItemView, ...] = field(default=())
+    extra: str = (
+        ""  # what it gives besides money, and to whom: "每年1次", "免费", "由敬老院领取（不发给本人）"
+    )
 
     @property
     def granted(self) -> bool:
@@ -239,6 +216,7 @@ def _benefit_view(
         how=how,
         params=tuple(ParamLine.of(p) for p in decision.params) if decision.granted else (),
         ask=ask_words(item, catalog),
+        extra=extra_words(benefit),
     )
 
 

@@ -1,8 +1,10 @@
 """The person record at the edge (``docs/person-record.md``): fields, parsing, validation.
 
 One flat record of an older person. Every importer, the entitlement engine and the command line speak
-it. Field names are fixed. Parsing never "fixes" input: each bad value is reported with its field and a
-reason, and the record's other fields are still parsed so that all problems are reported at once.
+it. Field names are fixed; the fields are described once in :mod:`yanglao.core.personfields` (re-exported
+here: ``FIELDS``, ``Field``, the code tables). Parsing never "fixes" input: each bad value is reported
+with its field and a reason, and the record's other fields are still parsed so that all problems are
+reported at once.
 
 Values after parsing:
 - ``text`` / ``region``: ``str``;  ``code``: the English code (``str``);  ``bool``: ``bool``;
@@ -14,112 +16,60 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
 
 from yanglao.core.idnumber import IdNumber, IdNumberError, parse_id_number
+from yanglao.core.personfields import (
+    ABILITY_LEVELS,
+    DISABILITY_CATEGORY,
+    DISABILITY_GRADES,
+    FIELDS,
+    FP_SPECIAL,
+    LIVING,
+    PENSION,
+    SEX,
+    SPECIAL_CONTRIBUTION,
+    TEKUN,
+    TEKUN_CARE,
+    Field,
+    Kind,
+)
 from yanglao.core.records_io.dates import DateError, date_of_number, parse_date_text
 
-Kind = Literal["id", "text", "code", "bool", "date", "int", "region"]
+__all__ = [
+    "ABILITY_LEVELS",
+    "BOOL_WORDS",
+    "DISABILITY_CATEGORY",
+    "DISABILITY_GRADES",
+    "FALSE_WORDS",
+    "FIELDS",
+    "FIELD_BY_NAME",
+    "FIELD_NAMES",
+    "FP_SPECIAL",
+    "HEADER_ALIASES",
+    "ID_AS_NUMBER",
+    "LIVING",
+    "PENSION",
+    "SEX",
+    "SPECIAL_CONTRIBUTION",
+    "TEKUN",
+    "TEKUN_CARE",
+    "TRUE_WORDS",
+    "Field",
+    "FieldError",
+    "Kind",
+    "Record",
+    "Value",
+    "age_on",
+    "derive_defaults",
+    "format_value",
+    "parse_record",
+    "parse_value",
+    "parsed_id",
+    "value_words",
+]
+
 Value = str | bool | int | dt.date | None
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    kind: Kind
-    codes: tuple[tuple[str, str], ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
-    sensitive: bool = False  # PIPL art. 28 sensitive personal information
-    extra_labels: tuple[tuple[str, str], ...] = field(default=())
-
-    def code_values(self) -> tuple[str, ...]:
-        return tuple(code for code, _ in self.codes)
-
-    def code_label(self, code: str) -> str:
-        return dict(self.codes).get(code, code)
-
-
-LIVING = (
-    ("with_family", "与子女等同住"),
-    ("alone", "独居"),
-    ("empty_nest", "空巢"),
-    ("left_behind", "留守"),
-)
-TEKUN = (("none", "非特困"), ("dispersed", "分散供养"), ("centralized", "集中供养"))
-TEKUN_CARE = (("self", "全自理"), ("half", "半护理"), ("full", "全护理"))
-DISABILITY_CATEGORY = (
-    ("visual", "视力"),
-    ("hearing", "听力"),
-    ("speech", "言语"),
-    ("physical", "肢体"),
-    ("intellectual", "智力"),
-    ("mental", "精神"),
-    ("multiple", "多重"),
-)
-FP_SPECIAL = (("none", "否"), ("bereaved", "独生子女死亡"), ("disabled_child", "独生子女伤残"))
-SPECIAL_CONTRIBUTION = (
-    ("none", "否"),
-    ("martyr_family", "烈士遗属"),
-    ("duty_death_family", "因公牺牲军人遗属"),
-    ("illness_death_family", "病故军人遗属"),
-    ("disabled_veteran", "残疾军人"),
-    ("demobilized", "复员军人"),
-    ("retired_soldier", "退伍军人"),
-)
-PENSION = (
-    ("none", "未参保"),
-    ("employee", "企业职工"),
-    ("public_sector", "机关事业单位"),
-    ("urban_rural", "城乡居民"),
-)
-ABILITY_LEVELS = (
-    ("0", "能力完好"),
-    ("1", "轻度失能"),
-    ("2", "中度失能"),
-    ("3", "重度失能"),
-    ("4", "完全失能"),
-)
-# 残疾等级 (GB/T 26341-2010): the grade as written on the 残疾人证.
-DISABILITY_GRADES = (("1", "一级"), ("2", "二级"), ("3", "三级"), ("4", "四级"))
-SEX = (("1", "男"), ("2", "女"))
-
-FIELDS: tuple[Field, ...] = (
-    Field("id_number", "公民身份号码", "id", sensitive=True),
-    Field("name", "姓名", "text"),
-    Field("sex", "性别", "code", SEX),
-    Field("birth_date", "出生日期", "date"),
-    Field("hukou_region", "户籍地区划代码", "region"),
-    Field("residence_region", "常住地区划代码", "region"),
-    Field("residence_permit", "持常住地居住证", "bool"),
-    Field("death_date", "死亡日期", "date"),
-    Field("living_arrangement", "居住状况", "code", LIVING),
-    Field("no_supporter", "无法定赡养人扶养人或其无赡养扶养能力", "bool"),
-    Field("dibao", "最低生活保障对象", "bool", sensitive=True),
-    Field("dibao_edge", "低保边缘家庭成员", "bool", sensitive=True),
-    Field("spending_hardship", "支出型困难家庭成员", "bool", sensitive=True),
-    Field("tekun", "特困人员供养方式", "code", TEKUN, sensitive=True),
-    Field("tekun_care", "特困人员照料护理类型", "code", TEKUN_CARE, sensitive=True),
-    Field("poverty_relapse", "返贫致贫人口", "bool", sensitive=True),
-    Field("poverty_relapse_risk", "农村易返贫致贫人口", "bool", sensitive=True),
-    Field("vagrant", "生活无着的流浪乞讨人员", "bool", sensitive=True),
-    Field("ability_level", "老年人能力等级", "int", minimum=0, maximum=4, sensitive=True),
-    Field("ability_assessed_on", "能力评估日期", "date", sensitive=True),
-    Field("self_care_unable", "经认定生活不能自理", "bool", sensitive=True),
-    Field("disability_grade", "残疾等级", "int", minimum=1, maximum=4, sensitive=True),
-    Field("disability_category", "残疾类别", "code", DISABILITY_CATEGORY, sensitive=True),
-    Field("long_term_care_need", "需要长期照护", "bool", sensitive=True),
-    Field("fp_special", "计划生育特殊家庭", "code", FP_SPECIAL, sensitive=True),
-    Field("special_contribution", "对国家和社会作出特殊贡献的老年人类别", "code", SPECIAL_CONTRIBUTION),
-    Field("periodic_pension", "享受国家定期抚恤补助", "bool"),
-    Field("military_family", "现役军人家属", "bool"),
-    Field("pension_scheme", "基本养老保险类别", "code", PENSION),
-    Field("ltc_insured", "参加长期护理保险", "bool"),
-    Field("disabled_months", "失能持续月数", "int", minimum=0, maximum=1200, sensitive=True),
-)
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 # Chinese column headers are accepted as well as the fixed English names.
@@ -335,7 +285,7 @@ BOOL_WORDS = {"true": "是", "false": "否"}
 
 def value_words(name: str, value: Value) -> str:
     """A value of field ``name`` in the documents' words: a code by its label (``alone`` → 独居), an
-    ability level by its name (``2`` → 中度失能), true/false as 是/否; dates, numbers, text and region
+    ability level or a disability grade by its name (``2`` → 中度失能, 二级), true/false as 是/否; dates, numbers, text and region
     codes as their interchange text. A value that is not one of the field's codes (a masked value, a
     label already) is shown as it is. The one place the interface turns codes into words."""
     text = format_value(value)
@@ -346,8 +296,8 @@ def value_words(name: str, value: Value) -> str:
         return fld.code_label(text)
     if fld.kind == "bool":
         return BOOL_WORDS.get(text.lower(), text)
-    if fld.name == "ability_level":
-        return dict(ABILITY_LEVELS).get(text, text)
+    if fld.levels:
+        return dict(fld.levels).get(text, text)
     return text
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
 from django.db import models
 
 from yanglao.core import person as spec
-from yanglao.core.personfields import PERSON_FIELD_BY_NAME, REGISTRY_FIELDS, label_of
+from yanglao.core.personfields import PERSON_FIELD_BY_NAME, REGISTRY_FIELDS, Field, label_of
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
+    Flag: TypeAlias = models.BooleanField[bool | Combinable | None, bool | None]
+    Day: TypeAlias = models.DateField[str | dt.date | Combinable | None, dt.date | None]
+    Number: TypeAlias = models.SmallIntegerField[float | int | str | Combinable | None, int | None]
+    Coded: TypeAlias = models.CharField[str | int | Combinable | None, str | None]
+    Text: TypeAlias = models.CharField[str | int | Combinable, str]
 
 # The person-record fields the registry stores as columns (id_number is the key, declared below).
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in spec.FIELDS if f.kind != "id")
@@ -31,71 +41,88 @@ def field_label(name: str) -> str:
     return label_of(name)
 
 
-def fact(name: str, max_length: int = 24) -> models.Field[Any, Any]:
-    """The column of a described person field (``core/personfields.py``): its label, type and codes;
-    a record field is empty (NULL) when not known, a registry-only text field is "" instead."""
+def _described(name: str, kind: str) -> Field:
     fld = PERSON_FIELD_BY_NAME[name]
-    if not fld.record:
-        return models.CharField(fld.label, max_length=max_length, blank=True, default="")
-    if fld.kind == "bool":
-        return models.BooleanField(fld.label, null=True, blank=True)
-    if fld.kind == "date":
-        return models.DateField(fld.label, null=True, blank=True)
-    if fld.kind == "int":
-        return models.SmallIntegerField(fld.label, null=True, blank=True)
-    if fld.kind == "region":
-        return models.CharField(fld.label, max_length=12, null=True, blank=True)
-    if fld.kind == "code":
-        return models.CharField(fld.label, max_length=max_length, null=True, blank=True, choices=fld.codes)
-    raise ValueError(f"{name}: declared by hand ({fld.kind})")
+    if fld.kind != kind:
+        raise ValueError(f"{name}: described as {fld.kind}, not {kind}")
+    return fld
+
+
+# The columns of the described person fields (core/personfields.py): label, type and codes from the
+# description; a record field is empty (NULL) when not known, a registry-only text field is "" instead.
+def flag(name: str) -> Flag:
+    return models.BooleanField(_described(name, "bool").label, null=True, blank=True)
+
+
+def day(name: str) -> Day:
+    return models.DateField(_described(name, "date").label, null=True, blank=True)
+
+
+def number(name: str) -> Number:
+    return models.SmallIntegerField(_described(name, "int").label, null=True, blank=True)
+
+
+def coded(name: str) -> Coded:
+    fld = _described(name, "code")
+    return models.CharField(fld.label, max_length=24, null=True, blank=True, choices=fld.codes)
+
+
+def region(name: str) -> Coded:
+    return models.CharField(_described(name, "region").label, max_length=12, null=True, blank=True)
+
+
+def extra(name: str, max_length: int) -> Text:
+    fld = _described(name, "text")
+    assert not fld.record, name
+    return models.CharField(fld.label, max_length=max_length, blank=True, default="")
 
 
 class Person(models.Model):
-    # Every person fact below is a column built from its description (``fact``); the key and the name
-    # are declared here by hand.
+    # Every person fact below is a column built from its description (flag, day, number, coded, region,
+    # extra: core/personfields.py); the key and the name are declared here by hand.
     id_number = models.CharField(label_of("id_number"), max_length=18, unique=True)
     # Indexed with the ID number by migrations 0002/0005 per database: on PostgreSQL as
     # ``(name COLLATE "C", id_number)``, which serves both the prefix search (LIKE '王%') and its
     # order (name, id_number) from one index (see access_persons_by_search).
     name = models.CharField(label_of("name"), max_length=64, blank=True, default="")
-    sex = fact("sex")
-    birth_date = fact("birth_date")
+    sex = coded("sex")
+    birth_date = day("birth_date")
     # Region codes are searched by prefix (a user's scope: LIKE '152223100%') and by equality: one
     # varchar_pattern_ops index each serves both (Meta.indexes; migration 0006 dropped the plain twins).
-    hukou_region = fact("hukou_region")
-    residence_region = fact("residence_region")
-    residence_permit = fact("residence_permit")
-    death_date = fact("death_date")
-    living_arrangement = fact("living_arrangement")
-    no_supporter = fact("no_supporter")
-    dibao = fact("dibao")
-    dibao_edge = fact("dibao_edge")
-    spending_hardship = fact("spending_hardship")
-    tekun = fact("tekun")
-    tekun_care = fact("tekun_care")
-    poverty_relapse = fact("poverty_relapse")
-    poverty_relapse_risk = fact("poverty_relapse_risk")
-    vagrant = fact("vagrant")
-    ability_level = fact("ability_level")
-    ability_assessed_on = fact("ability_assessed_on")
-    self_care_unable = fact("self_care_unable")
-    disability_grade = fact("disability_grade")
-    disability_category = fact("disability_category")
-    long_term_care_need = fact("long_term_care_need")
-    fp_special = fact("fp_special")
-    special_contribution = fact("special_contribution")
-    periodic_pension = fact("periodic_pension")
-    military_family = fact("military_family")
-    pension_scheme = fact("pension_scheme")
-    ltc_insured = fact("ltc_insured")
-    disabled_months = fact("disabled_months")
+    hukou_region = region("hukou_region")
+    residence_region = region("residence_region")
+    residence_permit = flag("residence_permit")
+    death_date = day("death_date")
+    living_arrangement = coded("living_arrangement")
+    no_supporter = flag("no_supporter")
+    dibao = flag("dibao")
+    dibao_edge = flag("dibao_edge")
+    spending_hardship = flag("spending_hardship")
+    tekun = coded("tekun")
+    tekun_care = coded("tekun_care")
+    poverty_relapse = flag("poverty_relapse")
+    poverty_relapse_risk = flag("poverty_relapse_risk")
+    vagrant = flag("vagrant")
+    ability_level = number("ability_level")
+    ability_assessed_on = day("ability_assessed_on")
+    self_care_unable = flag("self_care_unable")
+    disability_grade = number("disability_grade")
+    disability_category = coded("disability_category")
+    long_term_care_need = flag("long_term_care_need")
+    fp_special = coded("fp_special")
+    special_contribution = coded("special_contribution")
+    periodic_pension = flag("periodic_pension")
+    military_family = flag("military_family")
+    pension_scheme = coded("pension_scheme")
+    ltc_insured = flag("ltc_insured")
+    disabled_months = number("disabled_months")
     synthetic = models.BooleanField("合成数据", default=False)
-    phone = fact("phone", max_length=20)
-    address = fact("address", max_length=200)
-    emergency_contact_name = fact("emergency_contact_name", max_length=64)
-    emergency_contact_phone = fact("emergency_contact_phone", max_length=20)
-    emergency_contact_relation = fact("emergency_contact_relation", max_length=16)
-    spouse_id_number = fact("spouse_id_number", max_length=18)
+    phone = extra("phone", 20)
+    address = extra("address", 200)
+    emergency_contact_name = extra("emergency_contact_name", 64)
+    emergency_contact_phone = extra("emergency_contact_phone", 20)
+    emergency_contact_relation = extra("emergency_contact_relation", 16)
+    spouse_id_number = extra("spouse_id_number", 18)
     spouse = models.ForeignKey(
         "self", verbose_name="配偶", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -55,17 +55,14 @@ class Widget:
 
 
 def choices_of(name: str) -> tuple[tuple[str, str], ...]:
-    """The choices of a coded, yes/no or level field (the first one: unknown); empty for a free value."""
+    """The choices of a coded, yes/no or level field (the first one: unknown); empty for a free value.
+    From the field's description (``core/personfields.py``): its codes or levels."""
     fld = spec.FIELD_BY_NAME.get(name)
     if fld is None:
         return ()
-    if fld.kind == "code":
-        return (UNKNOWN, *fld.codes)
     if fld.kind == "bool":
         return BOOL_CHOICES
-    if name == "ability_level":
-        return (UNKNOWN, *spec.ABILITY_LEVELS)
-    return ()
+    return (UNKNOWN, *fld.choices) if fld.choices else ()
 
 
 def widget(user: Any, person: Person, name: str, typed: Typed | None = None) -> Widget | None:

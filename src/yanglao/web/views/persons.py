@@ -19,6 +19,8 @@ from yanglao.audit.models import Action
 from yanglao.core import masking
 from yanglao.core import person as spec
 from yanglao.core.idnumber import mask_id_number
+from yanglao.core.personfields import PERSON_FIELDS
+from yanglao.core.personfields import sections as field_sections
 from yanglao.regions.models import Level, Region
 from yanglao.regions.tree import name_of
 from yanglao.registry.access import (
@@ -37,57 +39,9 @@ from yanglao.registry.actions import (
     parse_edit,
 )
 from yanglao.registry.history import field_histories, masked_histories, person_changes, text
-from yanglao.registry.models import EXTRA_FIELDS, Conflict, ConflictStatus, Person, field_label
+from yanglao.registry.models import Conflict, ConflictStatus, Person, field_label
 from yanglao.visits.access import visit_persons
 from yanglao.web.views.personform import Typed, village_suggestions, widget
-
-# The person page in sections, in the order a caseworker reads them.
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("基本信息", ("id_number", "name", "sex", "birth_date", "death_date")),
-    ("户籍与居住", ("hukou_region", "residence_region", "residence_permit", "living_arrangement", "address")),
-    (
-        "困难情况",
-        (
-            "no_supporter",
-            "dibao",
-            "dibao_edge",
-            "spending_hardship",
-            "tekun",
-            "tekun_care",
-            "poverty_relapse",
-            "poverty_relapse_risk",
-            "vagrant",
-        ),
-    ),
-    (
-        "能力与健康",
-        (
-            "ability_level",
-            "ability_assessed_on",
-            "self_care_unable",
-            "disabled_months",
-            "long_term_care_need",
-            "disability_grade",
-            "disability_category",
-        ),
-    ),
-    (
-        "家庭、优抚与保险",
-        (
-            "fp_special",
-            "special_contribution",
-            "periodic_pension",
-            "military_family",
-            "pension_scheme",
-            "ltc_insured",
-            "spouse_id_number",
-        ),
-    ),
-    (
-        "联系方式",
-        ("phone", "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relation"),
-    ),
-)
 
 
 def words(name: str, value: str, regions: dict[str, str] | None = None) -> str:
@@ -214,7 +168,7 @@ def person_context(request: HttpRequest, person: Person, typed: Typed | None = N
     user: Any = request.user
     editable = current_user(request).can_write
     histories = masked_histories(user.role, field_histories(person_changes(person)))
-    names = ["id_number", *(f.name for f in spec.FIELDS if f.name != "id_number"), *EXTRA_FIELDS]
+    names = [f.name for f in PERSON_FIELDS]
     # Every region code of the page (its fields and their history) named in one query.
     codes = {text(getattr(person, f.name)) for f in spec.FIELDS if f.kind == "region"}
     codes |= {v.value for f in spec.FIELDS if f.kind == "region" for v in histories.get(f.name, [])}
@@ -249,8 +203,9 @@ def person_context(request: HttpRequest, person: Person, typed: Typed | None = N
         )
     conflicts = person.conflicts.filter(status=ConflictStatus.OPEN)
     by_name = {row["name"]: row for row in rows}
+    # The sections and their fields as core/personfields.py describes them.
     sections = [
-        {"title": title, "rows": [by_name[n] for n in names_ if n in by_name]} for title, names_ in SECTIONS
+        {"title": s.title, "rows": [by_name[f.name] for f in fields]} for s, fields in field_sections()
     ]
     today = timezone.localdate()
     return {
