@@ -149,8 +149,10 @@ def list_codes(root: Path | None = None) -> list[str]:
 
 
 def hukou_codes(root: Path | None = None) -> list[str]:
-    """The lists a person's list may be found among by 户籍 (walking up the tree): every list except a
-    draft (征求意见稿, ``status: draft``) the bureau has not adopted. A draft is evaluated only when named."""
+    """The lists under ``root`` whose files let a person's 户籍 find them: every list except a draft
+    (征求意见稿, ``status: draft``). The files' view only: callers ask
+    :func:`yanglao.core.catalog.source.list_by_hukou`, which also reads a draft the bureau has adopted by
+    publishing a version, and each list's effective dates, on the day asked."""
     return [code for code in list_codes(root) if load_catalog(code, root).status != "draft"]
 
 
