@@ -19,6 +19,7 @@ import hashlib
 import os
 import secrets
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -145,10 +146,27 @@ def fingerprint() -> list[Any]:
     return parts
 
 
+# The version a computation in progress keys its figures by: the figures it computes on the way (the
+# entitlement engine's) are keyed by the same one, without reading the tables' fingerprint again.
+_computing: ContextVar[str | None] = ContextVar("stats_version", default=None)
+
+
 def data_version() -> str:
     """Changes whenever the data behind the figures may have changed."""
+    current = _computing.get()
+    if current is not None:
+        return current
     parts = [write_token(), fingerprint()]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def computing(version: str, build: Callable[[], T]) -> T:
+    """``build()`` with :func:`data_version` answering ``version`` meanwhile."""
+    token = _computing.set(version)
+    try:
+        return build()
+    finally:
+        _computing.reset(token)
 
 
 def _key(kind: str, code: str, on: dt.date, version: str) -> str:
@@ -167,6 +185,6 @@ def cached(kind: str, code: str, on: dt.date, build: Callable[[], T], version: s
     version = version or data_version()
     value = peek(kind, code, on, version)
     if value is None:
-        value = build()
+        value = computing(version, build)
         keep(kind, code, on, version, value)
     return value  # type: ignore[no-any-return]

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from yanglao.regions.models import Region
-from yanglao.stats.cache import FORMAT, data_version, keep, peek
+from yanglao.stats.cache import FORMAT, computing, data_version, keep, peek
 from yanglao.stats.models import Snapshot
 
 KIND = "stats_refresh"
@@ -85,7 +85,7 @@ def answer(
         Snapshot.objects.filter(pk=snapshot.pk).update(asked_at=now)
         queue_refresh(region.code, on)
         return Answer(snapshot.value, stale_since=snapshot.computed_at)
-    value = build()
+    value = computing(version, build)
     keep(kind, region.code, on, version, value)
     if value is not None:
         remember(kind, region.code, on, version, value, asked=True)
@@ -197,7 +197,7 @@ def refresh(snapshot: Snapshot) -> bool:
     if region is None or snapshot.kind not in BUILDERS:
         snapshot.delete()
         return False
-    value = import_string(BUILDERS[snapshot.kind])(region, snapshot.on)
+    value = computing(version, lambda: import_string(BUILDERS[snapshot.kind])(region, snapshot.on))
     keep(snapshot.kind, snapshot.region, snapshot.on, version, value)
     if value is None:
         snapshot.delete()
