@@ -23,8 +23,9 @@ from yanglao.jobs.runner import run_job
 from yanglao.regions.models import Region
 from yanglao.registry.models import Person
 from yanglao.stats import fresh
-from yanglao.stats.cache import _store, bump
+from yanglao.stats.cache import _store, bump, data_version, peek
 from yanglao.stats.models import Snapshot
+from yanglao.stats.opendata import reference_date
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = f"/stats/region/{COUNTY}/"
@@ -220,3 +221,49 @@ def test_a_snapshot_of_an_older_shape_is_never_shown(
     page = client.get(DASHBOARD).content.decode()
     assert STALE not in page
     assert "1 / 100" in page
+
+
+def test_the_evaluation_page_is_marked_and_its_export_computed_from_the_new_data(
+    login: Any,
+    county_user: Any,
+    home: Facility,
+    today: dt.date,
+    commits: Callable[[], AbstractContextManager[Any]],
+) -> None:
+    client = login(county_user)
+    page_url = reverse("stats:evaluation") + f"?region={COUNTY}"
+    assert STALE not in client.get(page_url).content.decode()
+    change_beds(home, 90, commits)
+    assert STALE in client.get(page_url).content.decode()
+    assert peek("dashboard", COUNTY, today, data_version()) is None
+    export = client.get(reverse("stats:evaluation-export", args=[COUNTY]) + f"?date={today.isoformat()}")
+    assert export.status_code == 200
+    # the export computed the figures of the current data (and so the page has them now)
+    assert peek("dashboard", COUNTY, today, data_version())["stats"]["institution_beds"] == 90
+    assert STALE not in client.get(page_url).content.decode()
+
+
+def test_the_writes_job_makes_the_entitlements_section_and_the_open_data_ahead(
+    login: Any,
+    county_user: Any,
+    make_person: Callable[..., Person],
+    today: dt.date,
+    commits: Callable[[], AbstractContextManager[Any]],
+) -> None:
+    with commits():
+        for i in range(20):
+            make_person(f"老人{i}", birth=dt.date(1940, 1, 1 + i), sex="12"[i % 2])
+    client = login(county_user)
+    client.get(DASHBOARD)
+    with commits():
+        make_person("新来的", birth=dt.date(1941, 2, 2))
+    [job] = refresh_jobs(recent=True)
+    assert run_job(job.pk).state == JobState.DONE
+    version = data_version()
+    assert peek("entitlements-section", COUNTY, today, version) is not None
+    assert Snapshot.objects.filter(kind="entitlements-section", region=COUNTY, on=today).exists()
+    made = peek("open-sex", COUNTY, reference_date(), version)
+    assert made is not None
+    assert made.decode("utf-8-sig").splitlines()[-1].endswith(",10,11,21")
+    body = client.get(reverse("stats:entitlements", args=[COUNTY]) + f"?date={today.isoformat()}").json()
+    assert body["stale_note"] == ""

@@ -8,12 +8,21 @@ from typing import Any
 from yanglao.core.stats.evaluation import MEASURES
 from yanglao.core.stats.rank import Measure, Ranked, rank_units
 from yanglao.regions.models import Region
-from yanglao.stats.compute import dashboard_stats
+from yanglao.stats.compute import dashboard_answer, dashboard_stats
 
 
-def evaluate(region: Region, on: dt.date) -> tuple[list[Measure], list[Ranked], dict[str, Any]]:
-    """(the measures that have data, the units ranked, the region's figures)."""
-    s = dashboard_stats(region, on)["stats"]
+def evaluate(
+    region: Region, on: dt.date, *, stale_note: list[str] | None = None
+) -> tuple[list[Measure], list[Ranked], dict[str, Any]]:
+    """(the measures that have data, the units ranked, the region's figures). From the current data,
+    or — the page, passing ``stale_note`` — the dashboard's last figures while they are recomputed
+    (their note appended to ``stale_note``); the export always from the current data."""
+    if stale_note is None:
+        s = dashboard_stats(region, on)["stats"]
+    else:
+        found = dashboard_answer(region, on)
+        s = found.value["stats"]
+        stale_note.append(found.note())
     units = s.get("units", [])
     values: list[tuple[str, str, dict[str, float | None]]] = []
     for u in units:

@@ -22,13 +22,15 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from yanglao.regions.models import Region
+from yanglao.regions.models import Level, Region
+from yanglao.registry.models import Person
 from yanglao.stats.cache import FORMAT, computing, data_version, keep, peek
 from yanglao.stats.models import Snapshot
 
@@ -218,9 +220,38 @@ def run_refresh_job(job: Any, progress: Callable[[int], None]) -> dict[str, Any]
     else:
         on = dt.date.fromisoformat(str(params["date"]))
         snapshots = list(Snapshot.objects.filter(region=str(params["region"]), on=on).order_by("kind"))
-    Job.objects.filter(pk=job.pk).update(total=len(snapshots))
+    Job.objects.filter(pk=job.pk).update(total=len(snapshots) + 1)
     computed = 0
     for done, snapshot in enumerate(snapshots, start=1):
         computed += refresh(snapshot)
         progress(done)
-    return {"done": len(snapshots), "computed": computed}
+    _alongside(snapshots, bool(params.get("recent")))
+    progress(len(snapshots) + 1)
+    return {"done": len(snapshots) + 1, "computed": computed}
+
+
+def _alongside(snapshots: list[Snapshot], recent: bool) -> None:
+    """What the pages of the snapshots lead to: the dashboard's entitlements section (loaded after the
+    page) and, after a write, the open data files of the counties (always from the current data: made
+    now, they answer at once)."""
+    from yanglao.stats.cache import cached
+    from yanglao.stats.compute import entitlements
+    from yanglao.stats.opendata import DATASETS, csv_bytes, reference_date
+
+    counties: set[str] = set()
+    for snapshot in snapshots:
+        region = Region.objects.filter(code=snapshot.region).first()
+        if region is None:
+            continue
+        if snapshot.kind == "dashboard":
+            answer("entitlements-section", region, snapshot.on, partial(entitlements, region, snapshot.on))
+        if region.level == Level.COUNTY:
+            counties.add(region.code)
+    if not recent:
+        return
+    on = reference_date()
+    for region in Region.objects.filter(code__in=counties).order_by("code"):
+        if not Person.objects.filter(hukou_region__startswith=region.code).exists():
+            continue
+        for dataset in DATASETS:
+            cached(f"open-{dataset.key}", region.code, on, partial(csv_bytes, region, dataset.key, on))

@@ -24,7 +24,8 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
         return redirect("stats:index")
     region = access_region(request, code, purpose="查看考核")
     on = date_param(request)
-    measures, ranked, s = evaluate(region, on)
+    note: list[str] = []
+    measures, ranked, s = evaluate(region, on, stale_note=note)
     return render(
         request,
         "stats/evaluation.html",
@@ -36,6 +37,7 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
             "ranked": ranked,
             "s": s,
             "tab": "evaluation",
+            "stale_note": note[0],
         },
     )
 
