@@ -196,6 +196,7 @@ def test_what_an_item_gives_besides_money_is_on_its_card(client: Any) -> None:
     page = post(client, "411303", on=dt.date(2025, 7, 1), age="75", tekun="centralized").content.decode()
     assert "由供养本人的敬老院领取（不发给本人）" in answer(page, "11")
     assert "每年1次" in answer(page, "3")
+    assert "金额" not in answer(page, "3")  # a service once a year has no amount: none is "missing"
     assert "每月至少1次" not in answer(page, "20")  # not granted: nothing it would give is said
 
 

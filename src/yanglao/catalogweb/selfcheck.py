@@ -181,12 +181,14 @@ def _reason(
         return decision.reason
 
 
-def _amount_words(decision: ItemDecision, comparison: str | None) -> str:
+def _amount_words(decision: ItemDecision, comparison: str | None, has_amount: bool) -> str:
+    """The money of a granted item; ``has_amount``: the item has an amount at all (a service given
+    once a year, or for free, has none: its words are ``ItemView.extra``, not a missing amount)."""
     if not decision.granted:
         return ""
     if decision.amount is not None:
         return money_words(decision.amount, decision.period, comparison, placeholder=decision.placeholder)
-    if decision.amount_text:
+    if has_amount:
         return "金额无法计算（所需数值未知）"
     return ""
 
@@ -212,7 +214,7 @@ def _benefit_view(
         type_label=item.type_text or ITEM_TYPES[item.type],
         standard_text=benefit.standard_text or item.standard_text or "",
         amount=decision.amount if decision.granted else None,
-        amount_words=_amount_words(decision, benefit.comparison),
+        amount_words=_amount_words(decision, benefit.comparison, benefit.amount is not None),
         how=how,
         params=tuple(ParamLine.of(p) for p in decision.params) if decision.granted else (),
         ask=ask_words(item, catalog),
@@ -251,7 +253,11 @@ def explain(decision: Decision, catalog: Catalog, record: Mapping[str, Value]) -
                 type_label=item.type_text or ITEM_TYPES[item.type],
                 standard_text=item.standard_text or "",
                 amount=item_decision.amount if item_decision.granted else None,
-                amount_words=_amount_words(item_decision, comparison) if len(granted) > 1 else "",
+                amount_words=_amount_words(
+                    item_decision, comparison, any(b.amount is not None for b in granted)
+                )
+                if len(granted) > 1
+                else "",
                 how="",
                 params=(),
                 ask=ask_words(item, catalog),

@@ -1,21 +1,11 @@
 """A person's fields described once: what each is, where it is shown, how it is asked and said.
 
-One :class:`Field` per fact about an older person, in one table. Everything else derives from it:
-
-- the person record at the edge (:mod:`yanglao.core.person`: parsing, validation, column headers) reads
-  ``name``, ``label``, ``kind``, ``codes``, ``minimum``/``maximum``;
-- the registry model (``registry/models.py``) builds its columns from ``kind``, ``label`` and ``codes``,
-  and ``tests/integration/test_person_fields.py`` checks that the model matches this table;
-- the person page shows the fields by ``section`` (:data:`SECTIONS`, in this table's order), values in
-  words (``codes``, ``levels``, 是/否) and an edit input from the kind (a choice for coded, level and
-  yes/no fields); ``sensitive`` fields are hidden from the roles that may not see them
-  (:mod:`yanglao.core.masking`);
-- the public self-check (``catalogweb``) asks the fields with an ``ask`` (:class:`Question`: the
-  question and its choices in a family's words, the widget, asked always or only when the list's rules
-  read the field), in the sections' public titles; staff-only fields have none;
-- the public plain words (``catalogweb/plain.py``) say a condition on a field with its ``phrases``
-  (:class:`Phrases`: "是低保对象" / "不是低保对象", "持有残疾人证", "无残疾人证").
-
+One :class:`Field` per fact about an older person. Derived from this table: the record at the edge
+(:mod:`yanglao.core.person`: parsing, headers); the registry's columns (``registry/models.py``, checked by
+``tests/integration/test_person_fields.py``); the person page's sections (:data:`SECTIONS`), values in
+words (``codes``, ``levels``) and edit choices, ``sensitive`` fields hidden (:mod:`yanglao.core.masking`);
+the public self-check's questions (``ask``: :class:`Question`, in a family's words; staff-only fields
+have none); the public plain words of a condition on a field (``phrases``: :class:`Phrases`).
 :data:`FIELDS` is the interchange record (``docs/person-record.md``, in its column order);
 :data:`REGISTRY_FIELDS` are the facts the registry keeps beyond it (phone, address, contacts).
 """
@@ -478,9 +468,16 @@ def sections() -> list[tuple[Section, list[Field]]]:
 
 
 def public_sections() -> list[tuple[Section, list[Field]]]:
-    """The self-check: the sections with a public title and the fields it may ask, in order."""
+    """The self-check: the sections with a public title and the fields it may ask, in order; the one
+    question every answer needs (age or birth date) first."""
     return [
-        (s, [f for f in PERSON_FIELDS if f.section == s.key and f.ask is not None])
+        (
+            s,
+            sorted(
+                (f for f in PERSON_FIELDS if f.section == s.key and f.ask),
+                key=lambda f: f.name != "birth_date",
+            ),
+        )
         for s in SECTIONS
         if s.public
     ]
