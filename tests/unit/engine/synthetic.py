@@ -2,8 +2,9 @@
 person's own numbers in amounts (``disabled_months × 1.5 + 10``, ``age / 3``, a division by a person's
 number that may be 0), a bracket over arithmetic, comparisons with fractions and between two fields,
 ``choose`` yielding dates and booleans, a parameter that is 0 and one with no value yet, parts with
-different periods, a 择高 group across periods with an unknown amount, an item with a validity window,
-an item that is not machine-evaluable and a local option. Imported as ``synthetic``."""
+different periods, a 择高 group across periods with an unknown amount, a second group ranking the winner
+of the first again, a group left to the applicant, an item with a validity window, an item that is not
+machine-evaluable and a local option. Imported as ``synthetic``."""
 
 from __future__ import annotations
 
@@ -124,6 +125,12 @@ items:
 exclusive_groups:
   - name: 择高
     members: [care_subsidy, tekun_support, disability_living_subsidy, severe_disability_care_subsidy]
+  - name: 再择高
+    members: [gaoling_jintie, tekun_support]
+  - name: 由本人选择
+    chooser: applicant
+    text: 可择高申领其中一类
+    members: [service_subsidy, gaoling_jintie]
 """
 
 

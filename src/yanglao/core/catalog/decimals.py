@@ -6,11 +6,14 @@ the fen whichever path computed it.
   a division by zero gives ``None`` ("unknown"), like any other unknown operand;
 - :func:`round_amount` — an amount to the fen, half-up (away from zero), as the lists pay it;
 - :func:`to_fen` / :func:`from_fen` — an amount as whole fen (the bulk engines' integer money) and back;
-- :func:`yearly` — an amount per year, for 择高 (amounts of different periods are compared per year).
+- :func:`yearly` — an amount per year, for 择高 (amounts of different periods are compared per year);
+- :func:`ordered` — ``< <= > >=`` between two numbers or two dates (anything else is false).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 
@@ -70,3 +73,15 @@ def yearly(amount: Decimal | None, period: str | None) -> Decimal | None:
 
 def period_factor(period: str | None) -> int:
     return PERIOD_FACTOR.get(period or "once", 1)
+
+
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def ordered(op: str, left: object, right: object) -> bool:
+    """``<``, ``<=``, ``>``, ``>=`` between two numbers or two dates; anything else is False."""
+    if isinstance(left, Decimal) and isinstance(right, Decimal):
+        return bool(_ORDER[op](left, right))
+    if isinstance(left, dt.date) and isinstance(right, dt.date):
+        return bool(_ORDER[op](left, right))
+    return False

@@ -15,18 +15,21 @@ including on missing values (see the module docstring of ``rules``) and on these
 5. A list grants nothing before its ``effective_from`` or after its ``effective_to``; a draft (征求意见稿)
    evaluated by name says so in the decision's notes.
 6. An amount that rests on an example figure (示例值) is marked ``placeholder`` and its words carry the mark.
+
+Rules 1 and 4 and the sum of an item's parts are not written here: they are the bulk plan's whole-list
+steps (:mod:`yanglao.core.engine.plan`), which this evaluator runs over its own per-benefit decisions
+(:mod:`yanglao.core.catalog.wholelist`); here are only their words (the reasons, "择高，由本人选择").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import singledispatch
 
-from yanglao.core.catalog.decimals import fold, round_amount, yearly
+from yanglao.core.catalog.decimals import fold, ordered, round_amount, yearly
 from yanglao.core.catalog.decision import (
     STATUS_WORDS,
     UNKNOWN,
@@ -37,14 +40,8 @@ from yanglao.core.catalog.decision import (
     Trace,
 )
 from yanglao.core.catalog.describe import describe_cond, describe_expr
-from yanglao.core.catalog.model import (
-    COMPARISONS,
-    Benefit,
-    Catalog,
-    ExclusiveGroup,
-    Item,
-    no_sort_key,
-)
+from yanglao.core.catalog.model import COMPARISONS, Benefit, Catalog, Item
+from yanglao.core.catalog.onday import resolve_options
 from yanglao.core.catalog.placeholders import example_params, rests_on_example
 from yanglao.core.catalog.rules import (
     Age,
@@ -86,9 +83,11 @@ __all__ = [
     "eval_expr",
     "evaluate",
     "failure_reason",
+    "resolve_options",
     "round_amount",
     "success_reason",
 ]
+from yanglao.core.catalog.wholelist import Decided, Outcome, Reader, list_steps, lives, run_whole_list
 from yanglao.core.person import FIELDS, Value, age_on
 
 Scalar = Decimal | bool | dt.date | None
@@ -112,17 +111,6 @@ class Context:
     # probe persons); the words of the explanation are then left empty. The truth is the same.
     explain: bool = True
     examples: frozenset[str] = frozenset()  # the parameters whose value on the date is an example figure
-
-
-def resolve_options(catalog: Catalog, options: Mapping[str, bool] | None) -> dict[str, bool]:
-    """The catalogue's defaults overridden by ``options``; an unknown name is an error."""
-    out = {name: option.default for name, option in catalog.options.items()}
-    for name, on in (options or {}).items():
-        if name not in out:
-            known = "、".join(out) or "（无）"
-            raise ValueError(f"清单 {catalog.code} 没有地方选项“{name}”，可用：{known}")
-        out[name] = bool(on)
-    return out
 
 
 # --- expressions -----------------------------------------------------------------------------------
@@ -262,20 +250,8 @@ def _(cond: Compare, ctx: Context) -> Trace:
     elif cond.op == "!=":
         result = left != right
     else:
-        result = _ordered(cond.op, left, right)
+        result = ordered(cond.op, left, right)
     return Trace(_describe(cond, ctx), result, value)
-
-
-_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-
-
-def _ordered(op: str, left: Scalar, right: Scalar) -> bool:
-    """``<``, ``<=``, ``>``, ``>=`` between two numbers or two dates; anything else is False."""
-    if isinstance(left, Decimal) and isinstance(right, Decimal):
-        return bool(_ORDER[op](left, right))
-    if isinstance(left, dt.date) and isinstance(right, dt.date):
-        return bool(_ORDER[op](left, right))
-    return False
 
 
 @eval_cond.register
@@ -378,49 +354,37 @@ def _benefit(item: Item, benefit: Benefit, ctx: Context) -> ItemDecision:
     )
 
 
-def _yearly(decision: ItemDecision) -> Decimal | None:
-    return yearly(decision.amount, decision.period)
-
-
 def _exclusion_reason(group_name: str, winner: ItemDecision, loser: ItemDecision) -> str:
-    return exclusion_reason(group_name, winner, loser, _yearly(winner), _yearly(loser))
+    return exclusion_reason(
+        group_name, winner, loser, yearly(winner.amount, winner.period), yearly(loser.amount, loser.period)
+    )
 
 
-def _applicant_choice(
-    group: ExclusiveGroup, decisions: dict[str, ItemDecision], qualifying: list[ItemDecision]
-) -> None:
-    """可择高申领其中一类: the person chooses; every member qualified for stays granted, naming the others."""
-    for member in qualifying:
-        others = [f"第{d.no}项 {d.name}" for d in qualifying if d.code != member.code]
-        words = choice_text(group.text, others)
-        decisions[member.code] = replace(member, reason=f"{member.reason}；{words}", choice=words)
-
-
-def _apply_groups(catalog: Catalog, decisions: dict[str, ItemDecision], order: dict[str, int]) -> None:
+def _whole_list(catalog: Catalog, benefits: list[ItemDecision], outcome: Outcome) -> list[ItemDecision]:
+    """Each benefit's decision after the plan's whole-list steps (``outcome``): a benefit the 择高 ranking
+    took away is ``excluded``, naming the member that ranks higher; the members of a group whose choice is
+    the applicant's (可择高申领其中一类) stay granted and name each other, "择高，由本人选择"."""
+    out = list(benefits)
+    for ex in outcome.exclusions:
+        winner, loser = out[ex.winner], out[ex.loser]
+        reason = _exclusion_reason(ex.group.name, winner, loser)
+        out[ex.loser] = replace(loser, status="excluded", reason=reason, amount=None, amount_text="")
+    assert [d.granted for d in out] == list(outcome.granted)
+    position = {d.code: n for n, d in enumerate(out)}
     for group in catalog.choice_groups:
-        qualifying = [decisions[c] for c in group.members if c in decisions and decisions[c].granted]
-        if len(qualifying) >= 2:
-            _applicant_choice(group, decisions, qualifying)
-    for group in catalog.exclusive_groups:
-        qualifying = [decisions[c] for c in group.members if c in decisions and decisions[c].granted]
-        if len(qualifying) < 2:
-            continue
-
-        def rank(d: ItemDecision) -> tuple[int, Decimal, int]:
-            yearly = _yearly(d)
-            return (0 if yearly is not None else 1, -(yearly or Decimal(0)), order[d.code])
-
-        winner, *losers = sorted(qualifying, key=rank)
-        for loser in losers:
-            reason = _exclusion_reason(group.name, winner, loser)
-            decisions[loser.code] = replace(
-                loser, status="excluded", reason=reason, amount=None, amount_text=""
-            )
+        qualifying = [out[position[c]] for c in group.members if c in position and out[position[c]].granted]
+        for member in qualifying if len(qualifying) >= 2 else ():
+            others = [f"第{d.no}项 {d.name}" for d in qualifying if d.code != member.code]
+            words = choice_text(group.text, others)
+            out[position[member.code]] = replace(member, reason=f"{member.reason}；{words}", choice=words)
+    return out
 
 
-def _item_decision(item: Item, parts: list[ItemDecision]) -> ItemDecision:
-    """An item with parts is granted when any part is; its amount is the sum when every granted part
-    has an amount and all share one period."""
+def _item_decision(
+    item: Item, parts: list[ItemDecision], amount: Decimal | None, period: str | None
+) -> ItemDecision:
+    """An item with parts, its amount and period as the whole-list steps gave them: granted when any part
+    is; otherwise not evaluable when no part is, excluded when a part lost a 择高 ranking."""
     if not item.has_parts:
         return parts[0]
     statuses = {p.status for p in parts}
@@ -435,11 +399,6 @@ def _item_decision(item: Item, parts: list[ItemDecision]) -> ItemDecision:
     else:
         status = "not_granted"
     reason = "；".join(f"{p.name}（{STATUS_WORDS[p.status]}）：{p.reason}" for p in parts)
-    periods = {p.period for p in granted}
-    amount = None
-    if granted and len(periods) == 1 and all(p.amount is not None for p in granted):
-        amount = sum((p.amount or Decimal(0) for p in granted), Decimal(0))
-    period = periods.pop() if len(periods) == 1 else None
     payees = {p.payee for p in parts}
     placeholder = amount is not None and any(p.placeholder for p in granted)
     texts = [f"{p.name}：{p.amount_text}" for p in granted if p.amount_text]
@@ -470,13 +429,19 @@ def evaluate(
     options: Mapping[str, bool] | None = None,
 ) -> Decision:
     """Every item of ``catalog`` in force on ``on``, for the person ``record`` (as produced by
-    ``parse_record``/``derive_defaults``), with the reasons; ``options`` switch local options."""
+    ``parse_record``/``derive_defaults``), with the reasons; ``options`` switch local options.
+
+    Each benefit's rule and amount are this evaluator's own (with their reasons); the whole-list steps —
+    death, 择高, an item's parts — are the bulk plan's, run by :mod:`yanglao.core.catalog.wholelist`."""
     if isinstance(on, dt.datetime):
         on = on.date()
     chosen = resolve_options(catalog, options)
-    items = sorted(catalog.items_on(on), key=lambda i: no_sort_key(i.no))
+    steps = list_steps(catalog, on)
+    items = steps.items
     notes = tuple(list_status_text(catalog, on))
-    if is_deceased(record, on):
+    ctx = Context(catalog, record, on, chosen, examples=example_params(catalog, on))
+    reader = Reader(lambda cond: eval_cond(cond, ctx).result, lambda expr: eval_expr(expr, ctx))
+    if not lives(steps, reader):
         reason = f"不符合：已于 {record['death_date']} 去世，{on} 不再享受任何待遇"
         dead = tuple(
             ItemDecision(
@@ -492,13 +457,12 @@ def evaluate(
             for i in items
         )
         return Decision(catalog.code, on, chosen, True, dead, notes)
-    ctx = Context(catalog, record, on, chosen, examples=example_params(catalog, on))
-    decisions: dict[str, ItemDecision] = {}
-    order: dict[str, int] = {}
-    for item in items:
-        for benefit in item.benefits:
-            order[benefit.code] = len(order)
-            decisions[benefit.code] = _benefit(item, benefit, ctx)
-    _apply_groups(catalog, decisions, order)
-    result = tuple(_item_decision(item, [decisions[b.code] for b in item.benefits]) for item in items)
+    own = [_benefit(item, benefit, ctx) for item in items for benefit in item.benefits]
+    outcome = run_whole_list(steps, [Decided(d.granted, d.amount) for d in own], reader)
+    decided = iter(_whole_list(catalog, own, outcome))
+    result = tuple(
+        _item_decision(item, [next(decided) for _ in item.benefits], out.amount, out.period)
+        for item, out in zip(items, outcome.items, strict=True)
+    )
+    assert [d.granted for d in result] == [out.granted for out in outcome.items]
     return Decision(catalog.code, on, chosen, False, result, notes)

@@ -38,9 +38,9 @@ from decimal import Decimal
 from functools import singledispatch
 from itertools import product
 
-from yanglao.core.catalog.decimals import fold, period_factor, round_amount, to_fen
-from yanglao.core.catalog.evaluate import _ordered, resolve_options
-from yanglao.core.catalog.model import Catalog, no_sort_key
+from yanglao.core.catalog.decimals import fold, ordered, period_factor, round_amount, to_fen
+from yanglao.core.catalog.model import Catalog
+from yanglao.core.catalog.onday import items_in_order, ranked_groups, resolve_options
 from yanglao.core.catalog.rules import (
     Age,
     All,
@@ -230,7 +230,7 @@ def make_plan(catalog: Catalog, on: dt.date, options: Mapping[str, bool] | None 
     lowering = Lowering(on, chosen, catalog)
     benefits: list[PlannedBenefit] = []
     items: list[PlannedItem] = []
-    for item in sorted(catalog.items_on(on), key=lambda i: no_sort_key(i.no)):
+    for item in items_in_order(catalog, on):
         if not item.no.isdigit():
             raise ValueError(f"清单 {catalog.code} 第“{item.no}”项的序号不是整数，无法输出为整数序号")
         indices: list[int] = []
@@ -244,14 +244,7 @@ def make_plan(catalog: Catalog, on: dt.date, options: Mapping[str, bool] | None 
                 )
             )
         items.append(PlannedItem(item.no, int(item.no), item.code, item.name, item.has_parts, tuple(indices)))
-    by_code = {b.code: b.index for b in benefits}
-    groups = tuple(
-        g
-        for g in (
-            tuple(by_code[c] for c in group.members if c in by_code) for group in catalog.exclusive_groups
-        )
-        if len(g) > 1
-    )
+    groups = tuple(members for _, members in ranked_groups(catalog, {b.code: b.index for b in benefits}))
     steps = whole_list_steps(on, benefits, groups)
     items = [item_outputs(item, benefits) for item in items]
     return Plan(catalog.code, on, chosen, tuple(benefits), tuple(items), groups, steps)
@@ -394,7 +387,7 @@ def compare(op: CompareOp, left: Value, right: Value) -> LCond:
             return Truth(left == right)
         if op == "!=":
             return Truth(left != right)
-        return Truth(_ordered(op, left, right))
+        return Truth(ordered(op, left, right))
     if isinstance(left, Decimal | bool | dt.date):
         return compare(_FLIP[op], right, left)
     if isinstance(right, Decimal) and not isinstance(right, bool) and integral(left) and right % 1 != 0:
