@@ -175,10 +175,9 @@ class Writer:
     def write_rows(self, rows: pl.DataFrame) -> None:
         """Output rows (:data:`OUTPUT_SCHEMA`) of the next persons, for a Parquet file."""
         self.granted += rows.height
-        table = rows.to_arrow()
         if self.parquet is None:
-            self.parquet = ParquetSink(self.path, table.schema)
-        self.parquet.put(table)
+            self.parquet = ParquetSink(self.path, rows.schema)
+        self.parquet.put(rows)
 
     @cached_property
     def facts(self) -> dict[str, dict[str, Any]]:
@@ -228,35 +227,46 @@ Reasons = dict[tuple[int, int], list[str]]
 
 
 class ParquetSink:
-    """Appends Arrow tables to one Parquet file on a background thread, so that writing a batch
-    (compression, single-threaded in pyarrow, which releases the GIL) overlaps computing the next."""
+    """Appends frames to one Parquet file: Polars' streaming Parquet writer runs on a background
+    thread and takes the frames from a queue of one, so that writing a batch (compression, on
+    Polars' threads, without the GIL) overlaps computing the next. The frames go to the writer as
+    they are: no copy into Arrow tables (``to_arrow`` turns every string view into a contiguous
+    large string, half as big again), and at most three batches of output are alive at once
+    (being written, waiting, being computed)."""
 
-    def __init__(self, path: Path, schema: Any) -> None:
-        import pyarrow.parquet as pq
+    def __init__(self, path: Path, schema: pl.Schema) -> None:
+        from polars.io.plugins import register_io_source
 
-        self.writer = pq.ParquetWriter(path, schema)
-        self.queue: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self.queue: queue.Queue[pl.DataFrame | None] = queue.Queue(maxsize=1)
         self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="parquet-sink", daemon=True)
+        self.ended = False  # the writer has taken the end mark
+        source = register_io_source(self._frames, schema=schema)
+        self.thread = threading.Thread(
+            target=self._run, args=(source, path), name="parquet-sink", daemon=True
+        )
         self.thread.start()
 
-    def _run(self) -> None:
-        while (table := self.queue.get()) is not None:
-            try:
-                if self.failure is None:
-                    self.writer.write_table(table)
-            except BaseException as exc:  # reported to the caller by close()
-                self.failure = exc
+    def _frames(self, *_: object) -> Iterator[pl.DataFrame]:
+        while (frame := self.queue.get()) is not None:
+            yield frame
+        self.ended = True
 
-    def put(self, table: Any) -> None:
+    def _run(self, source: pl.LazyFrame, path: Path) -> None:
+        try:
+            source.sink_parquet(path, compression="snappy")  # as pyarrow wrote it; zstd costs 25 % more
+        except BaseException as exc:  # reported to the caller by put() or close()
+            self.failure = exc
+            while not self.ended and self.queue.get() is not None:  # never leave put() waiting
+                pass
+
+    def put(self, frame: pl.DataFrame) -> None:
         if self.failure is not None:
             raise self.failure
-        self.queue.put(table)
+        self.queue.put(frame)
 
     def close(self) -> None:
         self.queue.put(None)
         self.thread.join()
-        self.writer.close()
         if self.failure is not None:
             raise self.failure
 
@@ -317,6 +327,7 @@ def entitle_file(
             summary.persons += batch.persons.height
             summary.errors.extend(batch.errors)
             yield batch
+            del batch  # not kept alive while the next batch is read
 
     with Writer(plan, target) as writer:
         if engine == "spark":
@@ -334,6 +345,7 @@ def entitle_file(
                 else:
                     rows = pb.long_items(plan, decided, keep=(LINE, "id_number"), output=True)
                     writer.write_rows(rows.drop(LINE).collect())
+                del batch, decided  # released before the next batch is read (peak memory)
     summary.errors.extend(reader.extra)
     summary.errors.sort(key=lambda e: e.line)
     summary.granted = writer.granted

@@ -41,7 +41,7 @@ from yanglao.core.person import (
 from yanglao.core.records_io import FileFormatError, RowError, detect_format, map_header, open_source
 
 LINE = "__line"
-BATCH_ROWS = 250_000  # ~1.3 GB peak at any population (1 M-row batches: ~2 GB, no faster)
+BATCH_ROWS = 125_000  # ~0.55 GB peak at any population (250 k: ~0.85 GB, 1 M: ~2 GB; none faster)
 # What str.strip() strips: every code point whose str.isspace() is true (a test checks the list).
 PY_WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -286,23 +286,36 @@ def _parquet(path: Path, batch_rows: int) -> Reader:
     id_at = next(i for i, name in keep if name == "id_number")
     repeated = repeated_ids(pl.scan_parquet(path).select(pl.nth(id_at)))
 
+    columns = [pl.nth(i).alias(name) for i, name in keep]  # the unmapped columns are never read
+    total = parquet.metadata.num_rows
+
     def batches() -> Iterator[Batch]:
-        start = 2
-        for record_batch in parquet.iter_batches(batch_size=batch_rows):
-            raw = pl.from_arrow(record_batch)
-            assert isinstance(raw, pl.DataFrame)
-            raw = raw.select([pl.nth(i).alias(name) for i, name in keep])
-            raw = raw.with_row_index(LINE, offset=start).with_columns(pl.col(LINE).cast(pl.Int64))
-            start += raw.height
-            bad = {line: [error] for line, error in repeated.items() if start - raw.height <= line < start}
+        # Polars reads each batch's slice of the file itself (only the row groups it overlaps):
+        # about half the memory of pyarrow's ``iter_batches`` and its Arrow buffers, and faster.
+        for offset in range(0, total, batch_rows):
+            first = offset + 2
+            raw = (
+                pl.scan_parquet(path)
+                .select(columns)
+                .slice(offset, batch_rows)
+                .with_row_index(LINE, offset=first)
+                .with_columns(pl.col(LINE).cast(pl.Int64))
+                .collect()
+            )
+            bad = {line: [error] for line, error in repeated.items() if first <= line < first + raw.height}
             yield parse_frame(raw, bad)
+            del raw  # not kept while the next batch is read
 
     return Reader(header_errors, batches())
 
 
 def repeated_ids(ids: pl.LazyFrame) -> dict[int, RowError]:
     """Lines whose ID number (normalised: 15 digits widened, check character ignored) appeared on an
-    earlier line: ``与第 N 行的公民身份号码重复``."""
+    earlier line: ``与第 N 行的公民身份号码重复``.
+
+    Memory: the column is read by the streaming engine into one ``Int64`` key per row (8 bytes, never
+    the whole file's text), and repeats are found by sorting the keys (a copy of them) rather than a
+    hash table: ~0.45 GiB at 20 M rows where ``is_duplicated`` on the text took ~1.7 GiB."""
     text = pl.col("id").cast(pl.String).str.strip_chars(PY_WHITESPACE).str.to_uppercase()
     key = (
         pl.when(text.str.len_chars() == 15)
@@ -310,14 +323,19 @@ def repeated_ids(ids: pl.LazyFrame) -> dict[int, RowError]:
         .otherwise(text.str.slice(0, 17))
         .cast(pl.Int64, strict=False)
     )
+    keys = ids.select(pl.nth(0).alias("id")).select(key.alias("key")).collect(engine="streaming")["key"]
+    ordered = keys.sort()  # nulls first; a null never equals its neighbour
+    repeats = ordered.filter((ordered == ordered.shift(1)).fill_null(False)).unique()
+    del ordered
+    if repeats.is_empty():
+        return {}
     found = (
-        ids.select(pl.nth(0).alias("id"))
+        keys.to_frame()
         .with_row_index(LINE, offset=2)
-        .select(pl.col(LINE).cast(pl.Int64), key.alias("key"))
-        .filter(pl.col("key").is_not_null() & pl.col("key").is_duplicated())
+        .filter(pl.col("key").is_in(repeats.implode()))
+        .select(pl.col(LINE).cast(pl.Int64), "key")
         .with_columns(pl.col(LINE).min().over("key").alias("first"))
         .filter(pl.col(LINE) != pl.col("first"))
-        .collect()
     )
     return {
         line: RowError(line, "id_number", f"与第 {first} 行的公民身份号码重复")
