@@ -23,6 +23,8 @@ MODULES = {
     "services": "yanglao.bench.services",
     "fraud": "yanglao.bench.fraud",
     "impact": "yanglao.bench.impact",
+    "startup": "yanglao.bench.startup",
+    "api": "yanglao.bench.apibench",
 }
 
 
