@@ -60,6 +60,9 @@ def database_config(url: str) -> dict[str, object]:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Kept open between requests, as PostgreSQL's: opening one (and its PRAGMAs) cost each
+            # request about 3 ms, a third of an API answer (docs/operations.md, 启动与接口速度).
+            "CONN_MAX_AGE": 60,
         }
     parsed = urlparse(url)
     if parsed.scheme not in ("postgres", "postgresql"):

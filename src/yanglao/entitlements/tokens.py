@@ -86,7 +86,9 @@ def local(moment: dt.datetime) -> str:
 def authenticate(request: HttpRequest, raw: str) -> ApiToken | None:
     """The valid token ``raw`` (its user loaded), or ``None``: unknown, deactivated, of a deactivated
     user, or expired. A refusal is audited (``login_failed``) with the token's prefix, never the token."""
-    token = ApiToken.objects.select_related("user", "user__region").filter(digest=token_digest(raw)).first()
+    # ``[:1]``, not ``first()``: the digest is unique, and ``first()`` adds an ORDER BY to build.
+    found = ApiToken.objects.select_related("user", "user__region").filter(digest=token_digest(raw))[:1]
+    token = next(iter(found), None)
     now = timezone.now()
     if token is not None and token.active and token.user.is_active and token.expires_at > now:
         if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
