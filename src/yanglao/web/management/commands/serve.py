@@ -8,8 +8,10 @@ See docs/operations.md.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yanglao.web.warm import warm
 
+log = logging.getLogger(__name__)
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 # A request longer than this is cut (a worker that hangs is replaced): the bulletin PDF of a large
 # county is the slowest page.
@@ -74,6 +77,50 @@ def serve_prefork(host: str, port: int, workers: int, threads: int) -> None:
     Application().run()
 
 
+def start_response(
+    status: str, headers: list[tuple[str, str]], exc_info: Any = None
+) -> Callable[[bytes], object]:
+    """The WSGI server's part for a request made in-process: the answer is dropped."""
+    return lambda data: None
+
+
+def prepare() -> None:
+    """What a server process would otherwise do on its first requests, done once before it serves (and,
+    under gunicorn, before the fork, so that every worker has it): the WSGI application with its
+    middleware, the URLconf with every view module it imports and its reverse index, the translations,
+    and one request of the login page through the whole stack. Then :func:`warm` (the lists and the
+    service catalogues, the templates). No database connection is left open."""
+    from io import BytesIO
+
+    from django.db import connections
+    from django.urls import get_resolver, reverse
+    from django.utils import translation
+
+    from yanglao.wsgi import application
+
+    try:
+        get_resolver().resolve("/")
+        reverse("login")
+        translation.activate(settings.LANGUAGE_CODE)
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/login/",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.input": BytesIO(),
+            "wsgi.url_scheme": "http",
+        }
+        application(environ, start_response).close()
+    except Exception:  # the page itself reports what fails, as it would have without this
+        log.warning("预热登录页失败", exc_info=True)
+    finally:
+        translation.deactivate()
+        connections.close_all()
+    warm()
+
+
 def serve_single(host: str, port: int, threads: int) -> None:
     from waitress import serve
 
@@ -120,7 +167,7 @@ class Command(BaseCommand):
 
         # Collect first: WhiteNoise looks at STATIC_ROOT when the application is built.
         call_command("collectstatic", interactive=False, verbosity=0)
-        warm()  # the catalogues, parsed once here instead of on each worker's first request
+        prepare()  # URLs, views, lists and templates, loaded once here instead of on each worker's first request
         shown = f"[{host.strip('[]')}]" if ":" in host else host
         how = f"{workers} 个进程 × {threads} 线程" if prefork else f"单进程 × {threads} 线程"
         self.stdout.write(f"服务地址：http://{shown}:{port}/  （{how}；Ctrl+C 停止）")
