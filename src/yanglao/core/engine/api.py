@@ -35,7 +35,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import queue
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -331,9 +330,10 @@ def entitle_file(
 
     with Writer(plan, target) as writer:
         if engine == "spark":
-            spark = SparkStarter(spark_master or "local[*]")  # starts while the file is validated
-            summary.timings = _run_spark(
-                plan, batches(), writer, catalog if explain else None, spark, spark_dir
+            from yanglao.core.engine import spark_file  # the session starts while the file is validated
+
+            summary.timings = spark_file.run(
+                plan, batches(), writer, catalog if explain else None, spark_master or "local[*]", spark_dir
             )
         else:
             for batch in batches():
@@ -368,82 +368,3 @@ def spark_session(master: str = "local[*]") -> Any:
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")
     return session
-
-
-class SparkStarter:
-    """Starts a Spark session on a background thread (the JVM takes seconds to start; the file is
-    read and validated meanwhile); :meth:`get` waits for it."""
-
-    def __init__(self, master: str) -> None:
-        self.session: Any = None
-        self.failure: BaseException | None = None
-        self.seconds = 0.0
-        self.thread = threading.Thread(target=self._start, args=(master,), name="spark-start", daemon=True)
-        self.thread.start()
-
-    def _start(self, master: str) -> None:
-        started = time.perf_counter()
-        try:
-            self.session = spark_session(master)
-        except BaseException as exc:  # reported by get()
-            self.failure = exc
-        self.seconds = time.perf_counter() - started
-
-    def get(self) -> Any:
-        self.thread.join()
-        if self.failure is not None:
-            raise self.failure
-        return self.session
-
-
-def _run_spark(
-    plan: Plan,
-    batches: Iterator[Batch],
-    writer: Writer,
-    catalog: Catalog | None,
-    starter: SparkStarter,
-    shared: Path | str | None = None,
-) -> dict[str, float]:
-    """Validated persons go to Spark through Parquet (as a cluster job would read them), Spark decides,
-    and its per-person lists come back in input order for the writer. ``shared``: a folder every
-    worker can reach (a cluster); a temporary folder inside it is removed afterwards. Returns the
-    seconds of each part: validation, waiting for the session (its start overlaps validation),
-    building the plan in Python, the Spark job, reading back and writing."""
-    from yanglao.core.engine import spark_backend
-
-    clock = time.perf_counter()
-    timings: dict[str, float] = {}
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = now - clock
-        clock = now
-
-    if shared is not None:
-        Path(shared).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="yanglao-spark-", dir=shared) as tmp:
-        folder = Path(tmp)
-        (folder / "in").mkdir()
-        empty = pl.DataFrame(schema={LINE: pl.Int64, **PERSON_SCHEMA})
-        empty.write_parquet(folder / "in" / "part-empty.parquet")  # Spark needs a file to read a schema
-        for n, batch in enumerate(batches):
-            batch.persons.write_parquet(folder / "in" / f"part-{n:05d}.parquet")
-        lap("validate")
-        spark = starter.get()
-        lap("session_wait")
-        timings["session_start"] = starter.seconds
-        persons = spark.read.schema(f"{LINE} bigint, {spark_backend.PERSON_DDL}").parquet(str(folder / "in"))
-        query = spark_backend.long_items(plan, persons, keep=(LINE, "id_number"))
-        lap("plan")
-        query.write.mode("overwrite").parquet(str(folder / "out"))
-        lap("job")
-        long = pl.read_parquet(folder / "out" / "*.parquet").cast(
-            {LINE: pl.Int64, "id_number": pl.String, "k": pl.UInt16, "fen": pl.Int64, "period": pl.String}
-        )
-        long = long.select(LINE, "id_number", *pb.LONG_SCHEMA).sort(LINE, "k")
-        everyone = pl.read_parquet(folder / "in" / "*.parquet").sort(LINE)
-        reasons = explain_batch(catalog, plan, everyone, long) if catalog is not None else None
-        writer.write(everyone.select(LINE, "id_number"), long, reasons)
-        lap("write")
-    return timings
