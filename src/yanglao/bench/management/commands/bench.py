@@ -1,5 +1,6 @@
 """``yanglao bench import [--rows N] [--databases sqlite,postgresql] [--pg-url URL] [--json]``
 ``yanglao bench entitle [--persons N] [--data-dir DIR] [--json]``
+``yanglao bench entitle --engine spark [--persons N] [--rounds R] [--spark-columns]`` (embedded vs Spark, docs/spark.md)
 ``yanglao bench bomb [--json]`` (peak memory of opening an 8 MB XLSX decompression bomb)
 ``yanglao bench web [--people N] [--workers K] [--clients C] [--requests R] [--database NAME] [--json]``
 ``yanglao bench web --menus [--workers K]`` (every role's menu pages on the demo county; docs/operations.md)
@@ -39,8 +40,19 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=300, help="web: requests per page")
         parser.add_argument("--database", default=None, help="web: database name (default by size)")
         parser.add_argument("--menus", action="store_true", help="web: every role's menu on the demo")
-        parser.add_argument("--persons", type=int, default=20_000_000, help="entitle: the large population")
+        parser.add_argument(
+            "--persons", type=int, default=None, help="entitle: the large population (20 M; spark: 5 M)"
+        )
         parser.add_argument("--data-dir", default=None, help="entitle: where generated files are kept")
+        parser.add_argument(
+            "--engine", choices=["embedded", "spark"], default="embedded", help="entitle: spark"
+        )
+        parser.add_argument(
+            "--rounds", type=int, default=3, help="entitle --engine spark: alternating rounds"
+        )
+        parser.add_argument(
+            "--spark-columns", action="store_true", help="entitle --engine spark: JVM path too"
+        )
         parser.add_argument("--rows", type=int, default=1_000_000)
         parser.add_argument("--databases", default="sqlite,postgresql")
         parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
@@ -72,7 +84,18 @@ class Command(BaseCommand):
             from yanglao.core.engine import bench
 
             data_dir = Path(options["data_dir"]) if options["data_dir"] else None
-            results = bench.main(options["persons"], data_dir, self.stdout.write)
+            if options["engine"] == "spark":
+                from yanglao.core.engine import spark_bench
+
+                results = spark_bench.main(
+                    options["persons"] or 5_000_000,
+                    data_dir,
+                    self.stdout.write,
+                    options["rounds"],
+                    options["spark_columns"],
+                )
+            else:
+                results = bench.main(options["persons"] or 20_000_000, data_dir, self.stdout.write)
             if options["json"]:
                 self.stdout.write(json.dumps(results, ensure_ascii=False))
             return
