@@ -123,3 +123,21 @@ def test_every_amount_resting_on_an_example_is_noted_beside_its_item(code: str) 
     for item in catalog.items:
         if any(rests_on_example(b, examples) for b in item.benefits):
             assert "示例值（政策复核）：原文“" in item.notes, (code, item.no)
+
+
+def test_entitle_grants_a_zhalaite_dibao_disabled_person_home_adaptation_by_default(tmp_path: Path) -> None:
+    """扎赉特旗 item 7 (任务16: 低保对象中的失能老年人家庭) without any local option switched on; the JSON
+    Lines items carry ``payee`` and, where the item has one, ``quantity: {value, unit, per}``."""
+    source = tmp_path / "zl.csv"
+    ident = make_id_number("152223", dt.date(1949, 1, 1), 2)
+    source.write_text(f"id_number,hukou_region,dibao,ability_level\n{ident},152223,是,2\n", encoding="utf-8")
+    out = tmp_path / "zl.jsonl"
+    argv = ["entitle", "--catalog", "152223", "--date", "2024-07-01", "--input", str(source)]
+    assert yanglao_main([*argv, "--output", str(out), "--explain"]) == 0
+    (person,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    items = {i["no"]: i for i in person["items"]}
+    assert 7 in items
+    assert any("最低生活保障对象" in r for r in items[7]["reasons"])
+    assert all(i["payee"] == "person" for i in items.values())
+    assert items[19]["quantity"] == {"value": 25000.0, "unit": "sum_insured", "per": None, "comparison": None}
+    assert items[7]["quantity"] is None

@@ -22,15 +22,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 import polars as pl
 
+from yanglao.core.catalog.decimals import round_amount
 from yanglao.core.catalog.impact import UNSPLIT, example_items, level_shares, township_expr
 from yanglao.core.catalog.loader import CATALOGS_ROOT
 from yanglao.core.catalog.model import Catalog, no_sort_key
+from yanglao.core.catalog.quantities import item_quantity, over_year
 from yanglao.core.catalog.yamlio import (
     At,
     boolean,
@@ -42,7 +44,6 @@ from yanglao.core.catalog.yamlio import (
     text,
 )
 
-CENT = Decimal("0.01")
 FILE = "budget.yaml"
 
 
@@ -171,11 +172,11 @@ class BudgetReport:
     year: int
     persons: int
     mortality: Mortality | None
-    rows: pl.DataFrame  # month, no, township, people (expected), fen (expected, this month)
+    rows: pl.DataFrame  # month, no, township, people, new_people (first granted this month), fen: expected
     items: dict[str, dict[str, Any]] = field(default_factory=dict)  # no -> name, example, shares
 
     def _yuan(self, fen: float) -> float:
-        return float(Decimal(fen / 100).quantize(CENT, ROUND_HALF_UP))
+        return float(round_amount(Decimal(fen / 100)))
 
     def totals(self) -> dict[str, Any]:
         real = [no for no, i in self.items.items() if not i["example"]]
@@ -201,6 +202,11 @@ class BudgetReport:
             rows.group_by("month", "no").agg(pl.col("fen").sum()).sort("month") if rows.height else rows
         )
         by_town = rows.group_by("township", "no").agg(pl.col("fen").sum()) if rows.height else rows
+        months: dict[str, list[tuple[float, float]]] = {}
+        for row in (
+            rows.group_by("no", "month").agg(pl.col("people", "new_people").sum()).iter_rows(named=True)
+        ):
+            months.setdefault(row["no"], []).append((row["people"] or 0.0, row["new_people"] or 0.0))
         items = []
         levels: dict[str, dict[str, float]] = {}
         for row in sorted(by_item.iter_rows(named=True), key=lambda r: no_sort_key(r["no"])):
@@ -219,14 +225,17 @@ class BudgetReport:
                     "people_max": round(float(row["people"] or 0), 1),
                     "yearly_cost": cost,
                     "levels": {k: float(v) for k, v in info["shares"].items()},
+                    "quantity": None
+                    if info["quantity"] is None
+                    else over_year(info["quantity"], months.get(row["no"], [])),
                 }
             )
-        months: dict[int, dict[str, float]] = {
+        costs: dict[int, dict[str, float]] = {
             m: {"yearly_cost": 0.0, "example_yearly_cost": 0.0} for m in range(1, 13)
         }
         for row in by_month.iter_rows(named=True):
             kind = "example_yearly_cost" if self.items[row["no"]]["example"] else "yearly_cost"
-            months[row["month"]][kind] = round(months[row["month"]][kind] + self._yuan(row["fen"]), 2)
+            costs[row["month"]][kind] = round(costs[row["month"]][kind] + self._yuan(row["fen"]), 2)
         towns: dict[str, dict[str, float]] = {}
         for row in by_town.iter_rows(named=True):
             kind = "example_yearly_cost" if self.items[row["no"]]["example"] else "yearly_cost"
@@ -247,7 +256,7 @@ class BudgetReport:
             "items": items,
             "by_month": [
                 {"month": m, "cost": v["yearly_cost"], "example_cost": v["example_yearly_cost"]}
-                for m, v in months.items()
+                for m, v in costs.items()
             ],
             "by_township": {
                 t: {"cost": v["yearly_cost"], "example_cost": v["example_yearly_cost"]}
@@ -309,7 +318,11 @@ def project(
             granted.join(new, on=["id_number", "no"], how="left")
             .join(weights, on="id_number", how="left")
             .group_by("no", "township")
-            .agg(pl.col("w").sum().alias("people"), (per_month * pl.col("w")).sum().alias("fen"))
+            .agg(
+                pl.col("w").sum().alias("people"),
+                (pl.col("first").fill_null(False).cast(pl.Float64) * pl.col("w")).sum().alias("new_people"),
+                (per_month * pl.col("w")).sum().alias("fen"),
+            )
             .with_columns(pl.lit(m, pl.Int32).alias("month"))
         )
         previous = granted
@@ -317,6 +330,7 @@ def project(
         "no": pl.String(),
         "township": pl.String(),
         "people": pl.Float64(),
+        "new_people": pl.Float64(),
         "fen": pl.Float64(),
         "month": pl.Int32(),
     }
@@ -330,6 +344,7 @@ def project(
             "example": item.no in examples,
             "has_amount": any(b.amount is not None for b in item.benefits),
             "shares": level_shares(catalog, item, mid),
+            "quantity": item_quantity(item),
         }
         for item in catalog.items
     }
@@ -369,6 +384,11 @@ def print_budget(report: BudgetReport, out: TextIO) -> None:
         w(
             f"{i['no']}\t{mark}{i['name']}\t{i['people_max']:,.0f}\t{i['yearly_cost']:,.2f}\t{'、'.join(i['levels'])}\n"
         )
+    counted = [i for i in data["items"] if i["quantity"] is not None]
+    if counted:
+        w("\n金额以外的数量（期望值）：\n")
+        for i in counted:
+            w(f"{i['no']}\t{i['name']}\t{i['quantity']['text']}\n")
     w("\n月份\t金额\t※示例值\n")
     for row in data["by_month"]:
         w(f"{row['month']}月\t{row['cost']:,.2f}\t{row['example_cost']:,.2f}\n")
@@ -410,7 +430,9 @@ def budget_xlsx(report: BudgetReport) -> bytes:
         sheet.append([line])
     sheet.column_dimensions["A"].width = 100
     by_item = book.create_sheet("按项目")
-    by_item.append(["序号", "项目", "示例值", "资金层级", *[f"{m}月" for m in range(1, 13)], "全年"])
+    by_item.append(
+        ["序号", "项目", "示例值", "资金层级", "数量（金额以外）", *[f"{m}月" for m in range(1, 13)], "全年"]
+    )
     month_rows = (
         report.rows.group_by("no", "month").agg(pl.col("fen").sum()) if report.rows.height else report.rows
     )
@@ -423,6 +445,7 @@ def budget_xlsx(report: BudgetReport) -> bytes:
                 i["name"],
                 "示例值" if i["example"] else "",
                 "、".join(i["levels"]),
+                "" if i["quantity"] is None else i["quantity"]["text"],
                 *months,
                 i["yearly_cost"],
             ]
@@ -431,6 +454,7 @@ def budget_xlsx(report: BudgetReport) -> bytes:
         [
             "",
             "合计（不含示例值）",
+            "",
             "",
             "",
             *[r["cost"] for r in data["by_month"]],
@@ -442,6 +466,7 @@ def budget_xlsx(report: BudgetReport) -> bytes:
             "",
             "示例值项目（另计）",
             "示例值",
+            "",
             "",
             *[r["example_cost"] for r in data["by_month"]],
             data["total"]["example_yearly_cost"],

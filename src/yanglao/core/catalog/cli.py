@@ -21,7 +21,9 @@ from yanglao.core.catalog.cases import run_cases
 from yanglao.core.catalog.compare import amount_on, check, diff
 from yanglao.core.catalog.describe import describe_cond, describe_expr, money_text
 from yanglao.core.catalog.loader import list_codes, load_all, load_catalog
-from yanglao.core.catalog.model import COMPARISONS, ITEM_TYPES, PERIODS, Benefit, Catalog, Item
+from yanglao.core.catalog.model import COMPARISONS, ITEM_TYPES, PAYEES, PERIODS, Benefit, Catalog, Item
+from yanglao.core.catalog.placeholders import example_params, rests_on_example
+from yanglao.core.catalog.words import CHOICE_WORDS, PLACEHOLDER_MARK, payee_text, quantity_text
 from yanglao.core.catalog.yamlio import CatalogError
 
 
@@ -113,6 +115,7 @@ def _list(root: Path | None, as_json: bool, out: TextIO) -> int:
 
 def _benefit_json(catalog: Catalog, benefit: Benefit, on: dt.date) -> dict[str, Any]:
     fixed = amount_on(catalog, benefit, on)
+    quantity = benefit.quantity
     return {
         "code": benefit.code,
         "name": benefit.name,
@@ -122,8 +125,12 @@ def _benefit_json(catalog: Catalog, benefit: Benefit, on: dt.date) -> dict[str, 
         "standard_text": benefit.standard_text,
         "amount": describe_expr(benefit.amount, catalog) if benefit.amount is not None else None,
         "amount_on_date": money_text(fixed) if fixed is not None else None,
+        "placeholder": rests_on_example(benefit, example_params(catalog, on)),
         "period": benefit.period,
         "comparison": benefit.comparison,
+        "payee": benefit.payee,
+        "payee_text": benefit.payee_text,
+        "quantity": None if quantity is None else {**quantity.as_json(), "text": quantity_text(quantity)},
         "notes": benefit.notes or None,
     }
 
@@ -196,7 +203,8 @@ def catalog_json(catalog: Catalog, on: dt.date) -> dict[str, Any]:
         ],
         "items": [_item_json(catalog, item, on) for item in catalog.items_on(on)],
         "exclusive_groups": [
-            {"name": g.name, "members": list(g.members), "text": g.text} for g in catalog.exclusive_groups
+            {"name": g.name, "members": list(g.members), "text": g.text, "chooser": g.chooser}
+            for g in (*catalog.exclusive_groups, *catalog.choice_groups)
         ],
     }
 
@@ -236,7 +244,11 @@ def _show(catalog: Catalog, on: dt.date, as_json: bool, out: TextIO) -> int:
                 period = PERIODS.get(benefit["period"] or "", "")
                 word = COMPARISONS.get(benefit["comparison"] or "", "")
                 fixed = f" = {benefit['amount_on_date']} 元" if benefit["amount_on_date"] else ""
-                w(f"{prefix}金额（{word}，每{period}）：{benefit['amount']}{fixed}\n")
+                mark = PLACEHOLDER_MARK if benefit["placeholder"] else ""
+                w(f"{prefix}金额（{word}，每{period}）：{benefit['amount']}{fixed}{mark}\n")
+            payee = payee_text(benefit["payee"], benefit["payee_text"]) or PAYEES["person"]
+            quantity = benefit["quantity"]["text"] if benefit["quantity"] else "—"
+            w(f"{prefix}领取方：{payee}；数量：{quantity}\n")
         funding = item["funding"]
         if funding["text"] or funding["levels"]:
             levels = "（" + "、".join(funding["levels"]) + "）" if funding["levels"] else ""
@@ -247,6 +259,8 @@ def _show(catalog: Catalog, on: dt.date, as_json: bool, out: TextIO) -> int:
             w(f"  政策依据：{item['policy_basis']}\n")
     for group in catalog.exclusive_groups:
         w(f"\n择高：{group.name}（{'、'.join(group.members)}）{group.text}\n")
+    for group in catalog.choice_groups:
+        w(f"\n{CHOICE_WORDS}：{group.name}（{'、'.join(group.members)}）{group.text}\n")
     return 0
 
 

@@ -12,7 +12,9 @@ once per version; the two results are joined on (ID number, item) and summed per
 batch by batch, so a province streams through in bounded memory. Amounts are yuan; a monthly cost is
 the monthly amounts plus a twelfth of the yearly ones (one-off amounts are given apart as ``once``).
 An item whose amount rests on an example figure (示例值, :mod:`.placeholders`) on the date is marked
-and its money is never added into the totals: totals carry it apart as ``example_…``.
+and its money is never added into the totals: totals carry it apart as ``example_…``. An item with a
+quantity other than money (times per period, a sum insured, a percentage, free, priority) is counted
+too: its people and, where it adds up, the total per period (``每月至少N人次``, :mod:`.quantities`).
 """
 
 from __future__ import annotations
@@ -22,21 +24,22 @@ import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
 
+from yanglao.core.catalog.decimals import round_amount
 from yanglao.core.catalog.loader import CATALOGS_ROOT, list_codes, load_catalog
 from yanglao.core.catalog.model import Catalog, Item, no_sort_key
 from yanglao.core.catalog.placeholders import example_params, rests_on_example
+from yanglao.core.catalog.quantities import item_quantity, on_date
 from yanglao.core.catalog.yamlio import CatalogError, read_yaml
 
 Engine = Literal["embedded", "spark"]
 UNSPLIT = "未拆分"
 UNKNOWN = "未知"
-CENT = Decimal("0.01")
 # Per (item, township): counts of people and sums of fen by period, before (b) and after (a).
 COUNTS = ("people_b", "people_a", "gaining", "losing", "changed", "unpriced_b", "unpriced_a")
 SUMS = ("month_b", "year_b", "once_b", "month_a", "year_a", "once_a")
@@ -187,11 +190,11 @@ def combine(
 
 
 def _yuan(fen: int | Decimal) -> Decimal:
-    return (Decimal(fen) / 100).quantize(CENT, ROUND_HALF_UP)
+    return round_amount(Decimal(fen) / 100)
 
 
 def _monthly(month: int, year: int) -> Decimal:
-    return (Decimal(month) / 100 + Decimal(year) / 1200).quantize(CENT, ROUND_HALF_UP)
+    return round_amount(Decimal(month) / 100 + Decimal(year) / 1200)
 
 
 @dataclass
@@ -223,6 +226,12 @@ class ImpactReport:
             "items": self.items,
             "total": self.total,
         }
+
+
+def _quantity(item: Item | None, people: int) -> dict[str, Any] | None:
+    """The item's quantity other than money counted over the people granted it (``每月至少N人次``)."""
+    quantity = None if item is None else item_quantity(item)
+    return None if quantity is None else on_date(quantity, people)
 
 
 def _add(target: dict[str, dict[str, Decimal]], key: str, name: str, value: Decimal) -> None:
@@ -267,7 +276,7 @@ def build_report(
         item_levels: dict[str, dict[str, Decimal]] = {}
         for side, shares, monthly, ex in (("b", shares_b, monthly_b, ex_b), ("a", shares_a, monthly_a, ex_a)):
             for level, share in shares.items():
-                part = (monthly * share).quantize(CENT, ROUND_HALF_UP)
+                part = round_amount(monthly * share)
                 _add(item_levels, level, f"monthly_{side}", part)
                 _add(levels, level, f"{'example_' if ex else ''}monthly_{side}", part)
         item_towns: dict[str, dict[str, Any]] = {}
@@ -315,6 +324,8 @@ def build_report(
                 "unpriced_after": s["unpriced_a"],
                 "example_before": ex_b,
                 "example_after": ex_a,
+                "quantity_before": _quantity(items_b.get(number), s["people_b"]),
+                "quantity_after": _quantity(items_a.get(number), s["people_a"]),
                 "by_level": {
                     level: {
                         "share_before": float(shares_b[level]) if level in shares_b else None,

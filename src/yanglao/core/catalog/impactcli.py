@@ -119,6 +119,12 @@ def print_impact(data: dict[str, Any], before: Catalog, after: Catalog, out: Tex
             f"※示例值（不计入合计）：第{'、'.join(t['example_items_after'] or t['example_items_before'])}项，"
             f"月支出 {_y(t['example_monthly_cost_before'])} → {_y(t['example_monthly_cost_after'])}\n"
         )
+    counted = [i for i in data["items"] if i["quantity_before"] or i["quantity_after"]]
+    if counted:
+        w("\n金额以外的数量（测算日享受的人数 × 清单标准）：\n序号\t项目\t现行\t草稿\n")
+        for i in counted:
+            said = [(q or {}).get("text", "—") for q in (i["quantity_before"], i["quantity_after"])]
+            w(f"{i['no']}\t{i['name']}\t{said[0]}\t{said[1]}\n")
     w("\n按资金层级（元/月；“未拆分”：清单列了几级共同承担而没有写分担比例）：\n")
     for level, v in t["by_level"].items():
         w(f"  {level}\t{_y(v.get('monthly_cost_before', 0.0))} → {_y(v.get('monthly_cost_after', 0.0))}")

@@ -1,23 +1,33 @@
 """What a benefit gives besides a periodic amount, and to whom: the ``quantity`` and ``payee`` keys of an
-item or part in ``items.yaml`` (docs/catalogs.md), read strictly (file, line, path, reason)."""
+item or part in ``items.yaml`` (docs/catalog-format.md), read strictly (file, line, path, reason); and a
+quantity counted over the people granted it, for the impact and budget totals (docs/impact.md)."""
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, cast
 
 from yanglao.core.catalog.model import (
     COMPARISONS,
     PAYEES,
+    PERIOD_FACTOR,
     PERIODS,
     QUANTITY_UNITS,
     UNITS_WITHOUT_VALUE,
     Comparison,
+    Item,
     Payee,
     Period,
     Quantity,
     QuantityUnit,
 )
+from yanglao.core.catalog.words import quantity_count_text
 from yanglao.core.catalog.yamlio import At, MarkedDict, mapping, number, optional_text, text
+
+# Units whose value adds up over people: times (人次) and sums insured (保额). A percentage, 免费 and 优先
+# are counted in people only.
+ADDED_UP = frozenset({"times", "sum_insured"})
 
 
 def parse_payee(data: MarkedDict, at: At) -> tuple[Payee, str | None]:
@@ -67,3 +77,54 @@ def parse_quantity(raw: object, at: At) -> Quantity:
         cast(Period | None, per),
         cast(Comparison | None, comparison),
     )
+
+
+# --- counted over people ----------------------------------------------------------------------------
+
+
+def item_quantity(item: Item) -> Quantity | None:
+    """The quantity everybody granted ``item`` receives: the item's own, or the one all its parts share.
+    A quantity on some parts only is not counted per item (the people granted another part would be
+    counted with it)."""
+    found = {b.quantity for b in item.benefits}
+    return found.pop() if len(found) == 1 else None
+
+
+def _number(value: Decimal | float) -> float | int:
+    return int(value) if value == int(value) else float(value)
+
+
+def counted(
+    quantity: Quantity, people: float, total: Decimal | float | None, over: str = "period"
+) -> dict[str, Any]:
+    """``{"unit", "value", "per", "comparison", "people", "total", "text"}``: ``total`` in times (人次) or
+    yuan insured, None for a unit that does not add up."""
+    return {
+        **quantity.as_json(),
+        "people": _number(people),
+        "total": None if total is None else _number(total),
+        "text": quantity_count_text(quantity, people, None if total is None else float(total), over),
+    }
+
+
+def on_date(quantity: Quantity, people: int) -> dict[str, Any]:
+    """The quantity of ``people`` granted it on a date, per its period: ``每月至少1,200人次``."""
+    total = quantity.value * people if quantity.unit in ADDED_UP and quantity.value is not None else None
+    return counted(quantity, people, total)
+
+
+def over_year(quantity: Quantity, months: Sequence[tuple[float, float]]) -> dict[str, Any]:
+    """The quantity over a year from the expected people of each month ``(granted, newly granted)``: times
+    per month every month, times per year a twelfth a month, times without a period (or once) in the month
+    a person first qualifies — as the budget counts money; a sum insured over the most people of a month."""
+    people = max((granted for granted, _ in months), default=0.0)
+    total: float | None = None
+    if quantity.unit in ADDED_UP and quantity.value is not None:
+        value = float(quantity.value)
+        if quantity.unit == "sum_insured":
+            total = people * value
+        elif quantity.per in ("month", "year"):
+            total = sum(granted for granted, _ in months) * value * PERIOD_FACTOR[quantity.per] / 12
+        else:
+            total = sum(new for _, new in months) * value
+    return counted(quantity, people, total, over="year")

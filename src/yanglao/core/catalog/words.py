@@ -107,6 +107,27 @@ def quantity_text(quantity: Quantity) -> str:
     return f"{per}{COMPARISON_QUANTITY[quantity.comparison or 'exact']}{number_text(value)}次"
 
 
+def count_text(value: float | Decimal) -> str:
+    """A count of people or of times: ``1,200``; an expected value rounded to the whole (``约`` is the
+    caller's)."""
+    return f"{float(value):,.0f}"
+
+
+def quantity_count_text(quantity: Quantity, people: float, total: float | None, over: str = "period") -> str:
+    """A quantity counted over the people granted it: on a date, per its period (``over="period"``:
+    ``每月至少1,200人次（1,200人，每人每月至少1次）``), or over a year (``over="year"``: ``全年至少14,400人次
+    （最多1,200人，每人每月至少1次）``); ``保额合计…元``; ``300人（报销70%）`` where there is nothing to add up."""
+    each = quantity_text(quantity)
+    who = f"{'最多' if over == 'year' else ''}{count_text(people)}人"
+    if total is None:
+        return f"{who}（{each}）"
+    if quantity.unit == "sum_insured":
+        return f"保额合计{count_text(total)}元（{who}，每人{each}）"
+    at_least = COMPARISON_QUANTITY[quantity.comparison or "exact"]
+    span = "全年" if over == "year" else PER_WORDS[quantity.per] if quantity.per else "共"
+    return f"{span}{at_least}{count_text(total)}人次（{who}，每人{each}）"
+
+
 def payee_text(payee: str, name: str | None) -> str:
     """Empty for the person; ``由敬老院领取（不发给本人）`` for an institution."""
     if payee == "person":
