@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.conftest import COUNTY, TOWNSHIP
+from tests.conftest import COUNTY, SHANGHAI, TOWNSHIP
 from yanglao.facilities.models import Facility, FacilityKind
 from yanglao.jobs.models import Job, JobState
 from yanglao.jobs.runner import run_job
@@ -93,9 +93,7 @@ def test_figures_computed_once_then_a_change_shows_them_marked_until_the_job_rec
     change_beds(home, 120, commits)
     page = client.get(DASHBOARD).content.decode()
     assert "1 / 100" in page  # the figures of before the change, at once
-    assert (
-        f"{STALE}{snapshot.computed_at.astimezone(dt.timezone(dt.timedelta(hours=8))):%H:%M} 的数字）" in page
-    )
+    assert f"{STALE}{snapshot.computed_at.astimezone(SHANGHAI):%H:%M} 的数字）" in page
     assert 'class="stale-note"' in page
     # one job waits: the write's (it recomputes what pages asked for lately), so the page queued none
     [job] = refresh_jobs()
@@ -267,3 +265,13 @@ def test_the_writes_job_makes_the_entitlements_section_and_the_open_data_ahead(
     assert made.decode("utf-8-sig").splitlines()[-1].endswith(",10,11,21")
     body = client.get(reverse("stats:entitlements", args=[COUNTY]) + f"?date={today.isoformat()}").json()
     assert body["stale_note"] == ""
+
+
+def test_the_note_names_the_day_when_the_figures_are_not_todays(today: dt.date) -> None:
+    computed = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(15, 7), tzinfo=SHANGHAI)
+    note = fresh.Answer({}, stale_since=computed).note()
+    yesterday = today - dt.timedelta(days=1)
+    assert (
+        note == f"数据已更新，统计正在重新计算（显示的是 {yesterday.month}月{yesterday.day}日 15:07 的数字）"
+    )
+    assert fresh.Answer({}).note() == ""
