@@ -4,6 +4,7 @@ connection left open for the workers to inherit."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
 import pytest
@@ -51,3 +52,26 @@ def test_a_failing_page_is_logged_and_the_server_still_starts(
     serve.prepare()
 
     assert [r.getMessage() for r in caplog.records if r.name == serve.__name__] == ["预热登录页失败"]
+
+
+def test_the_login_page_is_asked_for_a_host_the_server_answers_to(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.ALLOWED_HOSTS = [".yanglao.example.gov.cn", "10.0.0.5"]
+    assert serve.own_host() == "yanglao.example.gov.cn"
+    seen: list[str] = []
+
+    def application(environ: Any, start_response: Any) -> BytesIO:
+        seen.append(environ["HTTP_HOST"])
+        return BytesIO()
+
+    import yanglao.wsgi
+
+    monkeypatch.setattr(yanglao.wsgi, "application", application)
+    monkeypatch.setattr(serve, "warm", lambda: None)
+
+    serve.prepare()
+
+    assert seen == ["yanglao.example.gov.cn"]
+    settings.ALLOWED_HOSTS = ["*"]
+    assert serve.own_host() == "127.0.0.1"

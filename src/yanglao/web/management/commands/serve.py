@@ -84,6 +84,16 @@ def start_response(
     return lambda data: None
 
 
+def own_host() -> str:
+    """A host name this server answers to (the first of ``ALLOWED_HOSTS``), so that the request made
+    in-process is not refused as coming for another host."""
+    for host in settings.ALLOWED_HOSTS:
+        name = host.lstrip(".")
+        if name and "*" not in name:
+            return name
+    return "127.0.0.1"
+
+
 def prepare() -> None:
     """What a server process would otherwise do on its first requests, done once before it serves (and,
     under gunicorn, before the fork, so that every worker has it): the WSGI application with its
@@ -105,9 +115,9 @@ def prepare() -> None:
         environ = {
             "REQUEST_METHOD": "GET",
             "PATH_INFO": "/login/",
-            "SERVER_NAME": "127.0.0.1",
+            "SERVER_NAME": own_host(),
             "SERVER_PORT": "80",
-            "HTTP_HOST": "127.0.0.1",
+            "HTTP_HOST": own_host(),
             "REMOTE_ADDR": "127.0.0.1",
             "wsgi.input": BytesIO(),
             "wsgi.url_scheme": "http",
