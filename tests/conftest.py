@@ -165,6 +165,9 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.STATIC_ROOT.mkdir(exist_ok=True)
     # A fast hash: the suite creates many users; the password rules are tested through the validators.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test that commits after a statistics page was seen queues a recomputation: never a worker
+    # process on the real database (tests that want the job run it themselves).
+    settings.STATS_REFRESH_WORKER = False
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -132,7 +132,7 @@ def warm_statistics(county: Region, on: dt.date) -> list[str]:
     the bulletin of the last full month, for the county and each demo user's region (the first view
     would otherwise compute them; the cache keeps them until the data change). Returns the codes."""
     from yanglao.stats.bulletin import bulletin_date, figures
-    from yanglao.stats.compute import dashboard_stats
+    from yanglao.stats.compute import dashboard_stats, entitlements_answer
 
     codes = {county.code} | {
         code
@@ -145,6 +145,7 @@ def warm_statistics(county: Region, on: dt.date) -> list[str]:
     month_end = bulletin_date(last.year, last.month, today=on)
     for region in Region.objects.filter(code__in=codes).order_by("code"):
         dashboard_stats(region, on)
+        entitlements_answer(region, on)  # the dashboard's entitlements section, loaded after it
         figures(region, month_end)
     return sorted(codes)
 
