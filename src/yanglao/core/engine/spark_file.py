@@ -1,8 +1,8 @@
 """``yanglao entitle --engine spark``: a person file evaluated on Spark, locally or on a cluster.
 
 The driver (the ``yanglao`` process) reads and validates the file with the embedded engine's reader
-and writes the valid persons as Parquet parts of 250,000 (``in/part-NNNNN.parquet``) in a folder every
-executor reaches at the same path. Then one of two paths:
+and writes the valid persons as Parquet parts, one per batch of the reader (``in/part-NNNNN.parquet``),
+in a folder every executor reaches at the same path. Then one of two paths:
 
 ``tasks`` (the default)
     Spark runs one task per part on the executors. A task evaluates its part with the embedded
@@ -49,8 +49,8 @@ if TYPE_CHECKING:
 
 PATH_ENV = "YANGLAO_SPARK_PATH"
 PATHS = ("tasks", "columns")
-# The driver only schedules on the tasks path: the quick JIT and the serial collector halve the JVM's
-# start-up processor time (and a SparkContext without the SQL session halves it again).
+# The driver only schedules on the tasks path: the quick JIT and the serial collector, with a plain
+# SparkContext instead of a SQL session, cut the JVM's start-up processor time to a third.
 DRIVER_JAVA = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 LONG_TYPES = {LINE: pl.Int64, "id_number": pl.String, **pb.LONG_SCHEMA}
 
