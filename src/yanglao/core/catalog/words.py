@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from yanglao.core.catalog.decision import ItemDecision, Trace
 from yanglao.core.catalog.model import PERIODS, Catalog, Quantity
-from yanglao.core.person import ABILITY_LEVELS, DISABILITY_GRADES, FIELD_BY_NAME
+from yanglao.core.person import FIELD_BY_NAME, value_words
 
 PLACEHOLDER_MARK = "〔示例值〕"
 PLACEHOLDER_NOTE = "金额按示例值计算，须换成本地标准后才是实际金额"
@@ -57,35 +57,22 @@ def field_label(name: str) -> str:
     return FIELD_BY_NAME[name].label
 
 
-def ability_label(level: int | str) -> str:
-    """``1`` → ``轻度失能`` (GB/T 42195-2022), from ``core/person.py``."""
-    return dict(ABILITY_LEVELS)[str(level)]
-
-
-def grade_label(grade: int | str) -> str:
-    """``1`` → ``一级`` (残疾等级), from ``core/person.py``."""
-    return dict(DISABILITY_GRADES)[str(grade)]
-
-
 def code_label(field: str, code: str | int) -> str:
     """A coded value as staff read it: ``1（轻度失能）``, ``1级``, ``分散供养``."""
     fld = FIELD_BY_NAME[field]
-    if fld.kind == "code":
-        return fld.code_label(str(code))
     if field == "disability_grade":
         return f"{code}级"
-    if field == "ability_level":
-        return f"{code}（{ability_label(int(code))}）"
+    if fld.levels:
+        return f"{code}（{value_words(field, code)}）"
+    if fld.kind == "code":
+        return value_words(field, code)
     return str(code)
 
 
 def code_words(field: str, code: str | int) -> str:
-    """A coded value as a family says it: ``轻度失能``, ``一级``, ``分散供养``."""
-    if field == "disability_grade":
-        return grade_label(code)
-    if field == "ability_level":
-        return ability_label(code)
-    return code_label(field, code)
+    """A coded value as a family says it: ``轻度失能``, ``一级``, ``分散供养`` (the field's codes or named
+    levels, :func:`yanglao.core.person.value_words`)."""
+    return value_words(field, code)
 
 
 # --- what a benefit gives, and to whom --------------------------------------------------------------
