@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from yanglao.core.person import DISABILITY_CATEGORY, DISABILITY_GRADES, SPECIAL_CONTRIBUTION
-from yanglao.core.stats.indicators import ABILITY_NAMES
+from yanglao.core.person import (
+    ABILITY_LEVELS,
+    DISABILITY_CATEGORY,
+    DISABILITY_GRADES,
+    FIELD_BY_NAME,
+    FP_SPECIAL,
+    LIVING,
+    SPECIAL_CONTRIBUTION,
+    TEKUN,
+)
 
+# The words of a person's fields come from core/person.py; only the statistics' own words are here.
+LIVING_WORDS = dict(LIVING)
+_TEKUN = dict(TEKUN)
 SPECIAL = {
-    "living_alone": "独居老年人",
-    "living_empty_nest": "空巢老年人",
-    "living_left_behind": "留守老年人",
-    "dibao": "最低生活保障对象",
-    "dibao_edge": "低保边缘家庭成员",
-    "spending_hardship": "支出型困难家庭成员",
-    "tekun_dispersed": "特困人员（分散供养）",
-    "tekun_centralized": "特困人员（集中供养）",
+    **{f"living_{c}": f"{LIVING_WORDS[c]}老年人" for c in ("alone", "empty_nest", "left_behind")},
+    **{name: FIELD_BY_NAME[name].label for name in ("dibao", "dibao_edge", "spending_hardship")},
+    **{f"tekun_{c}": f"特困人员（{_TEKUN[c]}）" for c in ("dispersed", "centralized")},
 }
 HUKOU = {
     "hukou": "户籍老年人口",
@@ -27,10 +33,10 @@ HUKOU = {
 }
 CONTRIBUTION = dict(SPECIAL_CONTRIBUTION)
 DISABILITY_CATEGORIES = dict(DISABILITY_CATEGORY)
-SEX = {"male": "男", "female": "女"}
-FP = {"bereaved": "独生子女死亡", "disabled_child": "独生子女伤残"}
+SEX = {"male": FIELD_BY_NAME["sex"].code_label("1"), "female": FIELD_BY_NAME["sex"].code_label("2")}
+FP = {code: label for code, label in FP_SPECIAL if code != "none"}
 GRADES = dict(DISABILITY_GRADES)
-LEVELS = {str(i): name for i, name in enumerate(ABILITY_NAMES)}
+LEVELS = dict(ABILITY_LEVELS)
 FACILITY_SHORT = {
     "public_home": "公办养老机构",
     "private_home": "社会办养老机构",

@@ -15,11 +15,13 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from yanglao.core.exports import csv_writer
+from yanglao.core.person import FIELD_BY_NAME
 from yanglao.core.stats.ages import AGE_BANDS
 from yanglao.core.stats.suppress import Table, cell_text, suppress_linked
 from yanglao.regions.models import Level, Region
 from yanglao.registry.models import Person
 from yanglao.stats.figures import person_counts_by
+from yanglao.stats.labels import LIVING_WORDS, SEX, SPECIAL
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,17 @@ DATASETS: tuple[Dataset, ...] = (
 )
 DATASET_BY_KEY = {d.key: d for d in DATASETS}
 GROUP_COLUMNS = (
-    ("dibao", "最低生活保障对象"),
-    ("tekun_dispersed", "特困人员（分散供养）"),
-    ("tekun_centralized", "特困人员（集中供养）"),
+    ("dibao", SPECIAL["dibao"]),
+    ("tekun_dispersed", SPECIAL["tekun_dispersed"]),
+    ("tekun_centralized", SPECIAL["tekun_centralized"]),
     ("disabled", "失能老年人"),
     ("disability_any", "持残疾人证"),
-    ("fp_special", "计划生育特殊家庭"),
+    ("fp_special", FIELD_BY_NAME["fp_special"].label),
     ("youfu", "优抚对象"),
     ("alone_tekun_disabled", "独居、特困、失能（不重复）"),
 )
+# The living arrangements counted by township; the rest (与子女等同住, or not known) is the remainder.
+LIVING_COUNTED = ("alone", "empty_nest", "left_behind")
 
 
 def reference_date(today: dt.date | None = None) -> dt.date:
@@ -86,13 +90,13 @@ def tables(county: Region, on: dt.date) -> tuple[list[str], dict[str, list[Table
     male = [counts[k]["sex_male"] for k in keys]
     female = [counts[k]["sex_female"] for k in keys]
     sex_cells = [[m, f] for m, f in zip(male, female, strict=True)]
-    sex_cols = ["男", "女"]
+    sex_cols = [SEX["male"], SEX["female"]]
     unknown = [t - m - f for t, m, f in zip(total, male, female, strict=True)]
     if any(unknown):
         sex_cells = [[*row, u] for row, u in zip(sex_cells, unknown, strict=True)]
         sex_cols.append("不详")
     sex = Table("sex", codes, sex_cols, sex_cells, link="population_60_plus")
-    living_keys = ("living_alone", "living_empty_nest", "living_left_behind")
+    living_keys = [f"living_{c}" for c in LIVING_COUNTED]
     living_cells = []
     for k, t in zip(keys, total, strict=True):
         row = [counts[k][c] for c in living_keys]
@@ -100,7 +104,7 @@ def tables(county: Region, on: dt.date) -> tuple[list[str], dict[str, list[Table
     living = Table(
         "living",
         codes,
-        ["独居", "空巢", "留守", "与子女等同住或不详"],
+        [*(LIVING_WORDS[c] for c in LIVING_COUNTED), f"{LIVING_WORDS['with_family']}或不详"],
         living_cells,
         link="population_60_plus",
     )
