@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from openpyxl import load_workbook
@@ -107,6 +108,25 @@ def test_a_quantity_on_some_parts_only_is_not_the_items() -> None:
     assert item_quantity(dataclasses.replace(item, benefits=(one, *item.benefits[1:]))) is None
     every = tuple(dataclasses.replace(b, quantity=Quantity("free")) for b in item.benefits)
     assert item_quantity(dataclasses.replace(item, benefits=every)) == Quantity("free")
+
+
+def test_entitle_output_gives_the_quantity_the_impact_counts() -> None:
+    """``yanglao entitle``'s ``quantity`` beside an item (itemfacts) is :func:`item_quantity`: not the
+    quantity of one part when the others have none (it used to be), and the shared one of every part."""
+    from yanglao.core.catalog.itemfacts import item_facts
+
+    catalog = load_catalog("410721")
+    item = next(i for i in catalog.items if i.has_parts)
+
+    def facts_with(benefits: tuple[Any, ...]) -> Any:
+        changed = dataclasses.replace(item, benefits=benefits)
+        items = tuple(changed if i is item else i for i in catalog.items)
+        return item_facts(dataclasses.replace(catalog, items=items), ON)[item.no]["quantity"]
+
+    one = dataclasses.replace(item.benefits[0], quantity=Quantity("free"))
+    assert facts_with((one, *item.benefits[1:])) is None
+    every = tuple(dataclasses.replace(b, quantity=Quantity("free")) for b in item.benefits)
+    assert facts_with(every) == Quantity("free").as_json()
 
 
 def test_catalog_show_says_each_items_payee_and_quantity() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from yanglao.core.catalog.model import Catalog, Item
 from yanglao.core.catalog.placeholders import placeholder_codes
+from yanglao.core.catalog.quantities import item_quantity
 
 FACT_KEYS = ("payee", "placeholder", "quantity")
 
@@ -22,20 +23,17 @@ def _payee(item: Item) -> str:
     return "institution" if all(b.payee == "institution" for b in item.benefits) else "person"
 
 
-def _quantity(item: Item) -> dict[str, Any] | None:
-    found = [b.quantity for b in item.benefits if b.quantity is not None]
-    return found[0].as_json() if len(found) == 1 else None
-
-
 def item_facts(catalog: Catalog, on: dt.date) -> dict[str, dict[str, Any]]:
-    """By printed item number: ``{"payee", "placeholder", "quantity"}`` (``quantity`` None when the item
-    has none; ``placeholder`` True when an amount of the item depends on an example figure on ``on``)."""
+    """By printed item number: ``{"payee", "placeholder", "quantity"}`` (``quantity`` the one everybody
+    granted the item receives, :func:`.quantities.item_quantity`: None when the item has none or its
+    parts differ; ``placeholder`` True when an amount of the item depends on an example figure on
+    ``on``)."""
     placeholders = placeholder_codes(catalog, on)
     return {
         item.no: {
             "payee": _payee(item),
             "placeholder": item.code in placeholders,
-            "quantity": _quantity(item),
+            "quantity": None if (quantity := item_quantity(item)) is None else quantity.as_json(),
         }
         for item in catalog.items
     }
