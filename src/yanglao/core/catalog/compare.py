@@ -15,13 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from yanglao.core.catalog.describe import money_text
-from yanglao.core.catalog.evaluate import Context, eval_cond, eval_expr, resolve_options, round_amount
+from yanglao.core.catalog.decimals import period_factor, round_amount
+from yanglao.core.catalog.evaluate import Context, eval_cond, eval_expr, resolve_options
 from yanglao.core.catalog.loader import load_taxonomy
 from yanglao.core.catalog.model import (
     COMPARISONS,
-    PERIOD_FACTOR,
-    PERIODS,
     Benefit,
     Catalog,
     Item,
@@ -29,6 +27,7 @@ from yanglao.core.catalog.model import (
 )
 from yanglao.core.catalog.probes import describe_probe, domains, probes
 from yanglao.core.catalog.rules import Cond, Expr, params_used
+from yanglao.core.catalog.words import money_text, per_text
 
 FindingKind = Literal["missing", "direction", "lower_standard", "narrower_target", "note"]
 KIND_WORDS: dict[str, str] = {
@@ -65,10 +64,6 @@ class Change:
 
 def _label(item: Item, benefit: Benefit) -> str:
     return item.name if not item.has_parts else f"{item.name}·{benefit.name}"
-
-
-def _per(period: str | None) -> str:
-    return f"/{PERIODS[period]}" if period else ""
 
 
 def _find_item(child: Catalog, code: str, related: set[str], on: dt.date) -> Item | None:
@@ -186,8 +181,8 @@ def _compare_pair(
             assert c.amount is not None
             pa, ca = eval_expr(p.amount, p_ctx), eval_expr(c.amount, c_ctx)
             if isinstance(pa, Decimal) and isinstance(ca, Decimal):
-                p_year = round_amount(pa) * PERIOD_FACTOR[p.period or "once"]
-                c_year = round_amount(ca) * PERIOD_FACTOR[c.period or "once"]
+                p_year = round_amount(pa) * period_factor(p.period)
+                c_year = round_amount(ca) * period_factor(c.period)
                 if c_year < p_year:
                     lower.append((describe_probe(person, on), round_amount(ca), round_amount(pa)))
     if narrower:
@@ -197,8 +192,8 @@ def _compare_pair(
         who, c_amount, p_amount = lower[0]
         add(
             "lower_standard",
-            f"标准低于{ref}：{who} 时本级 {money_text(c_amount)} 元{_per(c.period)}，"
-            f"上级{'不低于' if p.comparison == 'floor' else '为'} {money_text(p_amount)} 元{_per(p.period)}",
+            f"标准低于{ref}：{who} 时本级 {money_text(c_amount)} 元{per_text(c.period)}，"
+            f"上级{'不低于' if p.comparison == 'floor' else '为'} {money_text(p_amount)} 元{per_text(p.period)}",
         )
     return out
 
