@@ -52,7 +52,12 @@ def deny_person(request: HttpRequest, person: Person | None, what: str) -> Http4
 
 
 def access_person_by_pk(request: HttpRequest, pk: int, *, purpose: str = "查看详情") -> Person:
-    person = Person.objects.filter(pk=pk).first()
+    # ``[:1]``, not ``first()``: one row by a unique key needs no ORDER BY (0.4 ms to build a request)
+    return access_person(request, next(iter(Person.objects.filter(pk=pk)[:1]), None), purpose=purpose)
+
+
+def access_person(request: HttpRequest, person: Person | None, *, purpose: str) -> Person:
+    """The person just read (None: not found), when in the user's scope, the view audited; else 404."""
     scope = scope_of(request.user)  # the test of scope_filter, on the row already read
     if person is None or not (scope.covers(person.residence_region) or scope.covers(person.hukou_region)):
         raise deny_person(request, person, purpose)
@@ -74,10 +79,10 @@ def access_person_by_id_number(request: HttpRequest, id_number: str, *, purpose:
         value = parse_id_number(id_number).value
     except IdNumberError:
         raise Http404(NOT_FOUND) from None
-    person = Person.objects.filter(id_number=value).first()
+    person = next(iter(Person.objects.filter(id_number=value)[:1]), None)
     if person is None:
         raise Http404(NOT_FOUND)
-    return access_person_by_pk(request, person.pk, purpose=purpose)
+    return access_person(request, person, purpose=purpose)  # the row read once, not again by its key
 
 
 def scoped_regions(user: Any, level: str, within: str = "") -> QuerySet[Region]:

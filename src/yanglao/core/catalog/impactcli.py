@@ -8,9 +8,10 @@ import datetime as dt
 import json
 from importlib import import_module
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 from yanglao.core.catalog.loader import load_catalog
 from yanglao.core.catalog.model import Catalog

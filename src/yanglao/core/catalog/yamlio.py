@@ -48,7 +48,7 @@ class MarkedList(list[Any]):
     item_lines: list[int]
 
 
-class StrictLoader(yaml.SafeLoader):
+class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """SafeLoader without duplicate keys, without YAML 1.1 yes/no booleans, with Decimal floats."""
 
 
