@@ -29,7 +29,8 @@ from typing import Any, TextIO
 import polars as pl
 
 from yanglao.core.catalog.decimals import round_amount
-from yanglao.core.catalog.impact import UNSPLIT, example_items, level_shares, township_expr
+from yanglao.core.catalog.impact import UNSPLIT, example_items, level_shares
+from yanglao.core.catalog.impactjoin import township_expr
 from yanglao.core.catalog.loader import CATALOGS_ROOT
 from yanglao.core.catalog.model import Catalog, no_sort_key
 from yanglao.core.catalog.quantities import item_quantity, over_year

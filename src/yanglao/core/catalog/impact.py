@@ -8,9 +8,10 @@ what it costs a month, per item, township and funding level (issue 13, docs/impa
     load_folder(path) -> Catalog                                               # a draft list folder
 
 The bulk engine (:func:`yanglao.core.engine.api.entitle_frame`, or ``entitle_spark`` on Spark) runs
-once per version; the two results are joined on (ID number, item) and summed per item and township,
-batch by batch, so a province streams through in bounded memory. Amounts are yuan; a monthly cost is
-the monthly amounts plus a twelfth of the yearly ones (one-off amounts are given apart as ``once``).
+once per version; the two results are joined on (ID number, item) and summed per item and township
+(:mod:`.impactjoin`), batch by batch, so a province streams through in bounded memory. Amounts are
+yuan; a monthly cost is the monthly amounts plus a twelfth of the yearly ones (one-off amounts are
+given apart as ``once``).
 An item whose amount rests on an example figure (示例值, :mod:`.placeholders`) on the date is marked
 and its money is never added into the totals: totals carry it apart as ``example_…``. An item with a
 quantity other than money (times per period, a sum insured, a percentage, free, priority) is counted
@@ -31,6 +32,10 @@ from typing import Any, Literal
 import polars as pl
 
 from yanglao.core.catalog.decimals import round_amount
+from yanglao.core.catalog.impactjoin import COUNTS as COUNTS  # COUNTS, SUMS, UNKNOWN: also impactspark's
+from yanglao.core.catalog.impactjoin import SUMS as SUMS
+from yanglao.core.catalog.impactjoin import UNKNOWN as UNKNOWN
+from yanglao.core.catalog.impactjoin import combine, township_expr
 from yanglao.core.catalog.loader import CATALOGS_ROOT, list_codes, load_catalog
 from yanglao.core.catalog.model import Catalog, Item, no_sort_key
 from yanglao.core.catalog.placeholders import example_params, rests_on_example
@@ -39,23 +44,6 @@ from yanglao.core.catalog.yamlio import CatalogError, read_yaml
 
 Engine = Literal["embedded", "spark"]
 UNSPLIT = "未拆分"
-UNKNOWN = "未知"
-# Per (item, township): counts of people and sums of fen by period, before (b) and after (a).
-COUNTS = ("people_b", "people_a", "gaining", "losing", "changed", "unpriced_b", "unpriced_a")
-SUMS = ("month_b", "year_b", "once_b", "month_a", "year_a", "once_a")
-
-
-def township_expr() -> pl.Expr:
-    """The township (乡镇, the first 9 digits of a 12-digit code) of 常住地, else 户籍; a shorter code
-    as it is; ``未知`` without either."""
-    region = pl.coalesce("residence_region", "hukou_region")
-    return (
-        pl.when(region.str.len_chars() >= 9)
-        .then(region.str.slice(0, 9))
-        .otherwise(region)
-        .fill_null(UNKNOWN)
-        .alias("township")
-    )
 
 
 def load_folder(path: Path | str) -> Catalog:
@@ -98,92 +86,6 @@ def level_shares(catalog: Catalog, item: Item, on: dt.date) -> dict[str, Decimal
 
     rule = funding_rule(catalog, item, on)
     return dict(rule.shares) if rule.shares else {UNSPLIT: Decimal(1)}
-
-
-# --- one batch -------------------------------------------------------------------------------------
-
-
-def _granted(rows: pl.DataFrame, side: str) -> pl.LazyFrame:
-    """``id_number, no, fen_<side>, period_<side>, got_<side>`` from the engine's output."""
-    return rows.lazy().select(
-        "id_number",
-        pl.col("no").cast(pl.Int64),
-        (pl.col("amount") * 100).cast(pl.Int64).alias(f"fen_{side}"),
-        pl.col("period").alias(f"period_{side}"),
-        pl.lit(True).alias(f"got_{side}"),
-    )
-
-
-def _by_period(side: str) -> list[pl.Expr]:
-    fen, period = pl.col(f"fen_{side}"), pl.col(f"period_{side}")
-    return [
-        pl.when(period == name).then(fen).otherwise(0).sum().alias(f"{name}_{side}")
-        for name in ("month", "year", "once")
-    ]
-
-
-def change_flags(joined: pl.LazyFrame) -> pl.LazyFrame:
-    """The rows of both versions joined (``got_b``/``got_a``, ``fen_*``, ``period_*``, ``township``) →
-    with ``is_gaining``, ``is_losing`` and ``is_changed`` (an amount or its period differs)."""
-    return joined.with_columns(
-        pl.col("got_b").fill_null(False),
-        pl.col("got_a").fill_null(False),
-        pl.col("township").fill_null(UNKNOWN),
-    ).with_columns(
-        (pl.col("got_a") & ~pl.col("got_b")).alias("is_gaining"),
-        (pl.col("got_b") & ~pl.col("got_a")).alias("is_losing"),
-        (
-            pl.col("got_a")
-            & pl.col("got_b")
-            & (
-                pl.col("fen_a").ne_missing(pl.col("fen_b"))
-                | pl.col("period_a").ne_missing(pl.col("period_b"))
-            )
-        ).alias("is_changed"),
-    )
-
-
-def combine(
-    before: pl.DataFrame, after: pl.DataFrame, towns: pl.LazyFrame
-) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
-    """The engine's rows for one batch under each version → (sums per item and township, the ID
-    numbers gaining or losing an item with their township, counts of distinct persons)."""
-    joined = (
-        _granted(before, "b")
-        .join(_granted(after, "a"), on=["id_number", "no"], how="full", coalesce=True)
-        .join(towns, on="id_number", how="left")
-        .pipe(change_flags)
-        .collect()
-    )
-    sums = joined.group_by("no", "township").agg(
-        pl.col("got_b").sum().alias("people_b"),
-        pl.col("got_a").sum().alias("people_a"),
-        pl.col("is_gaining").sum().alias("gaining"),
-        pl.col("is_losing").sum().alias("losing"),
-        pl.col("is_changed").sum().alias("changed"),
-        (pl.col("got_b") & pl.col("fen_b").is_null()).sum().alias("unpriced_b"),
-        (pl.col("got_a") & pl.col("fen_a").is_null()).sum().alias("unpriced_a"),
-        *_by_period("b"),
-        *_by_period("a"),
-    )
-    moved = joined.filter(pl.col("is_gaining") | pl.col("is_losing")).select(
-        "no",
-        "id_number",
-        pl.when(pl.col("is_gaining")).then(pl.lit("gaining")).otherwise(pl.lit("losing")).alias("change"),
-        "township",
-    )
-    ident = pl.col("id_number")
-    counts = joined.select(
-        ident.filter(pl.col("got_b")).n_unique().alias("people_b"),
-        ident.filter(pl.col("got_a")).n_unique().alias("people_a"),
-        ident.filter(pl.col("is_gaining")).n_unique().alias("gaining"),
-        ident.filter(pl.col("is_losing")).n_unique().alias("losing"),
-        ident.filter(pl.col("is_changed")).n_unique().alias("changed"),
-        ident.filter(pl.col("is_gaining") | pl.col("is_losing") | pl.col("is_changed"))
-        .n_unique()
-        .alias("affected"),
-    ).row(0, named=True)
-    return sums, moved, {k: int(v) for k, v in counts.items()}
 
 
 # --- the report ------------------------------------------------------------------------------------
@@ -247,7 +149,7 @@ def build_report(
     ids: pl.DataFrame,
     persons_total: Mapping[str, int],
 ) -> ImpactReport:
-    """The report from the summed figures (:func:`combine`, added over every batch)."""
+    """The report from the summed figures (:func:`.impactjoin.combine`, added over every batch)."""
     items_b = {int(i.no): i for i in before.items}
     items_a = {int(i.no): i for i in after.items}
     example_b, example_a = example_items(before, on), example_items(after, on)

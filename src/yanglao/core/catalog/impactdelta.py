@@ -1,6 +1,6 @@
 """The embedded impact run, fast: the version in force evaluated once in full, the draft only for the
 items it changes (:func:`changed_items`), persons keyed by their row number (an integer join, not one
-on ID-number strings). The figures are those of the plain two-pass join (:func:`.impact.combine`);
+on ID-number strings). The figures are those of the plain two-pass join (:func:`.impactjoin.combine`);
 ``tests/unit/catalog/test_impact_budget.py`` checks that the two agree.
 
 An item is *unchanged* on a date when its benefits have the same rules, amounts and periods, every
@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from yanglao.core.catalog.impact import UNKNOWN, _by_period, change_flags, township_expr
+from yanglao.core.catalog.impactjoin import UNKNOWN, change_flags, period_sums, township_expr
 from yanglao.core.catalog.model import Catalog, Item
 from yanglao.core.catalog.rules import fields_used, options_used, params_used
 
@@ -110,7 +110,7 @@ def batch_figures(
     on: dt.date,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """(sums per item and township, moved IDs, distinct-person counts) of one batch, as
-    :func:`.impact.combine` gives them; ``draft`` is :func:`reduced` to ``changed`` (None: no item)."""
+    :func:`.impactjoin.combine` gives them; ``draft`` is :func:`reduced` to ``changed`` (None: no item)."""
     from yanglao.core.engine.api import entitle_frame
 
     people = frame.select(
@@ -170,8 +170,8 @@ def batch_figures(
             pl.col("is_changed").sum().alias("changed"),
             (pl.col("got_b") & pl.col("fen_b").is_null()).sum().alias("unpriced_b"),
             (pl.col("got_a") & pl.col("fen_a").is_null()).sum().alias("unpriced_a"),
-            *_by_period("b"),
-            *_by_period("a"),
+            *period_sums("b"),
+            *period_sums("a"),
         )
     )
     columns = ["no", "township", "people_b", "people_a", "gaining", "losing", "changed", "unpriced_b",
