@@ -104,7 +104,9 @@ def test_every_check_in_order_with_figure_target_and_failing_places() -> None:
     assert out["township_centre"]["failing"] == [{"code": T2, "name": "新林镇"}]
     assert out["township_centre"]["figure"] == 50.0
     assert not out["township_centre"]["passed"]
+    assert out["township_centre"]["detail"] == {"townships": 2, "with_centre": 1}
     assert [p["code"] for p in out["village_station"]["failing"]] == [V2, V3]
+    assert out["village_station"]["detail"] == {"villages": 3, "with_station": 1}
     assert out["nursing_share"]["figure"] == 50.0
     assert out["nursing_share"]["failing"][0]["name"] == "颐养院"
     cap = out["concentrated_capacity"]

@@ -104,41 +104,45 @@ def _places(frame: pl.DataFrame, extra: tuple[str, ...] = ()) -> list[dict[str, 
     return frame.select("code", "name", *extra).sort("code").to_dicts()
 
 
-def check_township_centre(inputs: Inputs, rules: NetworkRules) -> CheckResult:
-    value = rules.value("township_centre_share", inputs.on)
-    have = open_facilities(inputs, rules.kinds["township_centre"]).select("township").unique()
-    missing = inputs.townships.join(have, left_on="code", right_on="township", how="anti")
-    total = inputs.townships.height
+def _places_with_one(
+    inputs: Inputs,
+    rules: NetworkRules,
+    check: str,
+    places: pl.DataFrame,
+    place_of: str,
+    counted: tuple[str, str],
+) -> CheckResult:
+    """The share of ``places`` (townships or villages) with an open facility of the check's kinds
+    (``place_of``: the facility's column naming its place), against the ``<check>_share`` target; the
+    places without one fail. ``counted``: the detail's names for all places and those with one."""
+    value = rules.value(f"{check}_share", inputs.on)
+    have = open_facilities(inputs, rules.kinds[check]).select(place=place_of).unique()
+    missing = places.join(have, left_on="code", right_on="place", how="anti")
+    total = places.height
     figure = _pct(total - missing.height, total)
+    every, with_one = counted
     return CheckResult(
-        "township_centre",
+        check,
         figure,
         _f(value.value),
         figure >= _f(value.value),
         "%",
         value.reference,
         _places(missing),
-        {"townships": total, "with_centre": total - missing.height},
+        {every: total, with_one: total - missing.height},
         value.example,
     )
 
 
+def check_township_centre(inputs: Inputs, rules: NetworkRules) -> CheckResult:
+    return _places_with_one(
+        inputs, rules, "township_centre", inputs.townships, "township", ("townships", "with_centre")
+    )
+
+
 def check_village_station(inputs: Inputs, rules: NetworkRules) -> CheckResult:
-    value = rules.value("village_station_share", inputs.on)
-    have = open_facilities(inputs, rules.kinds["village_station"]).select(village="region").unique()
-    missing = inputs.villages.join(have, left_on="code", right_on="village", how="anti")
-    total = inputs.villages.height
-    figure = _pct(total - missing.height, total)
-    return CheckResult(
-        "village_station",
-        figure,
-        _f(value.value),
-        figure >= _f(value.value),
-        "%",
-        value.reference,
-        _places(missing),
-        {"villages": total, "with_station": total - missing.height},
-        value.example,
+    return _places_with_one(
+        inputs, rules, "village_station", inputs.villages, "region", ("villages", "with_station")
     )
 
 
