@@ -240,6 +240,20 @@ def do_report_hazard(
     return hazard
 
 
+def _hazard_change(request: HttpRequest | None, user: Any, hazard: Hazard, summary: str) -> None:
+    """A hazard's change saved and audited (its facility's region)."""
+    hazard.save()
+    audit(
+        user,
+        Action.CHANGE,
+        request=request,
+        object_type="hazard",
+        object_id=str(hazard.pk),
+        summary=summary,
+        detail={"region": str(hazard.facility.region_id)},
+    )
+
+
 @transaction.atomic
 def do_rectify(
     request: HttpRequest | None, user: Any, hazard: Hazard, *, text: str, files: Files, now: dt.datetime
@@ -249,17 +263,8 @@ def do_rectify(
     stored = checked(files, now)
     hazard.status, hazard.rectification, hazard.rectified_at = HazardStatus.SUBMITTED, text, now
     hazard.history = [*hazard.history, _event(user, "提交整改", now, text)]
-    hazard.save()
+    _hazard_change(request, user, hazard, f"提交隐患整改：{hazard.title}")
     _store(stored, user, now, hazard=hazard)
-    audit(
-        user,
-        Action.CHANGE,
-        request=request,
-        object_type="hazard",
-        object_id=str(hazard.pk),
-        summary=f"提交隐患整改：{hazard.title}",
-        detail={"region": str(hazard.facility.region_id)},
-    )
     return hazard
 
 
@@ -275,16 +280,7 @@ def do_verify(
     else:
         hazard.status = HazardStatus.OPEN
     hazard.history = [*hazard.history, _event(user, "复查通过，清零" if passed else "复查未通过", now, note)]
-    hazard.save()
-    audit(
-        user,
-        Action.CHANGE,
-        request=request,
-        object_type="hazard",
-        object_id=str(hazard.pk),
-        summary=f"隐患复查{'通过' if passed else '未通过'}：{hazard.title}",
-        detail={"region": str(hazard.facility.region_id)},
-    )
+    _hazard_change(request, user, hazard, f"隐患复查{'通过' if passed else '未通过'}：{hazard.title}")
     return hazard
 
 
