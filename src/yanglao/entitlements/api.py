@@ -80,11 +80,12 @@ def person_entitlements(request: HttpRequest, id_number: str) -> HttpResponse:
         person = access_person_by_id_number(request, id_number, purpose=f"接口查询应享待遇（{via}）")
     except Http404:
         return error("没有此人，或此人不在您的辖区内", 404)
-    own = catalogs.person_catalog(person.hukou_region, person.residence_region)
+    found = catalogs.person_list(person.hukou_region, person.residence_region, on)
+    own = found.code
     code = code or own or ""
     if not code:
-        return error("此人户籍所在辖区没有清单：请用 catalog 参数指定", 400)
-    catalog = catalogs.catalog(code)
+        return error(f"{found.words or '此人户籍所在辖区没有清单'}：请用 catalog 参数指定", 400)
+    catalog = catalogs.catalog(code, on)
     record, decision = decide(catalog, person, on)
     shown_id = masking.mask(user.role, "id_number", person.id_number)
     body = {"person": {"id_number": shown_id, "jurisdiction_catalog": own}}

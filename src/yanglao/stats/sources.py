@@ -300,15 +300,16 @@ def visit_trend(prefix: str, months: list[dt.date]) -> list[dict[str, Any]] | No
 # --- entitlements ----------------------------------------------------------------------------------
 
 
-def catalog_code_for(region_code: str) -> str | None:
-    """The service list that applies: the county's own, else its prefecture's, else its province's."""
+def catalog_code_for(region_code: str, on: dt.date) -> str | None:
+    """The service list that applies by 户籍 on ``on``: the county's own, else its prefecture's, else
+    its province's, passing over a 征求意见稿 the bureau has not adopted and a list not in force
+    (``core/catalog/source.list_by_hukou``)."""
     from yanglao.core.catalog.loader import list_codes
+    from yanglao.core.catalog.source import list_by_hukou
 
     codes = set(list_codes())
-    for code in (region_code[:6], region_code[:4] + "00", region_code[:2] + "0000"):
-        if code in codes:
-            return code
-    return None
+    near = dict.fromkeys((region_code[:6], region_code[:4] + "00", region_code[:2] + "0000"))
+    return list_by_hukou([c for c in near if c in codes], on).code
 
 
 def entitlement_input(prefix: str, on: dt.date) -> tuple[str, Any] | None:
@@ -316,7 +317,7 @@ def entitlement_input(prefix: str, on: dt.date) -> tuple[str, Any] | None:
     living on ``on``; None without a catalogue or the engine. The only part that reads the database."""
     if importlib.util.find_spec("polars") is None:
         return None
-    code = catalog_code_for(prefix.ljust(6, "0"))
+    code = catalog_code_for(prefix.ljust(6, "0"), on)
     if code is None:
         return None
     persons = Person.objects.filter(living_q(on)).filter(

@@ -194,6 +194,10 @@ def catalog_json(catalog: Catalog, on: dt.date) -> dict[str, Any]:
         "version": catalog.version,
         "parent": catalog.parent,
         "reconstructed": catalog.reconstructed,
+        "status": catalog.status,
+        "status_text": catalog.status_text,
+        "effective_from": catalog.effective_from.isoformat() if catalog.effective_from else None,
+        "effective_to": catalog.effective_to.isoformat() if catalog.effective_to else None,
         "date": on.isoformat(),
         "notes": catalog.notes or None,
         "parameters": params,
@@ -218,6 +222,9 @@ def _show(catalog: Catalog, on: dt.date, as_json: bool, out: TextIO) -> int:
     w(f"{catalog.name}（{catalog.code}）{'【重建】' if catalog.reconstructed else ''}\n")
     w(f"文件：{catalog.document_number or ''} {catalog.document}\n")
     w(f"印发日期：{catalog.issued_on or '—'}；版本：{catalog.version}；上级清单：{catalog.parent or '无'}\n")
+    w(
+        f"状态：{catalog.status_text}；施行：{catalog.effective_from or '—'} 至 {catalog.effective_to or '—'}\n"
+    )
     w(f"显示日期：{on}\n\n参数（该日有效值）：\n")
     for p in data["parameters"]:
         flag = "【示例值，须替换】" if p["example"] else ""

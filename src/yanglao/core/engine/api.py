@@ -68,8 +68,9 @@ OUTPUT_SCHEMA = pb.OUTPUT_SCHEMA
 Engine = Literal["embedded", "spark"]
 
 
-def _catalog(catalog: Catalog | str) -> Catalog:
-    return catalog_on(catalog) if isinstance(catalog, str) else catalog
+def _catalog(catalog: Catalog | str, on: dt.date) -> Catalog:
+    """A list given by code is the version in force on ``on``."""
+    return catalog_on(catalog, on) if isinstance(catalog, str) else catalog
 
 
 def entitle_frame(
@@ -79,7 +80,7 @@ def entitle_frame(
     options: Mapping[str, bool] | None = None,
 ) -> pl.DataFrame:
     """One row per (person, granted item), in the persons' order, then the items' order."""
-    plan = make_plan(_catalog(catalog), on, options)
+    plan = make_plan(_catalog(catalog, on), on, options)
     return pb.entitle_lazy(plan, persons.lazy()).collect()
 
 
@@ -89,7 +90,7 @@ def entitle_spark(
     """The same as :func:`entitle_frame` on a PySpark DataFrame (person-record columns); lazy."""
     from yanglao.core.engine import spark_backend
 
-    return spark_backend.entitle(make_plan(_catalog(catalog), on, options), persons)
+    return spark_backend.entitle(make_plan(_catalog(catalog, on), on, options), persons)
 
 
 class EngineDisagreement(RuntimeError):
@@ -168,6 +169,7 @@ class Writer:
             "id_number",
             pl.lit(self.plan.catalog).alias("catalog"),
             pl.lit(self.plan.on.isoformat()).alias("date"),
+            pl.lit(self.status).alias("catalog_status"),
             pl.col("items").fill_null(pl.lit([], items.collect_schema()["items"])),
         ).collect().write_ndjson(self.handle)
 
@@ -177,6 +179,11 @@ class Writer:
         if self.parquet is None:
             self.parquet = ParquetSink(self.path, rows.schema)
         self.parquet.put(rows)
+
+    @cached_property
+    def status(self) -> str:
+        """The list's status on every line: ``issued``, ``draft`` (a named 征求意见稿) or ``adopted``."""
+        return catalog_on(self.plan.catalog, self.plan.on).status
 
     @cached_property
     def facts(self) -> dict[str, dict[str, Any]]:
@@ -208,6 +215,7 @@ class Writer:
                 "id_number": ident,
                 "catalog": self.plan.catalog,
                 "date": self.plan.on.isoformat(),
+                "catalog_status": self.status,
                 "items": by_line.get(line, []),
             }
             self.handle.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
