@@ -179,6 +179,11 @@ def test_bank_file_has_full_accounts_xlsx_and_page_masked_exports_audited(
     assert "6228" + "*" * 11 + "8901" in text
     totals = {row[0]: row[4] for row in book["按乡镇汇总"].iter_rows(min_row=2, values_only=True)}
     assert totals == {"音德尔镇": 1840.0, "新林镇": 50.0, "合计": 1890.0}
+    by_item = list(book["按项目汇总"].iter_rows(min_row=2, values_only=True))
+    by_town = list(book["按乡镇汇总"].iter_rows(min_row=2, values_only=True))
+    assert by_item[-1] == by_town[-1] == ("合计", None, *by_town[-1][2:4], 1890.0)
+    assert list(book["按支出责任汇总"].iter_rows(values_only=True))[-1][:2] == ("合计", 1890.0)
+    assert ("合计（元）", 1890) in list(book["说明"].iter_rows(values_only=True))
     bank = client.post(f"/payments/{roll.pk}/bank.csv")
     assert bank.status_code == 200
     assert bank["Content-Type"].startswith("text/csv")

@@ -125,6 +125,7 @@ def roll_xlsx(roll: PaymentRoll) -> bytes:
         for row in rows:
             ws.append(row)
 
+    grand = float(Decimal(totals.get("amount", "0")))  # 合计（元）
     info = [
         ["发放表", roll.label],
         ["清单", roll.catalog],
@@ -138,7 +139,7 @@ def roll_xlsx(roll: PaymentRoll) -> bytes:
         ["审批人", str(roll.approved_by or "")],
         ["行数", totals.get("lines", 0)],
         ["人数", totals.get("persons", 0)],
-        ["合计（元）", float(Decimal(totals.get("amount", "0")))],
+        ["合计（元）", grand],
         ["校验码", roll.digest],
         ["说明", "公民身份号码和账号已遮蔽；完整账号只在银行代发文件中。"],
     ]
@@ -153,39 +154,24 @@ def roll_xlsx(roll: PaymentRoll) -> bytes:
     def amount(row: dict[str, Any]) -> float:
         return float(Decimal(row["amount"]))
 
+    total_row = ["合计", "", totals.get("persons", 0), totals.get("lines", 0), grand]
     sheet(
         "按项目汇总",
         ["清单序号", "项目", "人数", "行数", "金额（元）"],
         [[r["no"], r["name"], r["persons"], r["lines"], amount(r)] for r in totals.get("items", [])]
-        + [
-            [
-                "合计",
-                "",
-                totals.get("persons", 0),
-                totals.get("lines", 0),
-                float(Decimal(totals.get("amount", "0"))),
-            ]
-        ],
+        + [total_row],
         [10, 24, 8, 8, 14],
     )
     sheet(
         "按乡镇汇总",
         ["乡镇（街道）", "代码", "人数", "行数", "金额（元）"],
         [[r["name"], r["code"], r["persons"], r["lines"], amount(r)] for r in totals.get("townships", [])]
-        + [
-            [
-                "合计",
-                "",
-                totals.get("persons", 0),
-                totals.get("lines", 0),
-                float(Decimal(totals.get("amount", "0"))),
-            ]
-        ],
+        + [total_row],
         [16, 14, 8, 8, 14],
     )
     levels = [[r["level"], amount(r), "按清单拆分"] for r in totals.get("levels", [])]
     levels += [["未拆分", amount(r), r["note"]] for r in totals.get("unsplit", [])]
-    levels.append(["合计", float(Decimal(totals.get("amount", "0"))), ""])
+    levels.append(["合计", grand, ""])
     sheet("按支出责任汇总", ["承担层级", "金额（元）", "说明"], levels, [10, 14, 90])
     sheet(
         "按类别汇总",
