@@ -49,3 +49,30 @@ def test_the_checker_would_notice_an_import_of_django(tmp_path: Path) -> None:
     module.write_text("def f():\n    from django.db import models\n    import django.conf\n")
 
     assert imported_modules(module) == {"django.db", "django.conf"}
+
+
+def test_every_rules_module_imports_first_in_a_fresh_interpreter() -> None:
+    """No import cycle: each module of the rules core and the bulk engine can be the first one a
+    program imports (a Spark task imports the plan first; a cycle plan → catalog → evaluate →
+    wholelist → plan once broke that). One interpreter per module, so only these two packages."""
+    import subprocess
+    import sys
+
+    names = sorted(
+        f"yanglao.core.{package}.{p.stem}"
+        for package in ("catalog", "engine")
+        for p in (CORE / package).glob("*.py")
+        if p.name != "__init__.py"
+    )
+    script = (
+        "import importlib, subprocess, sys\n"
+        "failed = []\n"
+        "for name in sys.argv[1:]:\n"
+        "    r = subprocess.run([sys.executable, '-c', f'import {name}'], capture_output=True, text=True)\n"
+        "    if r.returncode:\n"
+        "        failed.append(name + ': ' + r.stderr.strip().splitlines()[-1])\n"
+        "print('\\n'.join(failed))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, *names], capture_output=True, text=True, check=True)
+
+    assert out.stdout.strip() == ""

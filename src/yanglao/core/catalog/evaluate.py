@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import singledispatch
+from typing import TYPE_CHECKING
 
 from yanglao.core.catalog.decimals import fold, ordered, round_amount, yearly
 from yanglao.core.catalog.decision import (
@@ -87,8 +88,10 @@ __all__ = [
     "round_amount",
     "success_reason",
 ]
-from yanglao.core.catalog.wholelist import Decided, Outcome, Reader, list_steps, lives, run_whole_list
 from yanglao.core.person import FIELDS, Value, age_on
+
+if TYPE_CHECKING:
+    from yanglao.core.catalog.wholelist import Outcome
 
 Scalar = Decimal | bool | dt.date | None
 CODED = frozenset({"disability_grade", "ability_level"} | {f.name for f in FIELDS if f.kind == "code"})
@@ -436,6 +439,9 @@ def evaluate(
     if isinstance(on, dt.datetime):
         on = on.date()
     chosen = resolve_options(catalog, options)
+    # imported here: wholelist builds on the bulk plan, which imports this package (plan → catalog)
+    from yanglao.core.catalog.wholelist import Decided, Reader, list_steps, lives, run_whole_list
+
     steps = list_steps(catalog, on)
     items = steps.items
     notes = tuple(list_status_text(catalog, on))
