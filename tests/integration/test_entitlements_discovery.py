@@ -147,3 +147,19 @@ def test_a_township_run_only_touches_its_township(registry: dict[str, Any]) -> N
     do_discover(Region.objects.get(code=TOWNSHIP_CODE), ON)
     assert not Finding.objects.filter(person=registry["elsewhere"]).exists()
     assert Finding.objects.filter(person=registry["missed"]).exists()
+
+
+def test_an_amount_resting_on_an_example_figure_is_marked(db: None) -> None:
+    """A finding's amount that rests on an example figure (新乡县's 特困 support on the province's
+    示例值) is marked 〔示例值〕 beside it, as every other place that prints it; an amount the
+    document gives is not; an amount not computed is not printed at all."""
+    from yanglao.entitlements.discovery import money, on_example
+
+    assert on_example("410721", ON, "tekun_dispersed")
+    assert not on_example("410721", ON, "gaoling_jintie")
+    assert (
+        money(Decimal("700"), "month", on_example("410721", ON, "tekun_dispersed"))
+        == "700.00 元/月〔示例值〕"
+    )
+    assert money(Decimal("100"), "month", on_example("410721", ON, "gaoling_jintie")) == "100.00 元/月"
+    assert money(None, "month", True) == "金额按规定"

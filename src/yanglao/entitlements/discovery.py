@@ -22,6 +22,8 @@ from django.db.models import Q
 
 from yanglao.core.catalog import Decision, ItemDecision, evaluate
 from yanglao.core.catalog.model import PERIODS, Catalog
+from yanglao.core.catalog.placeholders import placeholder_codes
+from yanglao.core.catalog.words import PLACEHOLDER_MARK
 from yanglao.core.discovery import (
     double_paid,
     granted_changes,
@@ -80,11 +82,18 @@ class Scan:
     timings: dict[str, float]
 
 
-def money(amount: Decimal | float | None, period: str | None) -> str:
+def money(amount: Decimal | float | None, period: str | None, placeholder: bool = False) -> str:
+    """An amount as a finding says it, marked 〔示例值〕 when it rests on an example figure."""
     if amount is None:
         return "金额按规定"
     per = f"/{PERIODS[period]}" if period in PERIODS else ""
-    return f"{Decimal(str(amount)).quantize(Decimal('0.01'))} 元{per}"
+    mark = PLACEHOLDER_MARK if placeholder else ""
+    return f"{Decimal(str(amount)).quantize(Decimal('0.01'))} 元{per}{mark}"
+
+
+def on_example(code: str, on: dt.date, item_code: str) -> bool:
+    """Whether the item's amount in list ``code`` on ``on`` rests on an example figure (示例值)."""
+    return item_code in placeholder_codes(catalogs.catalog(code, on), on)
 
 
 def township_of(code: str, prefix: str, region_code: str) -> str:
@@ -269,6 +278,7 @@ def _missed(scan: pl.DataFrame, frame: pl.DataFrame, received: pl.DataFrame, on:
         frame.select("id_number", pl.col("jcat").alias("catalog")), on=["id_number", "catalog"], how="semi"
     )
     tracked = {code: catalogs.tracked(code) for code in own.get_column("catalog").unique().to_list()}
+    examples = {code: placeholder_codes(catalogs.catalog(code, on), on) for code in tracked}
     rows = missed(own, received, tracked).join(frame.select("id_number", "pk", "township"), on="id_number")
     out = []
     for r in rows.iter_rows(named=True):
@@ -279,7 +289,8 @@ def _missed(scan: pl.DataFrame, frame: pl.DataFrame, received: pl.DataFrame, on:
                 kind=FindingKind.MISSED,
                 person_pk=r["pk"],
                 township=r["township"],
-                summary=f"第{item.no}项 {item.name}：符合条件，未见享受记录（{money(r['amount'], r['period'])}）",
+                summary=f"第{item.no}项 {item.name}：符合条件，未见享受记录"
+                f"（{money(r['amount'], r['period'], item.code in examples[r['catalog']])}）",
                 catalog=r["catalog"],
                 item_no=item.no,
                 item_code=item.code,
@@ -421,10 +432,11 @@ def _due_one(
             continue
         kind = "gained" if b is None else "lost" if a is None else "changed"
         no, name, _amount, period = a or b  # type: ignore[misc]
+        example = on_example(code, due_on, item_code)
         words = {
-            "gained": f"新增 {money(a[2] if a else None, period)}",
+            "gained": f"新增 {money(a[2] if a else None, period, example)}",
             "lost": "停止",
-            "changed": f"{money(b[2] if b else None, period)} → {money(a[2] if a else None, period)}",
+            "changed": f"{money(b[2] if b else None, period, example)} → {money(a[2] if a else None, period, example)}",
         }[kind]
         changes.append(
             {  # strings only (the finding's JSON detail)
