@@ -131,6 +131,12 @@ def test_edit_impact_approve_publish_and_use_from_the_effective_date(
     item = next(i for i in report["items"] if i["no"] == "5")
     assert (item["changed"], item["gaining"], item["losing"]) == (1, 0, 0)
     assert (item["monthly_cost_before"], item["monthly_cost_after"]) == (100, 120)
+    # and what is not money is counted too (次数、免费 …), each item with a quantity listed
+    counted = [i for i in report["items"] if i["quantity_after"]]
+    assert counted
+    page = response.content.decode()
+    assert 'id="quantities"' in page
+    assert all(i["quantity_after"]["text"] in page for i in counted)
 
     # A submits, and cannot approve
     response = client.post(reverse("listadmin:submit", args=[version.pk]), follow=True)
