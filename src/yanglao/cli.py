@@ -58,7 +58,7 @@ USAGE = """用法: yanglao <命令> [参数]
   audit verify [--checkpoint F]         核验审计日志的哈希链（被改动时报告第一个事件并以 1 退出）
   audit harden-sql [--app-role R]       输出 PostgreSQL 应用角色分离的 SQL
   runjob ID | --sweep                   运行后台任务；清理失效任务与过期文件
-  bench import|entitle|bomb|web|facilities|admissions|services|fraud|impact
+  bench import|entitle|bomb|web|facilities|admissions|services|fraud|impact|startup|api
                                         性能基准（输出实测数字与目标）
   help                                  全部命令（Django 管理命令）
 """
