@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,7 +18,6 @@ from yanglao.audit.models import Action
 from yanglao.core.catalog import evaluate
 from yanglao.core.idnumber import mask_id_number
 from yanglao.entitlements import catalogs
-from yanglao.entitlements.discovery import WITHIN_DAYS, Candidate, closing_reason, counts, scan
 from yanglao.entitlements.explain import record_of
 from yanglao.entitlements.models import (
     LIVE_STATES,
@@ -35,6 +34,9 @@ from yanglao.entitlements.tokens import do_create_token as do_create_token
 from yanglao.entitlements.tokens import token_digest as token_digest
 from yanglao.regions.models import Region
 from yanglao.registry.models import Person
+
+if TYPE_CHECKING:
+    from yanglao.entitlements.discovery import Candidate
 
 CHUNK = 2000
 
@@ -112,14 +114,17 @@ def do_discover(
     region: Region,
     on: dt.date,
     *,
-    within: int = WITHIN_DAYS,
+    within: int | None = None,
     actor: Any = "命令行",
     request: HttpRequest | None = None,
 ) -> Outcome:
     """Run discovery for ``region`` on ``on`` and keep the findings: new ones are created, ones found
     again are updated (a closed one reopens), live ones no longer found close with the data's reason."""
+    # The scan reads the registry into Polars frames: imported here, not with the web server's views.
+    from yanglao.entitlements.discovery import WITHIN_DAYS, closing_reason, counts, scan
+
     started = time.perf_counter()
-    result = scan(region, on, within)
+    result = scan(region, on, WITHIN_DAYS if within is None else within)
     outcome = Outcome(
         region.code, on, result.persons.height, counts(result.candidates), timings=result.timings
     )

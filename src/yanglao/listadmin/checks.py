@@ -18,13 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from yanglao.core.catalog import source
-from yanglao.core.catalog.budget import FILE, check_budget, project, read_config
 from yanglao.core.catalog.cases import check_case, load_cases
 from yanglao.core.catalog.compare import check
 from yanglao.core.catalog.drafts import Texts, loaded, old_values_kept
 from yanglao.core.catalog.model import Catalog
 from yanglao.core.catalog.yamlio import YamlFileError
-from yanglao.listadmin.people import persons_of
 from yanglao.listadmin.store import ancestors_on
 
 
@@ -94,6 +92,10 @@ def budget_warnings(after: Catalog, on: dt.date) -> list[str]:
     """The budget sanity cases of the draft's ``budget.yaml`` (none without one): the draft's projected
     cost of the effective date's year over the jurisdiction's people, outside the range they give.
     Warnings only: a change may move the cost on purpose."""
+    # the projection's frames (Polars): imported when a draft is checked, not with the URL modules
+    from yanglao.core.catalog.budget import FILE, check_budget, project, read_config
+    from yanglao.listadmin.people import persons_of
+
     path = Path(after.folder) / FILE
     if not path.exists():
         return []

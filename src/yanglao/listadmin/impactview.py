@@ -5,7 +5,7 @@ number and name as the user may see it) only for the caseworkers who work 服务
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,22 +16,27 @@ from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.catalog import source
 from yanglao.core.catalog.drafts import load_texts
-from yanglao.core.catalog.impact import ImpactReport, impact
 from yanglao.core.catalog.yamlio import YamlFileError
 from yanglao.core.idnumber import mask_id_number
 from yanglao.core.masking import person_label
 from yanglao.listadmin.access import access_version
 from yanglao.listadmin.actions import check_day
 from yanglao.listadmin.models import ListVersion
-from yanglao.listadmin.people import persons_of
 from yanglao.listadmin.store import ancestors_on
 from yanglao.regions.models import Region
 from yanglao.registry.models import Person
+
+if TYPE_CHECKING:
+    from yanglao.core.catalog.impact import ImpactReport
 
 SHOWN = 50  # people listed per item and direction
 
 
 def report_for(version: ListVersion) -> ImpactReport:
+    # the impact's frames (Polars): imported when a report is made, not with the URL modules
+    from yanglao.core.catalog.impact import impact
+    from yanglao.listadmin.people import persons_of
+
     on = check_day(version)
     before = source.catalog_on(version.code, on)
     after = load_texts(version.code, version.files, ancestors_on(version.files, on))

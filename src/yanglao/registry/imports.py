@@ -23,9 +23,8 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -35,9 +34,7 @@ from yanglao.audit.models import Action
 from yanglao.core import person as spec
 from yanglao.core.idnumber import IdNumberError, parse_id_number
 from yanglao.core.records_io import FileFormatError, ReadLimits, RowError, open_source
-from yanglao.registry.importcheck import KINDS, check_frame, rows_frame, simple_csv_frame, typed_schema
 from yanglao.registry.importscope import ImportRefused, RowScope, resolve_department
-from yanglao.registry.importwriter import SetWriter
 from yanglao.registry.models import (
     EXTRA_FIELDS,
     EXTRA_LABELS,
@@ -47,6 +44,12 @@ from yanglao.registry.models import (
     Person,
     PersonChange,
 )
+
+if TYPE_CHECKING:
+    import polars as pl
+
+# Polars and the column-wise checks and writer are imported by the functions that import a file: the
+# views that only read limits or errors (the web server's URL modules) do not load them.
 
 ALIASES: dict[str, str] = (
     dict(spec.HEADER_ALIASES) | {n: n for n in EXTRA_FIELDS} | {label: n for n, label in EXTRA_LABELS.items()}
@@ -169,6 +172,8 @@ class Checked:
     ) -> None:
         """One chunk: rows as text columns (``originals`` their row dicts, None for a simple CSV whose
         cells are the columns), and rows apart for the row parser."""
+        from yanglao.registry.importcheck import check_frame
+
         self.rows += raw.height + len(apart)
         slow = list(apart)
         if raw.height:
@@ -204,6 +209,10 @@ class Checked:
 
     def result(self) -> tuple[pl.DataFrame, list[RowError]]:
         """The valid rows in file order, the first of each ID number, and every error (in file order)."""
+        import polars as pl
+
+        from yanglao.registry.importcheck import KINDS, typed_schema
+
         names = list(self.columns)
         for _, record in self.records:
             names.extend(k for k in record if k not in names)
@@ -238,6 +247,8 @@ class Checked:
 
 def check_rows(path: Path, src: Any, limits: ReadLimits, progress: Progress | None) -> Checked:
     """Every row of ``src`` checked column-wise (a simple CSV split straight into columns)."""
+    from yanglao.registry.importcheck import rows_frame, simple_csv_frame
+
     columns = list(dict.fromkeys(src.columns))
     checked = Checked(columns)
     simple = simple_csv_frame(path, src, ALIASES, limits)
@@ -284,6 +295,8 @@ def do_import_persons(
     command-line label for the audit trail; ``address`` is where the upload came from (the command
     line's imports are audited as ``cli``). ``parallel`` is accepted for the command line's sake: rows
     are checked column-wise (Polars' threads), no worker process is started."""
+    from yanglao.registry.importwriter import SetWriter
+
     as_of = as_of or timezone.localdate()
     address = address if address is not None else ("cli" if isinstance(actor, str) else "")
     actor_name = getattr(actor, "username", None) or (actor if isinstance(actor, str) else "system")

@@ -17,7 +17,6 @@ from yanglao.catalogweb.listing import history_dates, list_view
 from yanglao.catalogweb.plain import places
 from yanglao.catalogweb.selfcheck import self_check
 from yanglao.catalogweb.source import entries, get_catalog, page_date, today
-from yanglao.catalogweb.xlsx import catalog_xlsx
 from yanglao.core.catalog import CatalogError
 
 
@@ -95,6 +94,8 @@ def selfcheck(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    from yanglao.catalogweb.xlsx import catalog_xlsx  # openpyxl: imported on the first download only
+
     on, _ = page_date(request)
     try:
         catalog = get_catalog(code, on)

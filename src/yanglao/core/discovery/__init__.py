@@ -17,17 +17,42 @@ Polars frames, calls these functions and keeps the findings. See docs/discovery.
 
 from __future__ import annotations
 
-from yanglao.core.discovery.compare import (
-    double_paid,
-    granted_changes,
-    group_members,
-    missed,
-    not_entitled,
-    upcoming_birthdays,
-)
-from yanglao.core.discovery.jurisdiction import catalog_for, jurisdiction_code
-from yanglao.core.discovery.reasons import Why, classify, closing_words
-from yanglao.core.discovery.tracked import CONTRIBUTORY, tracked_codes
+from typing import TYPE_CHECKING
+
+from yanglao.core.lazynames import lazy_names
+
+if TYPE_CHECKING:
+    from yanglao.core.discovery.compare import (
+        double_paid,
+        granted_changes,
+        group_members,
+        missed,
+        not_entitled,
+        upcoming_birthdays,
+    )
+    from yanglao.core.discovery.jurisdiction import catalog_for, jurisdiction_code
+    from yanglao.core.discovery.reasons import Why, classify, closing_words
+    from yanglao.core.discovery.tracked import CONTRIBUTORY, tracked_codes
+
+_WHERE = {
+    "double_paid": "compare",
+    "granted_changes": "compare",
+    "group_members": "compare",
+    "missed": "compare",
+    "not_entitled": "compare",
+    "upcoming_birthdays": "compare",
+    "catalog_for": "jurisdiction",
+    "jurisdiction_code": "jurisdiction",
+    "Why": "reasons",
+    "classify": "reasons",
+    "closing_words": "reasons",
+    "CONTRIBUTORY": "tracked",
+    "tracked_codes": "tracked",
+}
+
+# imported from its module when first asked for (lazynames): the frame comparisons import Polars,
+# which the API's and the web server's list lookups (jurisdiction, tracked) do not need.
+__getattr__ = lazy_names(__name__, _WHERE)
 
 __all__ = [
     "CONTRIBUTORY",

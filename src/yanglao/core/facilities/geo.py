@@ -9,8 +9,10 @@ sphere of the mean Earth radius: the straight line, not the walking route (issue
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180  # along a meridian, ~111,195 m
@@ -26,6 +28,8 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 def haversine_expr(lon1: str, lat1: str, lon2: str, lat2: str) -> pl.Expr:
     """The same distance as a Polars expression over four columns (degrees)."""
+    import polars as pl  # the coordinate conversions below need no Polars (the map's views import them)
+
     p1, p2 = pl.col(lat1).radians(), pl.col(lat2).radians()
     dp = p2 - p1
     dl = (pl.col(lon2) - pl.col(lon1)).radians()

@@ -13,23 +13,55 @@ database, calls :func:`compute_roll` and stores the lines. The rules are in docs
 
 from __future__ import annotations
 
-from yanglao.core.payments.amounts import CashTarget, cash_targets
-from yanglao.core.payments.compute import (
-    DEFAULT_BACKPAY_MONTHS,
-    KINDS,
-    Enrol,
-    History,
-    Line,
-    PaidMonth,
-    Payee,
-    RollResult,
-    Skipped,
-    compute_roll,
-    township_of,
-)
-from yanglao.core.payments.funding import FundingRule, funding_rule, split
-from yanglao.core.payments.months import Month
-from yanglao.core.payments.totals import consistent, digest, net_by_person, totals
+from typing import TYPE_CHECKING
+
+from yanglao.core.lazynames import lazy_names
+
+if TYPE_CHECKING:
+    from yanglao.core.payments.amounts import CashTarget, cash_targets
+    from yanglao.core.payments.compute import (
+        DEFAULT_BACKPAY_MONTHS,
+        KINDS,
+        Enrol,
+        History,
+        Line,
+        PaidMonth,
+        Payee,
+        RollResult,
+        Skipped,
+        compute_roll,
+        township_of,
+    )
+    from yanglao.core.payments.funding import FundingRule, funding_rule, split
+    from yanglao.core.payments.months import Month
+    from yanglao.core.payments.totals import consistent, digest, net_by_person, totals
+
+_WHERE = {
+    "CashTarget": "amounts",
+    "cash_targets": "amounts",
+    "DEFAULT_BACKPAY_MONTHS": "compute",
+    "KINDS": "compute",
+    "Enrol": "compute",
+    "History": "compute",
+    "Line": "compute",
+    "PaidMonth": "compute",
+    "Payee": "compute",
+    "RollResult": "compute",
+    "Skipped": "compute",
+    "compute_roll": "compute",
+    "township_of": "compute",
+    "FundingRule": "funding",
+    "funding_rule": "funding",
+    "split": "funding",
+    "Month": "months",
+    "consistent": "totals",
+    "digest": "totals",
+    "net_by_person": "totals",
+    "totals": "totals",
+}
+# imported from its module when first asked for (lazynames): the cash targets use the Polars engine,
+# which the web server's payment views (months, the roll's lines read from the database) do not import.
+__getattr__ = lazy_names(__name__, _WHERE)
 
 __all__ = [
     "DEFAULT_BACKPAY_MONTHS",

@@ -17,9 +17,6 @@ from decimal import Decimal
 from yanglao.core.catalog.decision import STATUS_WORDS
 from yanglao.core.catalog.evaluate import evaluate
 from yanglao.core.catalog.model import Benefit, Catalog, Item
-from yanglao.core.engine import polars_backend as pb
-from yanglao.core.engine.frames import persons_from_records
-from yanglao.core.engine.plan import make_plan
 from yanglao.core.person import Value
 
 
@@ -58,6 +55,11 @@ def evaluate_day(
     targets: Sequence[CashTarget],
 ) -> list[dict[str, Outcome]]:
     """For each record (in order), the outcome of every target on ``day``."""
+    # The bulk engine (Polars) is imported by the roll's computation, not by the views importing this.
+    from yanglao.core.engine import polars_backend as pb
+    from yanglao.core.engine.frames import persons_from_records
+    from yanglao.core.engine.plan import make_plan
+
     if not records:
         return []
     plan = make_plan(catalog, day)
