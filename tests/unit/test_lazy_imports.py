@@ -1,5 +1,6 @@
 """Start-up: the packages that re-export their modules' names (``yanglao.core.catalog``,
-``yanglao.core.discovery``, ``yanglao.core.payments``) import a module when one of its names is first
+``yanglao.core.discovery``, ``yanglao.core.payments``, ``yanglao.core.admissions``,
+``yanglao.core.services``) import a module when one of its names is first
 asked for (``yanglao.core.lazynames``), and the web server's URL modules import neither openpyxl nor
 the Polars parts of discovery, person import, list impact and budget. Each probe runs in a fresh
 interpreter, since this test process has imported everything already."""
@@ -110,6 +111,9 @@ def test_the_url_modules_import_neither_openpyxl_nor_the_polars_parts_they_do_no
         "yanglao.core.catalog.impact",
         "yanglao.core.catalog.budget",
         "yanglao.listadmin.people",
+        "yanglao.core.admissions.queue",
+        "yanglao.core.admissions.ranking",
+        "yanglao.facilities.checks",
     ]
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
     env |= {"YANGLAO_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "yanglao.settings"}

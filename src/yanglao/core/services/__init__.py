@@ -16,29 +16,56 @@ Public API::
 
 from __future__ import annotations
 
-from yanglao.core.services.api import (
-    ALL_REASONS,
-    INVALID_ROW,
-    Summary,
-    match_files,
-    match_frame,
-    match_spark,
-    to_lines,
-)
-from yanglao.core.services.catalog import (
-    CATEGORIES,
-    Service,
-    ServiceCatalog,
-    list_service_catalogs,
-    load_services,
-)
-from yanglao.core.services.match import (
-    CHECKINS_SCHEMA,
-    CLAIMS_SCHEMA,
-    PLANS_SCHEMA,
-    REASONS,
-    STAYS_SCHEMA,
-)
+from typing import TYPE_CHECKING
+
+from yanglao.core.lazynames import lazy_names
+
+if TYPE_CHECKING:
+    from yanglao.core.services.api import (
+        ALL_REASONS,
+        INVALID_ROW,
+        Summary,
+        match_files,
+        match_frame,
+        match_spark,
+        to_lines,
+    )
+    from yanglao.core.services.catalog import (
+        CATEGORIES,
+        Service,
+        ServiceCatalog,
+        list_service_catalogs,
+        load_services,
+    )
+    from yanglao.core.services.match import (
+        CHECKINS_SCHEMA,
+        CLAIMS_SCHEMA,
+        PLANS_SCHEMA,
+        REASONS,
+        STAYS_SCHEMA,
+    )
+
+_WHERE = {
+    "ALL_REASONS": "api",
+    "INVALID_ROW": "api",
+    "Summary": "api",
+    "match_files": "api",
+    "match_frame": "api",
+    "match_spark": "api",
+    "to_lines": "api",
+    "CATEGORIES": "catalog",
+    "Service": "catalog",
+    "ServiceCatalog": "catalog",
+    "list_service_catalogs": "catalog",
+    "load_services": "catalog",
+    "CHECKINS_SCHEMA": "match",
+    "CLAIMS_SCHEMA": "match",
+    "PLANS_SCHEMA": "match",
+    "REASONS": "match",
+    "STAYS_SCHEMA": "match",
+}
+# imported from its module when first asked for (lazynames): the matching's frames (Polars) are not\n# imported by the views that read the service catalogues.
+__getattr__ = lazy_names(__name__, _WHERE)
 
 __all__ = [
     "ALL_REASONS",

@@ -14,7 +14,6 @@ from yanglao.core.catalog.evaluate import Context, eval_cond, failure_reason, re
 from yanglao.core.catalog.model import LEVELS
 from yanglao.core.person import Record
 from yanglao.core.services.catalog import CATEGORIES, Service, ServiceCatalog
-from yanglao.core.services.match import category_rules
 
 CENT = Decimal("0.01")
 
@@ -48,6 +47,8 @@ def eligibility(
 
 def category(catalog: ServiceCatalog, record: Record, on: dt.date) -> str:
     """The first category (most favourable first) the person is in; ``other`` when none is known."""
+    from yanglao.core.services.match import category_rules  # with the bulk engine (Polars)
+
     ctx = Context(catalog.basic, record, on, {}, explain=False)
     for name, rule in category_rules(catalog).items():
         if eval_cond(rule, ctx).result:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from yanglao.facilities.checks import NoRules, network_checks
 from yanglao.facilities.models import Facility
 from yanglao.regions.models import Region
 
@@ -20,6 +19,9 @@ CHECK_HELP = {
 
 def region_checks(region: Region, on: dt.date) -> tuple[list[dict[str, Any]], str]:
     """The checks of ``region`` as dicts (the core's ``as_dict``), and why there are none (no rules)."""
+    # the checks' frames (Polars): imported when a page shows checks, not with the URL modules
+    from yanglao.facilities.checks import NoRules, network_checks
+
     try:
         results = network_checks(region, on)
     except NoRules as exc:
