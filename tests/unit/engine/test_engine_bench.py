@@ -35,3 +35,15 @@ def test_the_engine_and_the_hand_written_program_give_the_same_rows(tmp_path: Pa
     assert len(summary.errors) == 4
     assert pl.read_parquet(tmp_path / "engine.parquet").height > 3000
     assert same_rows(tmp_path / "engine.parquet", tmp_path / "hand.parquet")
+
+
+def test_a_child_peak_is_its_own_not_the_parents() -> None:
+    from yanglao.core.engine.bench import child
+
+    held = bytearray(400 * 1024 * 1024)  # the parent's memory, which wait4's ru_maxrss would report
+    held[::4096] = b"x" * len(held[::4096])  # touched: resident
+    result = child("import json\nx = bytearray(64 * 1024 * 1024)\nprint(json.dumps({'n': len(x)}))")
+
+    assert result["n"] == 64 * 1024 * 1024
+    assert 64 < result["peak_mib"] < 300
+    del held

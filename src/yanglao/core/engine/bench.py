@@ -272,18 +272,37 @@ def hand_validate(raw: pl.DataFrame) -> pl.DataFrame:
 # --- running and measuring -------------------------------------------------------------------------
 
 
+# The child's own high-water mark: Linux carries the *parent's* resident size at fork into the child's
+# ru_maxrss (kept across exec), so after the parent has compared two large outputs, ``wait4`` would
+# report the parent's memory, not the engine's. VmHWM is the new program's own peak.
+HIGH_WATER = (
+    "import atexit, pathlib\n"
+    "def _hwm():\n"
+    "    for line in pathlib.Path('/proc/self/status').read_text().splitlines():\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            print('{\"hwm_kib\": %d}' % int(line.split()[1]), flush=True)\n"
+    "atexit.register(_hwm)\n"
+)
+
+
 def child(code: str) -> dict[str, Any]:
-    """Run ``code`` in a fresh interpreter; its printed JSON plus wall seconds and peak RSS (MiB)."""
+    """Run ``code`` in a fresh interpreter; its printed JSON plus wall seconds and peak RSS (MiB):
+    the child's own VmHWM where /proc has it, else ``wait4``'s ru_maxrss."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    own = Path("/proc/self/status").exists()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", (HIGH_WATER if own else "") + code], stdout=subprocess.PIPE, text=True
+    )
     out = proc.stdout.read() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child failed ({proc.returncode}): {code}")
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    lines = out.strip().splitlines()
+    hwm_kib = json.loads(lines.pop())["hwm_kib"] if own else usage.ru_maxrss
+    result: dict[str, Any] = json.loads(lines[-1])
     result["wall"] = time.perf_counter() - started
-    result["peak_mib"] = usage.ru_maxrss / 1024
+    result["peak_mib"] = hwm_kib / 1024
     return result
 
 
