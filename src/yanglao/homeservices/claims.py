@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
@@ -19,10 +18,7 @@ from django.utils import timezone
 from yanglao.audit.log import audit
 from yanglao.audit.models import Action
 from yanglao.core.catalog.model import LEVELS
-from yanglao.core.services import REASONS, load_services, match_frame
-from yanglao.core.services.files import InputError, read_claims, sample_keys
-from yanglao.core.services.match import LEVEL_COLUMNS
-from yanglao.entitlements.frames import person_frame
+from yanglao.core.services.reasons import REASONS
 from yanglao.homeservices.claimmodels import (
     Claim,
     ClaimError,
@@ -34,6 +30,9 @@ from yanglao.homeservices.claimmodels import (
 )
 from yanglao.homeservices.models import CheckIn, Plan, Provider
 from yanglao.registry.models import Person
+
+if TYPE_CHECKING:  # the match and its columnar engine are imported when a claim is read or matched
+    import polars as pl
 
 NOT_IN_CONTRACT = "not_in_contract"
 FUND_HOLD = "fund_hold"  # held by a fund-fraud check on the settlement roll and taken out of it
@@ -62,6 +61,8 @@ def do_import_claim(
     """Read the claims file (the fixed columns of docs/service-match.md) into a claim of ``provider``:
     rows with errors, of another provider, or whose claim line was claimed before are row errors (so a
     file imported twice pays nothing twice); the other lines wait for the match."""
+    from yanglao.core.services.files import InputError, read_claims
+
     month = month.replace(day=1)
     try:
         frame, _rejected, errors = read_claims(path, month)
@@ -113,6 +114,11 @@ def do_import_claim(
 
 def _frames(claim: Claim) -> dict[str, pl.DataFrame]:
     """The claim, the plans, the check-ins and the persons as the match's typed frames."""
+    import polars as pl
+
+    from yanglao.core.services.files import sample_keys
+    from yanglao.entitlements.frames import person_frame
+
     first, last = claim.month, month_end(claim.month)
     lines = list(
         claim.lines.order_by("row").values_list(
@@ -173,6 +179,8 @@ def _frames(claim: Claim) -> dict[str, pl.DataFrame]:
 def _stays(ids: list[str], first: dt.date, last: dt.date) -> pl.DataFrame:
     """The care-home stays of the claim's elders that touch the month (the care-homes app's residences,
     asked by name so that neither app imports the other)."""
+    import polars as pl
+
     rows: list[tuple[str, str, dt.date, dt.date]] = []
     try:
         residence = apps.get_model("carehomes", "Residence")
@@ -199,6 +207,9 @@ def do_match_claim(
 ) -> dict[str, Any]:
     """Match every line (again): payable or held with reasons, the subsidy by level, the co-payment,
     the sample. A line of a service outside the provider's contract is held too."""
+    from yanglao.core.services import load_services, match_frame
+    from yanglao.core.services.match import LEVEL_COLUMNS
+
     claim = Claim.objects.select_for_update().select_related("provider").get(pk=claim.pk)
     if claim.state == ClaimState.SETTLED:
         raise ClaimRefused("该申报已结算，不能重新核对")
@@ -273,6 +284,8 @@ def do_enter_claim(
     """A claim entered in the web (网页填报): the rows go through exactly the file's checks (they are
     written as the file's columns and read by the same reader)."""
     import tempfile
+
+    import polars as pl
 
     table = pl.DataFrame(
         {c: [provider.code if c == "provider" else str(r.get(c, "")) for r in rows] for c in CLAIM_COLUMNS},

@@ -41,9 +41,9 @@ if TYPE_CHECKING:
         CHECKINS_SCHEMA,
         CLAIMS_SCHEMA,
         PLANS_SCHEMA,
-        REASONS,
         STAYS_SCHEMA,
     )
+    from yanglao.core.services.reasons import REASONS
 
 _WHERE = {
     "ALL_REASONS": "api",
@@ -61,7 +61,7 @@ _WHERE = {
     "CHECKINS_SCHEMA": "match",
     "CLAIMS_SCHEMA": "match",
     "PLANS_SCHEMA": "match",
-    "REASONS": "match",
+    "REASONS": "reasons",
     "STAYS_SCHEMA": "match",
 }
 # imported from its module when first asked for (lazynames): the matching's frames (Polars) are not\n# imported by the views that read the service catalogues.

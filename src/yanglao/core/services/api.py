@@ -19,8 +19,9 @@ from yanglao.core.engine.frames import read_persons
 from yanglao.core.records_io.base import RowError
 from yanglao.core.services import files
 from yanglao.core.services.catalog import ServiceCatalog, load_services
-from yanglao.core.services.match import LEVEL_COLUMNS, REASONS, MatchSettings, match
+from yanglao.core.services.match import LEVEL_COLUMNS, MatchSettings, match
 from yanglao.core.services.ops import PolarsOps, SparkOps
+from yanglao.core.services.reasons import REASONS
 
 INVALID_ROW = "invalid_row"
 ALL_REASONS = {**REASONS, INVALID_ROW: "该行有错误（见出错报告），未核对"}
