@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from yanglao.core.catalog.impactjoin import UNKNOWN, change_flags, period_sums, township_expr
+from yanglao.core.catalog.impactjoin import UNKNOWN, change_flags, item_sums, township_expr
 from yanglao.core.catalog.model import Catalog, Item
 from yanglao.core.catalog.rules import fields_used, options_used, params_used
 
@@ -159,21 +159,7 @@ def batch_figures(
         .pipe(change_flags)
         .collect()
     )
-    delta_sums = (
-        joined.lazy()
-        .group_by("no", "township")
-        .agg(
-            pl.col("got_b").sum().alias("people_b"),
-            pl.col("got_a").sum().alias("people_a"),
-            pl.col("is_gaining").sum().alias("gaining"),
-            pl.col("is_losing").sum().alias("losing"),
-            pl.col("is_changed").sum().alias("changed"),
-            (pl.col("got_b") & pl.col("fen_b").is_null()).sum().alias("unpriced_b"),
-            (pl.col("got_a") & pl.col("fen_a").is_null()).sum().alias("unpriced_a"),
-            *period_sums("b"),
-            *period_sums("a"),
-        )
-    )
+    delta_sums = joined.lazy().group_by("no", "township").agg(*item_sums())
     columns = ["no", "township", "people_b", "people_a", "gaining", "losing", "changed", "unpriced_b",
                "unpriced_a", "month_b", "year_b", "once_b", "month_a", "year_a", "once_a"]  # fmt: skip
     sums = pl.concat(

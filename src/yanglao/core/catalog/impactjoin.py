@@ -65,6 +65,22 @@ def change_flags(joined: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def item_sums() -> list[pl.Expr]:
+    """The sums per item and township of joined rows (flags from :func:`change_flags`): people before
+    and after, gaining, losing, changed, granted without a price, and the amounts by period."""
+    return [
+        pl.col("got_b").sum().alias("people_b"),
+        pl.col("got_a").sum().alias("people_a"),
+        pl.col("is_gaining").sum().alias("gaining"),
+        pl.col("is_losing").sum().alias("losing"),
+        pl.col("is_changed").sum().alias("changed"),
+        (pl.col("got_b") & pl.col("fen_b").is_null()).sum().alias("unpriced_b"),
+        (pl.col("got_a") & pl.col("fen_a").is_null()).sum().alias("unpriced_a"),
+        *period_sums("b"),
+        *period_sums("a"),
+    ]
+
+
 def combine(
     before: pl.DataFrame, after: pl.DataFrame, towns: pl.LazyFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
@@ -77,17 +93,7 @@ def combine(
         .pipe(change_flags)
         .collect()
     )
-    sums = joined.group_by("no", "township").agg(
-        pl.col("got_b").sum().alias("people_b"),
-        pl.col("got_a").sum().alias("people_a"),
-        pl.col("is_gaining").sum().alias("gaining"),
-        pl.col("is_losing").sum().alias("losing"),
-        pl.col("is_changed").sum().alias("changed"),
-        (pl.col("got_b") & pl.col("fen_b").is_null()).sum().alias("unpriced_b"),
-        (pl.col("got_a") & pl.col("fen_a").is_null()).sum().alias("unpriced_a"),
-        *period_sums("b"),
-        *period_sums("a"),
-    )
+    sums = joined.group_by("no", "township").agg(*item_sums())
     moved = joined.filter(pl.col("is_gaining") | pl.col("is_losing")).select(
         "no",
         "id_number",
