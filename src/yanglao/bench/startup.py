@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from yanglao.bench.web import stop
+
 Print = Callable[[str], None]
 RUNS = 10
 SERVER_RUNS = 5
@@ -177,7 +179,6 @@ def first_answer(workers: int, path: str, cookie: str, env: dict[str, str]) -> d
     """Start ``yanglao serve`` and ask ``path`` until it answers 200: milliseconds from the start to the
     answer, and of that last request alone."""
     import http.client
-    import signal
 
     from yanglao.bench.web import free_port
 
@@ -214,13 +215,7 @@ def first_answer(workers: int, path: str, cookie: str, env: dict[str, str]) -> d
                 raise RuntimeError(f"服务未能在 {path} 答 200（{status}）：{error}")
             time.sleep(0.005)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop(process)
 
 
 def run_server(say: Print, home: Path, workers: int) -> list[dict[str, Any]]:
