@@ -15,7 +15,7 @@ from yanglao.core.records_io import FileFormatError
 from yanglao.entitlements.imports import COLUMNS, do_import_enrolments
 from yanglao.jobs.models import Job
 from yanglao.registry.access import scoped_persons
-from yanglao.registry.importjob import discard_upload, file_rows, queue_upload
+from yanglao.registry.importjob import begin, discard_upload, queue_upload
 
 KIND = "import_enrolments"
 SHOWN_ERRORS = 500  # errors kept with the job for the page; the count says how many there were
@@ -36,9 +36,7 @@ def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
     params = job.params
     path = Path(params["path"])
     try:
-        if job.user is None or not job.user.is_active:
-            raise PermissionError("上传文件的用户已停用")
-        file_rows(job, path)
+        begin(job, path)
         try:
             result = do_import_enrolments(
                 path,

@@ -14,7 +14,7 @@ from typing import Any
 
 from yanglao.facilities.imports import do_import_facilities
 from yanglao.jobs.models import Job
-from yanglao.registry.importjob import discard_upload, file_rows, queue_upload, save_upload
+from yanglao.registry.importjob import begin, discard_upload, queue_upload, save_upload
 
 __all__ = ["KIND", "queue_import", "run_import_job", "save_upload"]
 
@@ -30,9 +30,7 @@ def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
     params = job.params
     path = Path(params["path"])
     try:
-        if job.user is None or not job.user.is_active:
-            raise PermissionError("上传文件的用户已停用")
-        file_rows(job, path)
+        begin(job, path)
         as_of = params.get("as_of")
         result = do_import_facilities(
             path,

@@ -64,9 +64,16 @@ def queue_upload(kind: str, user: Any, path: Path, **params: Any) -> Job:
     return job
 
 
+def begin(job: Job, path: Path) -> None:
+    """An upload job's first step: refused when its uploader has been disabled since; else the file's
+    rows recorded as the job's total (0 for a file that cannot be read: the import then says why)."""
+    if job.user is None or not job.user.is_active:
+        raise PermissionError("上传文件的用户已停用")
+    file_rows(job, path)
+
+
 def file_rows(job: Job, path: Path) -> None:
-    """Record the file's row count as the job's total (0 for a file that cannot be read: the import
-    then says why)."""
+    """Record the file's row count as the job's total."""
     try:
         total = count_rows(path)
     except Exception:  # an unreadable file: the import says why
@@ -78,9 +85,7 @@ def run_import_job(job: Job, progress: Callable[[int], None]) -> dict[str, Any]:
     params = job.params
     path = Path(params["path"])
     try:
-        if job.user is None or not job.user.is_active:
-            raise PermissionError("上传文件的用户已停用")
-        file_rows(job, path)
+        begin(job, path)
         as_of = params.get("as_of")
         result = do_import_persons(
             path,
