@@ -153,7 +153,12 @@ def test_an_amount_resting_on_an_example_figure_is_marked(db: None) -> None:
     """A finding's amount that rests on an example figure (新乡县's 特困 support on the province's
     示例值) is marked 〔示例值〕 beside it, as every other place that prints it; an amount the
     document gives is not; an amount not computed is not printed at all."""
-    from yanglao.entitlements.discovery import money, on_example
+    from yanglao.core.catalog.placeholders import placeholder_codes
+    from yanglao.entitlements import catalogs
+    from yanglao.entitlements.discovery import money
+
+    def on_example(code: str, on: dt.date, item_code: str) -> bool:
+        return item_code in placeholder_codes(catalogs.catalog(code, on), on)
 
     assert on_example("410721", ON, "tekun_dispersed")
     assert not on_example("410721", ON, "gaoling_jintie")

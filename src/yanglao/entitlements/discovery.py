@@ -91,11 +91,6 @@ def money(amount: Decimal | float | None, period: str | None, placeholder: bool 
     return f"{Decimal(str(amount)).quantize(Decimal('0.01'))} 元{per}{mark}"
 
 
-def on_example(code: str, on: dt.date, item_code: str) -> bool:
-    """Whether the item's amount in list ``code`` on ``on`` rests on an example figure (示例值)."""
-    return item_code in placeholder_codes(catalogs.catalog(code, on), on)
-
-
 def township_of(code: str, prefix: str, region_code: str) -> str:
     if len(code) == 12 and code.startswith(prefix):
         return code[:9] + "000"
@@ -425,6 +420,7 @@ def _due_one(
         for d in explainer.decision(ident, code, due_on, record).items
         if d.granted and d.code in tracked
     }
+    examples = placeholder_codes(catalogs.catalog(code, due_on), due_on)  # once, not per item
     changes: list[dict[str, str]] = []
     for item_code in sorted(set(had) | set(after), key=lambda c: (had.get(c) or after[c])[0].zfill(4)):
         b, a = had.get(item_code), after.get(item_code)
@@ -432,7 +428,7 @@ def _due_one(
             continue
         kind = "gained" if b is None else "lost" if a is None else "changed"
         no, name, _amount, period = a or b  # type: ignore[misc]
-        example = on_example(code, due_on, item_code)
+        example = item_code in examples
         words = {
             "gained": f"新增 {money(a[2] if a else None, period, example)}",
             "lost": "停止",
