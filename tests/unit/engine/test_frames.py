@@ -159,3 +159,39 @@ def test_a_file_without_an_id_number_column_is_refused(tmp_path: Path) -> None:
 
     assert persons.height == 0
     assert [(e.line, e.field, e.reason) for e in errors] == [(1, "id_number", "缺少必填列")]
+
+
+def test_clean_columns_are_taken_as_they_are_with_the_full_parsers_result(monkeypatch: Any) -> None:
+    """A code or region column with nothing to strip or map (a program's file) skips the full parse;
+    the persons are those of the full parse, and one label, space or bad cell sends its column (and
+    only it) through the full parse."""
+    from yanglao.core.engine import frames
+
+    rows: list[dict[str, str | None]] = [
+        {"id_number": VALID_ID, "sex": "1", "living_arrangement": "alone", "hukou_region": "410721"},
+        {"id_number": make_id_number("410721", dt.date(1950, 1, 2), 21), "sex": None,
+         "living_arrangement": "empty_nest", "hukou_region": "410721100200"},
+    ]  # fmt: skip
+    raw = pl.DataFrame(rows, schema=dict.fromkeys(rows[0], pl.String)).with_row_index(LINE, offset=2)
+    raw = raw.with_columns(pl.col(LINE).cast(pl.Int64))
+    present = [f for f in FIELDS if f.name in raw.columns]
+    assert frames.exact_columns(raw, present) == {"sex", "living_arrangement", "hukou_region"}
+    fast = parse_frame(raw)
+    monkeypatch.setattr(frames, "exact_columns", lambda raw, present: set())
+    full = parse_frame(raw)
+    monkeypatch.undo()
+    assert fast.persons.equals(full.persons)
+    assert fast.errors == full.errors == []
+    assert fast.persons.height == 2
+
+    for column, cell in (("living_arrangement", "独居"), ("hukou_region", " 410721"), ("sex", "x")):
+        mixed = raw.with_columns(
+            pl.when(pl.col(LINE) == 3).then(pl.lit(cell)).otherwise(column).alias(column)
+        )
+        assert frames.exact_columns(mixed, present) == {"sex", "living_arrangement", "hukou_region"} - {
+            column
+        }
+        batch = parse_frame(mixed)
+        want = reference(mixed.drop(LINE).to_dicts())
+        assert {(e.line, e.field, e.reason) for e in batch.errors} == want[1]
+        assert set(batch.persons.get_column(LINE)) == set(want[0])
