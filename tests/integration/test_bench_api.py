@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from yanglao.audit import chain
 from yanglao.audit.models import Action, AuditEvent
 from yanglao.bench import apibench
 from yanglao.entitlements.tokens import do_create_token
@@ -29,6 +30,7 @@ def test_in_process_requests_are_measured_and_each_is_audited(
     assert figures["cpu_p50_ms"] > 0
     assert figures["wall_p50_ms"] > 0
     assert figures["queries"] >= 2  # the token and the person, and the audit event
+    assert 1 <= figures["writes"] < figures["queries"]  # the audit event's (PostgreSQL: one statement)
     assert views.count() == 2 + 5  # the warm-up and the measured requests
 
 
@@ -36,3 +38,12 @@ def test_in_process_requests_are_measured_and_each_is_audited(
 def test_a_refused_request_stops_the_measure(county_user: Any) -> None:
     with pytest.raises(RuntimeError, match="401"):
         apibench.in_process(["/api/persons/110101193903020000/entitlements"], "yl_not-a-token")
+
+
+def test_the_writing_statements_are_told_apart() -> None:
+    assert apibench.writes('INSERT INTO "audit_auditevent" ("at") VALUES (%s)')
+    assert apibench.writes("  UPDATE audit_auditchain SET hash = %s WHERE id = %s")
+    assert apibench.writes(chain.APPEND_SQL)  # WITH … INSERT …: the audit append on PostgreSQL
+    assert not apibench.writes('SELECT "registry_person"."id" FROM "registry_person" LIMIT 1')
+    assert not apibench.writes("SELECT hash, count FROM audit_auditchain WHERE id = %s FOR UPDATE")
+    assert not apibench.writes("BEGIN IMMEDIATE")

@@ -6,8 +6,9 @@ made for the county caseworker (ended again at the end, both audited), ``yanglao
 free loopback port and one client asks, over one keep-alive connection, for the entitlements of
 ``PEOPLE`` living people of the county in turn: ``WARM_UP`` requests, then ``REQUESTS`` timed ones. Beside
 them the floor of the same server: the OpenAPI document (no login, no database) and a static file. Then the
-same request in this process through Django's test client: its processor time and its queries, which do
-not depend on the machine's load as the wall times do.
+same request in this process through Django's WSGI handler: its processor time, its statements and of
+them those that write (each write outside a transaction is its own commit: on PostgreSQL a WAL flush the
+answer waits for), which do not depend on the machine's load as the wall times do.
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ PEOPLE = 200
 WARM_UP = 50
 REQUESTS = 400
 IN_PROCESS = 200
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def writes(sql: str) -> bool:
+    """Whether a statement writes: ``INSERT``/``UPDATE``/``DELETE``, or a ``WITH`` that does (the audit
+    chain's one-statement append on PostgreSQL)."""
+    text = sql.lstrip().upper()
+    if text.startswith("WITH"):
+        return any(f"{verb} " in text for verb in WRITES)
+    return text.startswith(WRITES)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -61,7 +72,8 @@ def time_requests(port: int, paths: list[str], headers: dict[str, str], count: i
 
 def in_process(paths: list[str], raw: str) -> dict[str, float]:
     """The same requests through Django's WSGI handler in this process, as a server process calls it
-    (signals, connections kept or closed as configured): processor ms and queries a request."""
+    (signals, connections kept or closed as configured): processor ms, statements and writing statements
+    a request."""
     from io import BytesIO
 
     from django.core.handlers.wsgi import WSGIHandler
@@ -69,10 +81,11 @@ def in_process(paths: list[str], raw: str) -> dict[str, float]:
 
     handler = WSGIHandler()
     statuses: list[str] = []
-    queries = [0]
+    queries = [0, 0]  # statements, writing statements
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         queries[0] += 1
+        queries[1] += writes(sql)
         return execute(sql, params, many, context)
 
     def start_response(
@@ -104,18 +117,21 @@ def in_process(paths: list[str], raw: str) -> dict[str, float]:
     cpu: list[float] = []
     wall: list[float] = []
     counts: list[int] = []
+    written: list[int] = []
     with connection.execute_wrapper(count):
         for number in range(IN_PROCESS):
-            queries[0] = 0
+            queries[:] = [0, 0]
             started, clock = time.process_time(), time.perf_counter()
             call(paths[number % len(paths)])
             cpu.append((time.process_time() - started) * 1000)
             wall.append((time.perf_counter() - clock) * 1000)
             counts.append(queries[0])
+            written.append(queries[1])
     return {
         "cpu_p50_ms": round(statistics.median(cpu), 2),
         "wall_p50_ms": round(statistics.median(wall), 2),
         "queries": statistics.median(counts),
+        "writes": statistics.median(written),
     }
 
 
@@ -187,6 +203,6 @@ def run(say: Print) -> dict[str, Any]:
     inside = results["in_process"]
     say(
         f"进程内（Django 的 WSGI 处理器）：每次 CPU 中位 {inside['cpu_p50_ms']} ms，"
-        f"用时中位 {inside['wall_p50_ms']} ms，SQL {inside['queries']:.0f} 条"
+        f"用时中位 {inside['wall_p50_ms']} ms，SQL {inside['queries']:.0f} 条（写 {inside['writes']:.0f} 条）"
     )
     return results

@@ -3,6 +3,13 @@
 Authentication: the browser's session, or ``Authorization: Bearer <token>`` for systems (tokens made
 with ``yanglao apitoken``; they expire, and a refused token is audited: ``entitlements.tokens``). Scope: the person is reached through the registry's access function, so a
 person outside the user's region is a 404 and the attempt is audited; every answer is audited.
+
+Commits: the answer runs in autocommit, never in a request-wide transaction (``non_atomic_requests``, even
+were ``ATOMIC_REQUESTS`` turned on): each audit event (the look at the person, a refusal) is committed
+by its own statement before the answer is built, so an error later in the view cannot roll it back. On
+PostgreSQL an answer is three statements, the token (with its user), the person and the audit event, of
+which only the last writes: one WAL flush a request (the token's ``last_used_at`` adds a write at most
+once a minute).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -58,6 +66,7 @@ def openapi_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(schema(), json_dumps_params={"ensure_ascii": False})
 
 
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 @api_auth
