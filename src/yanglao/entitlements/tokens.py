@@ -83,14 +83,18 @@ def local(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
-def authenticate(request: HttpRequest, raw: str) -> ApiToken | None:
-    """The valid token ``raw`` (its user loaded), or ``None``: unknown, deactivated, of a deactivated
-    user, or expired. A refusal is audited (``login_failed``) with the token's prefix, never the token."""
-    # ``[:1]``, not ``first()``: the digest is unique, and ``first()`` adds an ORDER BY to build.
-    found = ApiToken.objects.select_related("user", "user__region").filter(digest=token_digest(raw))[:1]
-    token = next(iter(found), None)
-    now = timezone.now()
-    if token is not None and token.active and token.user.is_active and token.expires_at > now:
+def usable(token: ApiToken, now: dt.datetime) -> bool:
+    """Active, of an active user, not expired at ``now`` (``entitlements.apiread`` reads the person
+    asked for under the same three conditions)."""
+    return token.active and token.user.is_active and token.expires_at > now
+
+
+def authenticate(request: HttpRequest, raw: str, token: ApiToken | None, now: dt.datetime) -> ApiToken | None:
+    """``token`` (what ``raw`` read, its user loaded: ``entitlements.apiread``) when usable at ``now``,
+    or ``None``: unknown, deactivated, of a deactivated user, or expired. A refusal is audited
+    (``login_failed``) with the token's prefix, never the token. The token's last use is written at most
+    once a minute (each use is audited as what it shows)."""
+    if token is not None and usable(token, now):
         if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token

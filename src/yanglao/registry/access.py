@@ -74,11 +74,18 @@ def access_person(request: HttpRequest, person: Person | None, *, purpose: str) 
     return person
 
 
-def access_person_by_id_number(request: HttpRequest, id_number: str, *, purpose: str = "查看详情") -> Person:
+def normalised_id_number(text: str) -> str | None:
+    """The ID number as the registry keeps it (18 characters, upper-case X), None when not one."""
     try:
-        value = parse_id_number(id_number).value
+        return parse_id_number(text).value
     except IdNumberError:
-        raise Http404(NOT_FOUND) from None
+        return None
+
+
+def access_person_by_id_number(request: HttpRequest, id_number: str, *, purpose: str = "查看详情") -> Person:
+    value = normalised_id_number(id_number)
+    if value is None:
+        raise Http404(NOT_FOUND)
     person = next(iter(Person.objects.filter(id_number=value)[:1]), None)
     if person is None:
         raise Http404(NOT_FOUND)
