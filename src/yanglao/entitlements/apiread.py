@@ -116,6 +116,7 @@ def token_and_person(
         built.append(one.build(row[start : start + len(one.names)]))
         start += len(one.names)
     token, user, region, person = built
-    user.region = region
+    if region is not None or user.region_id is None:  # (a region always exists: its foreign key)
+        user.region = region
     token.user = user
     return token, person
