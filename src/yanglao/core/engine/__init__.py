@@ -22,18 +22,18 @@ if TYPE_CHECKING:
         OUTPUT_SCHEMA,
         PERSON_SCHEMA,
         EngineDisagreement,
-        Summary,
         entitle_file,
         entitle_frame,
         entitle_spark,
     )
     from yanglao.core.engine.frames import read_persons
+    from yanglao.core.engine.small import Summary
 
 _WHERE = {
     "OUTPUT_SCHEMA": "api",
     "PERSON_SCHEMA": "api",
     "EngineDisagreement": "api",
-    "Summary": "api",
+    "Summary": "small",
     "entitle_file": "api",
     "entitle_frame": "api",
     "entitle_spark": "api",

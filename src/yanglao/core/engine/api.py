@@ -38,7 +38,6 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -53,7 +52,7 @@ from yanglao.core.catalog.source import catalog_on
 from yanglao.core.engine import polars_backend as pb
 from yanglao.core.engine.frames import LINE, Batch, read_batches
 from yanglao.core.engine.plan import Plan, make_plan
-from yanglao.core.records_io import RowError
+from yanglao.core.engine.small import Summary, entitle_small, fits
 
 FACTS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "k": pl.Int64,
@@ -95,24 +94,6 @@ def entitle_spark(
 
 class EngineDisagreement(RuntimeError):
     """The bulk engine and the reference evaluator gave different answers for a person (a bug)."""
-
-
-@dataclass
-class Summary:
-    catalog: str
-    on: dt.date
-    engine: str
-    rows: int = 0  # data rows read
-    persons: int = 0  # valid rows evaluated
-    granted: int = 0  # (person, item) pairs granted
-    errors: list[RowError] = field(default_factory=list)
-    seconds: float = 0.0
-    errors_path: Path | None = None
-    timings: dict[str, float] = field(default_factory=dict)  # the Spark run's parts, in seconds
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 # --- output ---------------------------------------------------------------------------------------
@@ -314,12 +295,19 @@ def entitle_file(
     batch_rows: int | None = None,
     spark_master: str | None = None,
     spark_dir: Path | str | None = None,
+    small: bool | None = None,
 ) -> Summary:
     """Evaluate a person-record file; write the output and ``<output>.errors.jsonl`` (one JSON object
     ``{line, field, reason}`` per problem, empty when there is none). With ``engine="spark"``:
     ``spark_master`` (default ``local[*]``; ``spark://host:7077`` for a standalone cluster) and
     ``spark_dir``, a folder every Spark worker can read and write (default: a local temporary folder,
-    which only a local session can use; docs/spark.md)."""
+    which only a local session can use; docs/spark.md). A small CSV or JSON Lines file written as JSON
+    Lines, without ``batch_rows``, is evaluated without Polars (:mod:`.small`, the same output);
+    ``small`` True or False chooses that path or this one whatever the file."""
+    if small is None:
+        small = batch_rows is None and fits(input_path, output_path, engine)
+    if small:
+        return entitle_small(catalog_code, on, input_path, output_path, explain, options)
     started = time.perf_counter()
     catalog = catalog_on(catalog_code, on)
     plan = make_plan(catalog, on, options)

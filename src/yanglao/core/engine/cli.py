@@ -55,24 +55,32 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)  # --help and usage errors exit here, before the engine is imported
     from yanglao.core.catalog.yamlio import CatalogError
-    from yanglao.core.engine.api import entitle_file
+    from yanglao.core.engine.small import entitle_small, fits
     from yanglao.core.records_io import FileFormatError
 
     if args.output.suffix.lower() not in (".jsonl", ".ndjson", ".parquet"):
         sys.stderr.write(f"不支持的输出文件类型“{args.output.suffix}”：请使用 .jsonl 或 .parquet\n")
         return 2
     try:
-        summary = entitle_file(
-            args.catalog,
-            args.date,
-            args.input,
-            args.output,
-            engine=args.engine,
-            explain=args.explain,
-            options=dict(args.option),
-            spark_master=args.spark_master,
-            spark_dir=args.spark_dir,
-        )
+        if fits(args.input, args.output, args.engine):  # a small file: the same output without Polars
+            summary = entitle_small(
+                args.catalog, args.date, args.input, args.output, args.explain, dict(args.option)
+            )
+        else:
+            from yanglao.core.engine.api import entitle_file
+
+            summary = entitle_file(
+                args.catalog,
+                args.date,
+                args.input,
+                args.output,
+                engine=args.engine,
+                explain=args.explain,
+                options=dict(args.option),
+                spark_master=args.spark_master,
+                spark_dir=args.spark_dir,
+                small=False,
+            )
     except CatalogError as exc:
         sys.stderr.write(f"清单文件有误：{exc}\n")
         return 2
