@@ -28,8 +28,9 @@ from yanglao.core.admissions.application import (
 from yanglao.core.admissions.model import STATUSES, Rules
 from yanglao.core.admissions.queue import APPLICATION_SCHEMA
 from yanglao.core.admissions.ranking import ranked_frame
-from yanglao.core.engine.frames import LINE, PY_WHITESPACE, cell_text, id_stages, parse_column, parse_frame
+from yanglao.core.engine.frames import LINE, PY_WHITESPACE, id_stages, parse_column, parse_frame
 from yanglao.core.engine.polars_backend import PERSON_SCHEMA
+from yanglao.core.engine.small import cell_text
 from yanglao.core.person import FIELD_BY_NAME, HEADER_ALIASES
 from yanglao.core.records_io import RowError, open_source
 

@@ -52,7 +52,15 @@ from yanglao.core.catalog.source import catalog_on
 from yanglao.core.engine import polars_backend as pb
 from yanglao.core.engine.frames import LINE, Batch, read_batches
 from yanglao.core.engine.plan import Plan, make_plan
-from yanglao.core.engine.small import Summary, entitle_small, fits
+from yanglao.core.engine.small import (
+    Summary,
+    entitle_small,
+    finish,
+    fits,
+    item_json,
+    person_json,
+    reason_texts,
+)
 
 FACTS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "k": pl.Int64,
@@ -180,25 +188,10 @@ class Writer:
         by_line: dict[int, list[dict[str, Any]]] = {}
         for line, k, fen, period in long.select(LINE, "k", "fen", "period").iter_rows():
             item = self.plan.items[k]
-            by_line.setdefault(line, []).append(
-                {
-                    "no": item.number,
-                    "code": item.code,
-                    "name": item.name,
-                    "amount": None if fen is None else fen / 100,
-                    "period": period,
-                    "reasons": reasons.get((line, item.number), []),
-                    **self.facts[item.no],
-                }
-            )
+            why = reasons.get((line, item.number), [])
+            by_line.setdefault(line, []).append(item_json(item, fen, period, why, self.facts[item.no]))
         for line, ident in ids.select(LINE, "id_number").iter_rows():
-            record = {
-                "id_number": ident,
-                "catalog": self.plan.catalog,
-                "date": self.plan.on.isoformat(),
-                "catalog_status": self.status,
-                "items": by_line.get(line, []),
-            }
+            record = person_json(self.plan, self.status, ident, by_line.get(line, []))
             self.handle.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
 
     def __exit__(self, *exc: object) -> None:
@@ -275,9 +268,7 @@ def explain_batch(catalog: Catalog, plan: Plan, persons: pl.DataFrame, long: pl.
                 f"单人解释 {sorted(want, key=str)}"
             )
         for d in decision.granted():
-            texts = [d.reason, *([d.amount_text] if d.amount_text else [])]
-            texts += list(dict.fromkeys(p.text() for part in (d.parts or (d,)) for p in part.params))
-            reasons[(line, int(d.no))] = texts
+            reasons[(line, int(d.no))] = reason_texts(d)
     return reasons
 
 
@@ -342,15 +333,7 @@ def entitle_file(
                     rows = pb.long_items(plan, decided, keep=(LINE, "id_number"), output=True)
                     writer.write_rows(rows.drop(LINE).collect())
                 del batch, decided  # released before the next batch is read (peak memory)
-    summary.errors.extend(reader.extra)
-    summary.errors.sort(key=lambda e: e.line)
-    summary.granted = writer.granted
-    assert summary.errors_path is not None
-    with summary.errors_path.open("w", encoding="utf-8") as handle:
-        for error in summary.errors:
-            handle.write(json.dumps(error.as_dict(), ensure_ascii=False) + "\n")
-    summary.seconds = time.perf_counter() - started
-    return summary
+    return finish(summary, reader.extra, writer.granted, started)
 
 
 def spark_session(master: str = "local[*]") -> Any:

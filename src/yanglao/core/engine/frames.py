@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from yanglao.core.engine.polars_backend import PERSON_SCHEMA
+from yanglao.core.engine.small import cell_text, screened_rows
 from yanglao.core.idnumber import CHECK_CHARS
 from yanglao.core.person import (
     _CODE_LOOKUP,
@@ -34,9 +35,7 @@ from yanglao.core.person import (
     HEADER_ALIASES,
     TRUE_WORDS,
     Field,
-    _coerce,
     derive_defaults,
-    format_value,
     parse_record,
 )
 from yanglao.core.records_io import FileFormatError, RowError, detect_format, map_header, open_source
@@ -72,15 +71,6 @@ class Reader:
 
 
 # --- one column ------------------------------------------------------------------------------------
-
-
-def cell_text(fld: Field, raw: object) -> str | None:
-    """The text ``parse_value`` would parse for ``raw`` (a typed value of the field's own type becomes
-    its canonical text, which parses back to the same value)."""
-    if raw is None or type(raw) is str:
-        return raw
-    coerced = _coerce(fld, raw)
-    return coerced if type(coerced) is str else format_value(coerced)
 
 
 def text_expr(fld: Field, dtype: pl.DataType) -> pl.Expr | None:
@@ -373,8 +363,6 @@ def _python_rows(path: Path, batch_rows: int) -> Reader:
     if any(e.field == "id_number" and e.line == 1 for e in source.header_errors):
         return Reader(source.header_errors, iter(()), fatal=True)
     reader = Reader(source.header_errors, iter(()))
-    seen: dict[str, int] = {}
-    unknown_seen: set[str] = set()
 
     def flush(cells: dict[str, list[str | None]], lines: list[int], bad: dict[int, list[RowError]]) -> Batch:
         raw = pl.DataFrame({LINE: lines, **cells}, schema={LINE: pl.Int64, **dict.fromkeys(cells, pl.String)})
@@ -384,20 +372,7 @@ def _python_rows(path: Path, batch_rows: int) -> Reader:
         cells: dict[str, list[str | None]] = {}
         lines: list[int] = []
         bad: dict[int, list[RowError]] = {}
-        for line, row in source.rows:
-            problems = [RowError(line, "（整行）", row.pop(k)) for k in ("__width__", "__json__") if k in row]
-            for key in row.pop("__unknown__", ()):
-                if key not in unknown_seen:
-                    unknown_seen.add(key)
-                    reader.extra.append(RowError(line, key, "未知字段，该字段未导入"))
-            ident = str(row.get("id_number") or "").strip().upper()
-            if ident and not problems:
-                if ident in seen:
-                    problems.append(RowError(line, "id_number", f"与第 {seen[ident]} 行的公民身份号码重复"))
-                else:
-                    seen[ident] = line
-            if "id_number" not in row and not problems:
-                problems.append(RowError(line, "id_number", "缺少公民身份号码"))
+        for line, row, problems in screened_rows(source.rows, reader.extra):
             if problems:
                 bad[line] = problems
             for name in row:
