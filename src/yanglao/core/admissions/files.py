@@ -32,7 +32,7 @@ from yanglao.core.engine.frames import LINE, PY_WHITESPACE, id_stages, parse_col
 from yanglao.core.engine.polars_backend import PERSON_SCHEMA
 from yanglao.core.engine.small import cell_text
 from yanglao.core.person import FIELD_BY_NAME, HEADER_ALIASES
-from yanglao.core.records_io import RowError, open_source
+from yanglao.core.records_io import RowError, open_source, repeated_id
 
 ALIASES = {**HEADER_ALIASES, **APPLICATION_ALIASES}
 REQUIRED = ("id_number", "applied_on", "wants_placement")
@@ -119,12 +119,8 @@ def read_applications(path: Path, on: dt.date) -> Applications:
         ]
         for key in row.pop("__unknown__", ()):
             problems.append(RowError(line, str(key), "未知字段"))
-        ident = str(row.get("id_number") or "").strip().upper()
-        if ident and not problems:
-            if ident in seen:
-                problems.append(RowError(line, "id_number", f"与第 {seen[ident]} 行的公民身份号码重复"))
-            else:
-                seen[ident] = line
+        if not problems and (repeat := repeated_id(line, row, seen)):
+            problems.append(repeat)
         if problems:
             bad[line] = problems
         if not row.keys() <= names.keys():

@@ -48,7 +48,7 @@ from yanglao.core.person import (
     format_value,
     parse_record,
 )
-from yanglao.core.records_io import FORMATS, RowError, open_source, row_problems
+from yanglao.core.records_io import FORMATS, RowError, open_source, repeated_id, row_problems
 
 # Where the pure path stops being the faster one: a fresh ``entitle_file`` process on the persons of
 # ``bench entitle`` took, pure / Polars, 137 / 306 ms for 100 persons, 210 / 295 ms for 500, 346 / 307
@@ -126,12 +126,8 @@ def screened_rows(
             if key not in unknown_seen:
                 unknown_seen.add(key)
                 extra.append(RowError(line, key, "未知字段，该字段未导入"))
-        ident = str(row.get("id_number") or "").strip().upper()
-        if ident and not problems:
-            if ident in seen:
-                problems.append(RowError(line, "id_number", f"与第 {seen[ident]} 行的公民身份号码重复"))
-            else:
-                seen[ident] = line
+        if not problems and (repeat := repeated_id(line, row, seen)):
+            problems.append(repeat)
         if "id_number" not in row and not problems:
             problems.append(RowError(line, "id_number", "缺少公民身份号码"))
         yield line, row, problems

@@ -37,6 +37,7 @@ from yanglao.core.records_io.base import (
     RowError,
     guarded,
     map_header,
+    repeated_id,
     row_problems,
 )
 from yanglao.core.records_io.sheets import open_parquet, open_xlsx
@@ -123,6 +124,7 @@ __all__ = [
     "detect_format",
     "map_header",
     "open_source",
+    "repeated_id",
     "row_problems",
     "write_csv_text",
 ]

@@ -63,6 +63,18 @@ def row_problems(line: int, row: dict[str, Any]) -> list[RowError]:
     return [RowError(line, "（整行）", str(row.pop(key))) for key in MARKERS if key in row]
 
 
+def repeated_id(line: int, row: dict[str, Any], seen: dict[str, int]) -> RowError | None:
+    """The error of a row whose ID number (stripped, upper-case) an earlier row of the file had
+    (``seen``: number → first line, updated here); None for the first occurrence or no number."""
+    ident = str(row.get("id_number") or "").strip().upper()
+    if not ident:
+        return None
+    if ident in seen:
+        return RowError(line, "id_number", f"与第 {seen[ident]} 行的公民身份号码重复")
+    seen[ident] = line
+    return None
+
+
 def map_header(
     raw_columns: list[str], aliases: Mapping[str, str], required: tuple[str, ...] = ("id_number",)
 ) -> tuple[list[str | None], list[RowError]]:
