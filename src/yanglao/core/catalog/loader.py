@@ -175,7 +175,9 @@ def load_all(root: Path | None = None) -> dict[str, Catalog]:
 
 @cache
 def _load_cached(code: str) -> Catalog:
-    return _load(code, CATALOGS_ROOT)
+    from yanglao.core.catalog.pickled import cached
+
+    return cached(code, CATALOGS_ROOT, _load)
 
 
 def _load(code: str, root: Path) -> Catalog:
