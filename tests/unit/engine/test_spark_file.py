@@ -66,6 +66,7 @@ def test_spark_writes_the_embedded_output(
 
     assert got == want
     assert want[2] > 5_000  # the list grants something to nearly everybody: the files are not empty
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".crc")]
     errors = [json.loads(line) for line in want[1].splitlines()]
     assert [(e["line"], e["field"]) for e in errors] == [(902, "id_number"), (903, "id_number")]
 
@@ -88,3 +89,18 @@ def test_an_unknown_path_is_a_usage_error(
 
     with pytest.raises(ValueError, match="YANGLAO_SPARK_PATH"):
         entitle_file("410721", ON, source, tmp_path / "out.parquet", engine="spark")
+
+
+def test_the_parquet_output_is_copied_from_the_parts_even_when_they_are_empty(
+    source: Path, tmp_path: Path, spark: Any
+) -> None:
+    """The tasks path copies the parts' row groups into the output (spark_merge): parts of no row (a
+    date before the list) give the embedded engine's empty file, and no ``.crc`` file is left."""
+    before = dt.date(2000, 1, 1)
+    for engine in ("embedded", "spark"):
+        target = tmp_path / f"{engine}.parquet"
+        summary = entitle_file("410721", before, source, target, engine=engine, batch_rows=450)
+        assert summary.granted == 0
+    assert _rows(tmp_path / "spark.parquet") == _rows(tmp_path / "embedded.parquet")
+    assert pl.read_parquet(tmp_path / "spark.parquet").height == 0
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".crc")]

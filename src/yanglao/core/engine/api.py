@@ -119,6 +119,7 @@ class Writer:
             raise ValueError(f"不支持的输出文件类型“{path.suffix}”：请使用 .jsonl 或 .parquet")
         self.handle: IO[bytes] | None = None
         self.parquet: Any = None
+        self.elsewhere = False  # the Parquet file was written by the Spark path's merge
         self.granted = 0
 
     def __enter__(self) -> Writer:
@@ -162,6 +163,12 @@ class Writer:
             pl.col("items").fill_null(pl.lit([], items.collect_schema()["items"])),
         ).collect().write_ndjson(self.handle)
 
+    def written_elsewhere(self, rows: int) -> None:
+        """``rows`` more output rows went into the Parquet file by another writer (the Spark path
+        copies the executors' row groups: :mod:`.spark_merge`); nothing is written here."""
+        self.granted += rows
+        self.elsewhere = True
+
     def write_rows(self, rows: pl.DataFrame) -> None:
         """Output rows (:data:`OUTPUT_SCHEMA`) of the next persons, for a Parquet file."""
         self.granted += rows.height
@@ -197,7 +204,7 @@ class Writer:
     def __exit__(self, *exc: object) -> None:
         if self.handle is not None:
             self.handle.close()
-        if not self.jsonl:
+        if not self.jsonl and not self.elsewhere:
             if self.parquet is None:  # no batch at all: an empty file with the schema
                 pl.DataFrame(schema=OUTPUT_SCHEMA).write_parquet(self.path)
             else:

@@ -8,7 +8,8 @@ in a folder every executor reaches at the same path. Then one of two paths:
     Spark runs one task per part on the executors. A task evaluates its part with the embedded
     engine's Polars backend — the same plan, lowered once on the driver and shipped to the executors
     pickled with the task — and writes its rows beside it (``out/part-NNNNN.parquet``); the driver
-    then writes the output from the parts in their order. Spark schedules, places and retries the
+    then makes the output from the parts in their order (a Parquet output by copying their row
+    groups in the JVM, without decoding them: :mod:`.spark_merge`). Spark schedules, places and retries the
     tasks; no person passes through the JVM, py4j or a Python row UDF, and nothing but a count per part
     is collected. The executors need Python with yanglao installed (docs/spark.md).
 
@@ -41,6 +42,7 @@ import polars as pl
 from yanglao.core.engine import polars_backend as pb
 from yanglao.core.engine.frames import LINE
 from yanglao.core.engine.plan import Plan
+from yanglao.core.engine.spark_merge import ParquetMerge
 
 if TYPE_CHECKING:
     from yanglao.core.catalog.model import Catalog
@@ -84,7 +86,9 @@ def evaluate_part(job: PartJob, n: int) -> tuple[int, int, int]:
         out = pb.long_items(job.plan, decided, keep=(LINE, "id_number")).collect()
     target = folder / "out" / part_name(n)
     partial_file = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    out.write_parquet(partial_file, compression="lz4")
+    # Rows in the output's own format (the driver copies their row groups: spark_merge); the long
+    # form for JSON Lines and --explain is read back, so written fast.
+    out.write_parquet(partial_file, compression="snappy" if job.rows else "lz4")
     os.replace(partial_file, target)
     return n, persons.height, out.height
 
@@ -237,6 +241,7 @@ class _Run:
         self.parts: Parts | None = None
         self.path = ""
         self.written = 0  # parts written to the output, in order
+        self.merge: ParquetMerge | None = None  # the Parquet output's row groups, copied from the parts
         self.running: list[str] = []  # the timers open, innermost last
 
     def run(self, batches: Iterator[Batch]) -> dict[str, float]:
@@ -260,6 +265,9 @@ class _Run:
                 _columns(self.plan, self.folder, self.spark, self.writer, self.catalog, self.timings)
             else:
                 self.drain(count, block=True)
+                if self.merge is not None:
+                    with self.timer("write"):
+                        self.merge.close()
             failed = False
         finally:
             if self.parts is not None:
@@ -272,6 +280,10 @@ class _Run:
         self.spark = self.starter.get()
         self.path = self.starter.path
         if self.path == "tasks":
+            if self.job.rows:
+                self.merge = ParquetMerge(
+                    self.spark._jvm, self.spark._jsc.hadoopConfiguration(), self.writer.path
+                )
             self.parts = Parts(self.spark, self.job)
             for n in range(count):
                 self.parts.submit(n)
@@ -281,16 +293,17 @@ class _Run:
         assert self.parts is not None
         while self.written < count and (block or self.parts.done(self.written)):
             with self.timer("job"):
-                self.parts.wait(self.written)
+                _, _, rows = self.parts.wait(self.written)
             with self.timer("write"):
-                self.write_part(self.written)
+                self.write_part(self.written, rows)
             self.written += 1
 
-    def write_part(self, n: int) -> None:
-        out = pl.read_parquet(self.folder / "out" / part_name(n))
-        if self.job.rows:
-            self.writer.write_rows(out)
+    def write_part(self, n: int, rows: int) -> None:
+        if self.merge is not None:
+            self.merge.append(self.folder / "out" / part_name(n))
+            self.writer.written_elsewhere(rows)
             return
+        out = pl.read_parquet(self.folder / "out" / part_name(n))
         persons = pl.read_parquet(self.folder / "in" / part_name(n))
         _write_long(self.plan, self.writer, self.catalog, persons, out.cast(LONG_TYPES))  # type: ignore[arg-type]
 
