@@ -262,8 +262,7 @@ def entitle_small(
     summary.errors.extend(opened.header_errors)
     fatal = any(e.field == "id_number" and e.line == 1 for e in opened.header_errors)
     extra: list[RowError] = []
-    listed = catalog_on(plan.catalog, plan.on)
-    status, facts = listed.status, item_facts(listed, plan.on)
+    status, facts = catalog.status, item_facts(catalog, on)
     # Polars writes the plain lines without spaces; the explained lines are json.dumps's own
     separators = (", ", ": ") if explain else (",", ":")
     granted = 0
