@@ -11,9 +11,8 @@ import pytest
 from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, frozen_now
 from yanglao.accounts.models import User
 from yanglao.entitlements.apiread import token_and_person
 from yanglao.entitlements.models import ApiToken
@@ -46,10 +45,10 @@ def test_the_token_its_user_region_and_the_person_as_the_orm_reads_them(
     township_user: Any, elder: Any
 ) -> None:
     token, raw = do_create_token(None, township_user, "社保系统对接")
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=frozen_now())
 
     with CaptureQueriesContext(connection) as queries:
-        found, person = token_and_person(raw, elder.id_number, timezone.now())
+        found, person = token_and_person(raw, elder.id_number, frozen_now())
         assert found is not None
         region = found.user.region  # loaded with the token: no query more
     assert len(queries) == 1
@@ -75,7 +74,7 @@ def test_a_user_without_a_region(elder: Any) -> None:
     _token, raw = do_create_token(None, admin, "运维")
 
     with CaptureQueriesContext(connection) as queries:
-        found, _person = token_and_person(raw, elder.id_number, timezone.now())
+        found, _person = token_and_person(raw, elder.id_number, frozen_now())
         assert found is not None
         assert found.user.region is None
     assert len(queries) == 1
@@ -84,7 +83,7 @@ def test_a_user_without_a_region(elder: Any) -> None:
 @pytest.mark.parametrize("why", ["expired", "deactivated", "user_deactivated"])
 def test_no_person_comes_with_a_token_that_cannot_be_used(township_user: Any, elder: Any, why: str) -> None:
     token, raw = do_create_token(None, township_user, "社保系统对接")
-    now = timezone.now()
+    now = frozen_now()
     if why == "expired":
         ApiToken.objects.filter(pk=token.pk).update(expires_at=now)
     elif why == "deactivated":
@@ -101,7 +100,7 @@ def test_no_person_comes_with_a_token_that_cannot_be_used(township_user: Any, el
 
 def test_an_unknown_token_or_person(township_user: Any, elder: Any) -> None:
     _token, raw = do_create_token(None, township_user, "社保系统对接")
-    now = timezone.now()
+    now = frozen_now()
 
     assert token_and_person("yl_not-a-real-token", elder.id_number, now) == (None, None)
     found, person = token_and_person(raw, "152223195003010011", now)
