@@ -33,7 +33,7 @@ from yanglao.core.discovery import (
     upcoming_birthdays,
 )
 from yanglao.core.discovery.reasons import Why, classify
-from yanglao.core.engine.api import PERSON_SCHEMA
+from yanglao.core.engine.api import OUTPUT_SCHEMA, PERSON_SCHEMA
 from yanglao.core.engine.api import entitle_frame as entitle
 from yanglao.entitlements import catalogs
 from yanglao.entitlements.frames import person_frame
@@ -220,17 +220,7 @@ def _entitle(frame: pl.DataFrame, received: pl.DataFrame, on: dt.date) -> pl.Dat
         result = entitle(catalogs.catalog(code, on), subset.select(list(PERSON_SCHEMA)), on)
         parts.append(result.with_columns(pl.lit(code).alias("catalog")))
     if not parts:
-        return pl.DataFrame(
-            schema={
-                "id_number": pl.String,
-                "no": pl.Int64,
-                "code": pl.String,
-                "name": pl.String,
-                "amount": pl.Decimal(18, 2),
-                "period": pl.String,
-                "catalog": pl.String,
-            }
-        )
+        return pl.DataFrame(schema={**OUTPUT_SCHEMA, "catalog": pl.String()})
     return pl.concat(parts)
 
 
